@@ -1,0 +1,52 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from cases.interchange import InterchangeError, import_cases
+
+PROGRESS_FROM = 50  # lines; shorter files finish before a bar would help
+
+
+class Command(BaseCommand):
+    help = "事例交換形式（JSON Lines）のファイルから事例を一括で取り込みます。1 件でも不正なら何も取り込みません。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="取り込む .jsonl ファイル（- で標準入力）")
+        parser.add_argument("--no-progress", action="store_true", help="進捗バーを表示しない")
+
+    def handle(self, *args, file, no_progress, **options):
+        try:
+            if file == "-":
+                lines = sys.stdin.read().splitlines()
+            else:
+                lines = Path(file).read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError as exc:
+            raise CommandError(f"ファイルが見つかりません: {file}") from exc
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"UTF-8 として読めません: {file}（{exc.start} バイト目）") from exc
+
+        count = sum(1 for line in lines if line.strip())
+        bar = tqdm(
+            total=count, unit="件", desc="取り込み", file=sys.stderr,
+            disable=no_progress or count < PROGRESS_FROM,
+        )
+        try:
+            report = import_cases(lines, progress=lambda: bar.update(1))
+        except InterchangeError as exc:
+            bar.close()
+            for problem in exc.problems:
+                self.stderr.write(problem)
+            raise CommandError(
+                f"{len(exc.problems)} 件の問題があるため、何も取り込みませんでした。"
+            ) from exc
+        bar.close()
+        for line in report.held_back:
+            self.stderr.write(self.style.WARNING(line))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"取り込み完了: 新規 {report.created} 件、更新 {report.updated} 件"
+                f"（公開 {report.published} 件、下書き {report.drafts} 件）"
+            )
+        )

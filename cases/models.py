@@ -1,0 +1,251 @@
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail import blocks
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from core.blocks import BodyBlock
+from taxonomy import terms
+from taxonomy.fields import TermField, TermListField
+
+EXTERNAL_ID_VALIDATOR = RegexValidator(
+    r"^[a-z0-9-]{1,64}$", _("英小文字・数字・ハイフンで 1〜64 文字にしてください。")
+)
+YEAR_MONTH_VALIDATOR = RegexValidator(
+    r"^\d{4}-(0[1-9]|1[0-2])$", _("YYYY-MM の形式（例: 2024-07）で入力してください。")
+)
+
+
+def new_external_id() -> str:
+    return f"case-{secrets.token_hex(4)}"
+
+
+class CaseIndexPage(Page):
+    """The case library: lists published cases with filters."""
+
+    intro = models.TextField(_("紹介文"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["core.HomePage"]
+    subpage_types = ["cases.CasePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("事例一覧ページ")
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import case_list_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(case_list_context(request, self))
+        return context
+
+
+class CaseTag(TaggedItemBase):
+    content_object = ParentalKey("cases.CasePage", related_name="tagged_items", on_delete=models.CASCADE)
+
+
+class CasePage(Page):
+    """An anonymised support case, structured by the guideline's phases."""
+
+    external_id = models.CharField(
+        _("事例ID"), max_length=64, unique=True, default=new_external_id,
+        validators=[EXTERNAL_ID_VALIDATOR],
+        help_text=_("一括入出力で使う不変の ID（例: bsp-0001）。"),
+    )
+    subtitle = models.CharField(_("サブタイトル"), max_length=200, blank=True)
+    lead = models.TextField(_("リード文"), help_text=_("事例の要約を一〜三文で。"))
+    hashtags = ClusterTaggableManager(through=CaseTag, blank=True, verbose_name=_("ハッシュタグ"))
+
+    # 基礎情報 (company profile, as bands, never identifying)
+    industry = TermField("industry", _("業種"))
+    region = TermField("region", _("地域"))
+    prefecture = TermField("prefecture", _("都道府県"), blank=True)
+    employees = TermField("employees", _("組織規模（従業員数）"))
+    sales = TermField("sales", _("売上規模"), blank=True)
+    owner_type = TermField("owner_type", _("経営者属性"), blank=True)
+    owner_age = TermField("owner_age", _("経営者年齢"), blank=True)
+    sales_trend = TermField("trend", _("売上高の傾向"), blank=True)
+    profit_trend = TermField("trend", _("経常利益率の傾向"), blank=True)
+    offices_outside_prefecture = models.BooleanField(_("県外の事業所"), null=True, blank=True)
+    overseas_presence = models.BooleanField(_("海外の事業所"), null=True, blank=True)
+
+    # Typology
+    scale_phase = TermField("scale_phase", _("規模×局面"), blank=True)
+    vision_articulated = models.BooleanField(
+        _("理念・ビジョンの言語化"), null=True, blank=True,
+        help_text=_("経営者が理念・ビジョンを自ら言語化したことがあるか。"),
+    )
+    approach = TermField("approach", _("アプローチ"), blank=True)
+
+    # The support
+    requesting_body = TermField("requesting_body", _("要請機関"), blank=True)
+    supporter_type = TermField("supporter_type", _("支援者のタイプ"), blank=True)
+    visits = models.PositiveSmallIntegerField(
+        _("訪問回数"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+    started = models.CharField(
+        _("支援開始"), max_length=7, blank=True, validators=[YEAR_MONTH_VALIDATOR]
+    )
+    ended = models.CharField(
+        _("支援終了"), max_length=7, blank=True, validators=[YEAR_MONTH_VALIDATOR]
+    )
+
+    key_points = StreamField(
+        [("point", blocks.TextBlock(label=_("ポイント")))],
+        blank=True, verbose_name=_("本事例のポイント"),
+    )
+    background = models.TextField(_("当社の背景"), blank=True)
+    outcomes = models.TextField(_("支援の結果"), blank=True)
+    published_on = models.DateField(
+        _("公開日"), null=True, blank=True,
+        help_text=_("事例として公開した日。空なら初回公開時の日付を表示します。"),
+    )
+
+    # Wagtail's search serves the admin only; the public search has its own index (search/).
+    search_fields = [*Page.search_fields, index.FilterField("industry")]
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("subtitle"),
+        FieldPanel("lead"),
+        FieldPanel("hashtags"),
+        InlinePanel("sections", heading=_("フェーズごとの経過"), label=_("フェーズ"), min_num=1),
+        FieldPanel("key_points"),
+        FieldPanel("background"),
+        FieldPanel("outcomes"),
+        InlinePanel("updates", heading=_("公開後のフォローアップ"), label=_("更新")),
+    ]
+    profile_panels = [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("industry"), FieldPanel("employees"), FieldPanel("sales")]),
+                FieldRowPanel([FieldPanel("region"), FieldPanel("prefecture")]),
+                FieldRowPanel([FieldPanel("owner_type"), FieldPanel("owner_age")]),
+                FieldRowPanel([FieldPanel("sales_trend"), FieldPanel("profit_trend")]),
+                FieldRowPanel(
+                    [FieldPanel("offices_outside_prefecture"), FieldPanel("overseas_presence")]
+                ),
+            ],
+            heading=_("基礎情報"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("scale_phase"), FieldPanel("vision_articulated"), FieldPanel("approach")],
+            heading=_("類型"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("requesting_body"), FieldPanel("supporter_type")]),
+                FieldRowPanel([FieldPanel("visits"), FieldPanel("started"), FieldPanel("ended")]),
+            ],
+            heading=_("支援の概要"),
+        ),
+    ]
+    promote_panels = [FieldPanel("external_id"), FieldPanel("published_on"), *Page.promote_panels]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("内容")),
+            ObjectList(profile_panels, heading=_("基礎情報")),
+            ObjectList(promote_panels, heading=_("公開設定")),
+            ObjectList(Page.settings_panels, heading=_("設定")),
+        ]
+    )
+
+    parent_page_types = ["cases.CaseIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("支援事例")
+        verbose_name_plural = _("支援事例")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.prefecture and self.region:
+            info = terms.terms("prefecture").get(self.prefecture)
+            if info and info.parent != self.region:
+                errors["prefecture"] = _("都道府県が地域「%(region)s」に含まれていません。") % {
+                    "region": terms.label("region", self.region)
+                }
+        if self.started and self.ended and self.started > self.ended:
+            errors["ended"] = _("支援終了は支援開始と同じか、それより後の年月にしてください。")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def display_date(self):
+        if self.published_on:
+            return self.published_on
+        return self.first_published_at.date() if self.first_published_at else None
+
+    @cached_property
+    def tools(self) -> list[str]:
+        """Tool codes used anywhere in the engagement, in first-use order."""
+        seen: dict[str, None] = {}
+        for section in self.sections.all():
+            seen.update(dict.fromkeys(section.tools))
+        return list(seen)
+
+    @cached_property
+    def phases(self) -> list[str]:
+        return list(dict.fromkeys(s.phase for s in self.sections.all()))
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import case_detail_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(case_detail_context(self))
+        return context
+
+
+class CaseSection(Orderable):
+    """One step of the engagement: a phase, what happened, and the tools used."""
+
+    page = ParentalKey(CasePage, related_name="sections", on_delete=models.CASCADE)
+    phase = TermField("phase", _("フェーズ"))
+    heading = models.CharField(_("見出し"), max_length=200)
+    body = StreamField(BodyBlock(), verbose_name=_("本文"))
+    tools = TermListField("tool", _("使ったツール"))
+
+    panels = [FieldPanel("phase"), FieldPanel("heading"), FieldPanel("body"), FieldPanel("tools")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("フェーズ")
+
+    def markdown_text(self) -> str:
+        """The Markdown paragraphs of the body (what the interchange format carries)."""
+        return "\n\n".join(
+            block.value for block in self.body if block.block_type == "text"
+        )
+
+
+class CaseUpdate(Orderable):
+    """A dated note added after publication (how the company is doing now)."""
+
+    page = ParentalKey(CasePage, related_name="updates", on_delete=models.CASCADE)
+    date = models.DateField(_("日付"))
+    body = models.TextField(_("内容"))
+
+    panels = [FieldPanel("date"), FieldPanel("body")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("フォローアップ")

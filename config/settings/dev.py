@@ -1,0 +1,7 @@
+"""Local development: the embedded default, nothing to install beyond `make run`."""
+
+from .base import *  # noqa: F403
+
+DEBUG = True
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = VAR_DIR / "mail"  # noqa: F405

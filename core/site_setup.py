@@ -1,0 +1,92 @@
+"""Creates the page tree, the default site and the page permissions of each role (idempotent)."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
+
+from accounts import roles
+from cases.models import CaseIndexPage
+from knowhow.models import KnowHowIndexPage
+from training.models import CurriculumIndexPage
+
+from .models import HomePage, StandardPage
+
+ABOUT_BODY = """伴走ナレッジは、経営力再構築伴走支援に取り組む支援者が、互いの支援の経験から学ぶための場です。
+
+## 掲載している事例について
+事例はすべて匿名化しています。企業名・人名・所在地など、事業者を特定できる情報は載せていません。
+業種・地域・規模などは区分（コード）で示しています。
+
+## 使い方
+- **支援事例**: 業種・地域・規模・フェーズ・ツールで絞り込めます。
+- **ノウハウ**: 支援者のスキルごとに、現場で使える工夫をまとめています。
+- **研修カリキュラム**: 事例とノウハウを組み合わせた研修の流れです。
+"""
+
+SECTIONS = [
+    (CaseIndexPage, "支援事例", "cases",
+     "全国の伴走支援の事例を、支援のフェーズに沿って紹介します。"),
+    (KnowHowIndexPage, "ノウハウ", "knowhow",
+     "事例から引き出した、支援者のための実践の知恵です。"),
+    (CurriculumIndexPage, "研修カリキュラム", "training",
+     "事例とノウハウで学ぶ伴走支援の研修です。"),
+]
+
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+TRAINER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+IMAGE_PERMISSIONS = ["add_image", "choose_image", "add_document", "choose_document"]
+
+
+@transaction.atomic
+def setup_site() -> HomePage:
+    root = Page.get_first_root_node()
+    home = HomePage.objects.first()
+    if home is None:
+        # Wagtail's migration creates a placeholder "Welcome" page at /home/; ours replaces it.
+        Page.objects.filter(depth=2, slug="home").exclude(
+            content_type__model="homepage", content_type__app_label="core"
+        ).delete()
+        root.refresh_from_db()
+        home = root.add_child(
+            instance=HomePage(
+                title="伴走ナレッジ", slug="home",
+                intro="経営力再構築伴走支援の事例とノウハウを、全国の支援者で共有するためのナレッジベースです。",
+            )
+        )
+    for model, title, slug, intro in SECTIONS:
+        if not model.objects.exists():
+            home.add_child(instance=model(title=title, slug=slug, intro=intro, show_in_menus=True))
+    if not StandardPage.objects.filter(slug="about").exists():
+        home.add_child(
+            instance=StandardPage(title="このサイトについて", slug="about", body=ABOUT_BODY,
+                                  show_in_menus=True)
+        )
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        site = Site(hostname="localhost", port=80, is_default_site=True)
+    site.root_page = home
+    site.site_name = "伴走ナレッジ"
+    site.save()
+
+    _grant(roles.SECRETARIAT, home, EDITOR_PAGE_PERMISSIONS)
+    _grant(roles.EDITOR, home, EDITOR_PAGE_PERMISSIONS)
+    _grant(roles.TRAINER, CurriculumIndexPage.objects.get(), TRAINER_PAGE_PERMISSIONS)
+    collection = Collection.get_first_root_node()
+    for role in (roles.SECRETARIAT, roles.EDITOR, roles.TRAINER):
+        group = Group.objects.get(name=role)
+        for codename in IMAGE_PERMISSIONS:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=collection,
+                permission=Permission.objects.get(codename=codename),
+            )
+    return home
+
+
+def _grant(role: str, page: Page, codenames: list[str]) -> None:
+    group = Group.objects.get(name=role)
+    for codename in codenames:
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=page,
+            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+        )
