@@ -1,6 +1,5 @@
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 
@@ -18,7 +17,8 @@ class Command(BaseCommand):
     def handle(self, *args, file=None, **options):
         lines = (json.dumps(r, ensure_ascii=False) + "\n" for r in export_cases())
         if not file:
-            sys.stdout.writelines(lines)
+            for line in lines:
+                self.stdout.write(line, ending="")
             return
         # Write to a temporary file and rename, so a failed export never leaves half a file.
         target = Path(file).resolve()

@@ -1,0 +1,66 @@
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "home": "/",
+    "case-list": "/cases/",
+    "case-list-filtered": "/cases/?industry=E&tool=whiteboard",
+    "case": "/cases/demo-001/",
+    "knowhow-index": "/knowhow/",
+    "knowhow": "/knowhow/three-kiku/",
+    "curriculum": "/training/bansou-basic/",
+    "curriculum-unit": "/training/bansou-basic/skill-1/",
+    "about": "/about/",
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_axe_violations(live_site, page, screenshot_dir, name):
+    response = page.goto(live_site + PAGES[name])
+    assert response.status == 200
+    page.screenshot(path=screenshot_dir / f"{name}.png", full_page=True)
+    results = Axe().run(page)
+    violations = results.response["violations"]
+    assert violations == [], results.generate_report()
+
+
+@pytest.mark.parametrize("name", ["home", "case-list", "case"])
+def test_phone_viewport_has_no_horizontal_scroll(browser, live_site, screenshot_dir, name):
+    context = browser.new_context(locale="ja-JP", viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.goto(live_site + PAGES[name])
+    page.screenshot(path=screenshot_dir / f"{name}-phone.png", full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    context.close()
+    assert overflow <= 0
+
+
+def test_filters_work_without_javascript(browser, live_site):
+    context = browser.new_context(locale="ja-JP", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_site + "/cases/")
+    total_before = int(re.search(r"(\d+)", page.locator("#results-heading").inner_text())[1])
+    page.get_by_label(re.compile("^製造業")).check()
+    page.get_by_label(re.compile("^ホワイトボード")).check()
+    page.get_by_role("button", name="この条件で絞り込む").click()
+    assert "industry=E" in page.url and "tool=whiteboard" in page.url
+    total_after = int(re.search(r"(\d+)", page.locator("#results-heading").inner_text())[1])
+    assert 0 < total_after < total_before
+    assert page.get_by_label(re.compile("^製造業")).is_checked()
+    page.locator(".case-card a").first.click()
+    assert page.locator("h1").inner_text()
+    assert page.get_by_role("heading", name="基礎情報").is_visible()
+    context.close()
+
+
+def test_keyboard_user_can_skip_to_content(live_site, page):
+    page.goto(live_site + "/cases/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="本文へ移動")
+    assert skip.evaluate("el => el === document.activeElement")
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")

@@ -1,0 +1,157 @@
+import io
+import json
+import random
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cases.interchange import InterchangeError, export_cases, import_cases, parse
+from cases.models import CasePage
+from cases.synthetic import synthetic_case
+
+pytestmark = pytest.mark.django_db
+
+
+def as_lines(records) -> list[str]:
+    return [json.dumps(r, ensure_ascii=False) for r in records]
+
+
+def exported(ids) -> list[dict]:
+    return list(export_cases(CasePage.objects.filter(external_id__in=ids)))
+
+
+def test_valid_90_case_file_imports_and_exports_identically(tmp_path):
+    records = [synthetic_case(n, random.Random(n)) for n in range(1, 91)]
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(as_lines(records)) + "\n", encoding="utf-8")
+
+    call_command("import_cases", str(path), "--no-progress", stdout=io.StringIO())
+
+    ids = [r["id"] for r in records]
+    assert exported(ids) == records  # same objects, same order
+    assert CasePage.objects.filter(external_id__in=ids, live=True).count() == sum(
+        "published_at" in r for r in records
+    )
+
+
+def test_export_import_export_round_trip_of_demo_content(tmp_path):
+    first = io.StringIO()
+    call_command("export_cases", stdout=first)
+    path = tmp_path / "export.jsonl"
+    path.write_text(first.getvalue(), encoding="utf-8")
+    call_command("import_cases", str(path), "--no-progress", stdout=io.StringIO())
+    second = io.StringIO()
+    call_command("export_cases", stdout=second)
+    assert [json.loads(x) for x in second.getvalue().splitlines()] == [
+        json.loads(x) for x in first.getvalue().splitlines()
+    ]
+    assert len(first.getvalue().splitlines()) >= 40
+
+
+def test_export_to_file_writes_one_line_per_case(tmp_path):
+    target = tmp_path / "out.jsonl"
+    call_command("export_cases", str(target), stderr=io.StringIO())
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == CasePage.objects.count()
+    assert {json.loads(line)["id"] for line in lines} == set(
+        CasePage.objects.values_list("external_id", flat=True)
+    )
+
+
+def test_bad_file_is_rejected_whole_with_line_numbered_problems(tmp_path):
+    good = synthetic_case(1)
+    bad_region = synthetic_case(2)
+    bad_region["company"]["prefecture"] = "01"  # Hokkaido, not in the record's region
+    bad_region["company"]["region"] = "kinki"
+    unknown_key = synthetic_case(3)
+    unknown_key["extra"] = 1
+    bad_tool = synthetic_case(4)
+    bad_tool["phases"][0]["tools"] = ["crystal-ball"]
+    bad_dates = synthetic_case(5)
+    bad_dates["support"].update(started="2024-05", ended="2023-01")
+    lines = [*as_lines([good, bad_region, unknown_key, bad_tool, bad_dates]), "{not json"]
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    before = CasePage.objects.count()
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="何も取り込みませんでした"):
+        call_command("import_cases", str(path), stdout=io.StringIO(), stderr=err)
+
+    problems = err.getvalue()
+    assert "line 2: company.prefecture:" in problems
+    assert "line 3: extra: 未知のキーです" in problems
+    assert "line 4: phases[0].tools[0]: 不正なコード \"crystal-ball\"" in problems
+    assert "line 5: support.ended:" in problems
+    assert "line 6: (行全体): JSON として読めません" in problems
+    assert "line 1:" not in problems
+    assert CasePage.objects.count() == before
+    assert not CasePage.objects.filter(external_id="syn-00001").exists()
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda r: r.pop("title"), "line 1: title: 必須の項目がありません"),
+        (lambda r: r.update(id="Bad ID"), "line 1: id:"),
+        (lambda r: r["company"].update(industry="Z"), "line 1: company.industry:"),
+        (lambda r: r["company"].update(employees=5), "line 1: company.employees:"),
+        (lambda r: r["support"].update(visits=0), "line 1: support.visits:"),
+        (lambda r: r["support"].update(visits=True), "line 1: support.visits:"),
+        (lambda r: r.update(phases=[]), "line 1: phases:"),
+        (lambda r: r["phases"][0].update(phase="done"), "line 1: phases[0].phase:"),
+        (lambda r: r.update(hashtags=["DX", "DX"]), "line 1: hashtags: 同じ値が重複"),
+        (lambda r: r.update(published_at="2024-02-30"), "line 1: published_at:"),
+        (lambda r: r["company"].update(overseas_presence="yes"), "line 1: company.overseas_presence:"),
+        (lambda r: r["typology"].update(colour="blue"), "line 1: typology.colour: 未知のキー"),
+    ],
+)
+def test_each_rule_names_the_field(mutate, expected):
+    record = synthetic_case(7)
+    mutate(record)
+    with pytest.raises(InterchangeError) as exc:
+        parse(as_lines([record]))
+    assert any(p.startswith(expected) for p in exc.value.problems), exc.value.problems
+
+
+def test_duplicate_ids_in_one_file_are_reported():
+    record = synthetic_case(8)
+    with pytest.raises(InterchangeError) as exc:
+        parse(as_lines([record, record]))
+    assert exc.value.problems == ["line 2: id: ID syn-00008 は 1 行目と重複しています"]
+
+
+def test_reimport_updates_in_place():
+    record = synthetic_case(9)
+    import_cases(as_lines([record]))
+    record["title"] = "題名を直した事例"
+    report = import_cases(as_lines([record]))
+    assert (report.created, report.updated) == (0, 1)
+    assert CasePage.objects.get(external_id="syn-00009").title == "題名を直した事例"
+
+
+def test_case_with_personal_data_is_kept_as_draft_and_reported():
+    record = synthetic_case(10)
+    record["published_at"] = "2024-01-10"
+    record["phases"][0]["body"] += "連絡先は 03-1234-5678 の佐藤さんです。"
+    report = import_cases(as_lines([record]))
+    page = CasePage.objects.get(external_id="syn-00010")
+    assert not page.live
+    assert report.drafts == 1
+    assert "phone" in report.held_back[0] and "下書き" in report.held_back[0]
+
+
+def test_markdown_body_is_sanitised_when_rendered(client):
+    record = synthetic_case(11)
+    record["published_at"] = "2024-01-10"
+    record["phases"][0]["body"] = "本文<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>**強調**"
+    import_cases(as_lines([record]))
+    html = client.get(CasePage.objects.get(external_id="syn-00011").url).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "onerror" not in html
+    assert "<strong>強調</strong>" in html
+
+
+def test_missing_file_gives_a_clear_error():
+    with pytest.raises(CommandError, match="ファイルが見つかりません"):
+        call_command("import_cases", "/nonexistent/cases.jsonl")
