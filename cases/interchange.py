@@ -166,8 +166,12 @@ class _Validator:
     def code(self, v: Any, vocabulary: str, path: str) -> None:
         if not isinstance(v, str) or not terms.is_valid(vocabulary, v):
             allowed = " ".join(terms.terms(vocabulary))
-            self.fail(path, _("不正なコード {value}（使えるコード: {allowed}）").format(
-                value=json.dumps(v, ensure_ascii=False), allowed=allowed))
+            self.fail(
+                path,
+                _("不正なコード {value}（使えるコード: {allowed}）").format(
+                    value=json.dumps(v, ensure_ascii=False), allowed=allowed
+                ),
+            )
 
     def cross_checks(self, record: dict) -> None:
         company = record.get("company") or {}
@@ -175,13 +179,20 @@ class _Validator:
         if isinstance(pref, str) and terms.is_valid("prefecture", pref):
             parent = terms.terms("prefecture")[pref].parent
             if isinstance(region, str) and parent != region:
-                self.fail("company.prefecture", _("都道府県 {pref} は地域 {region} に含まれません").format(
-                    pref=pref, region=region))
+                self.fail(
+                    "company.prefecture",
+                    _("都道府県 {pref} は地域 {region} に含まれません").format(
+                        pref=pref, region=region
+                    ),
+                )
         support = record.get("support") or {}
         started, ended = support.get("started"), support.get("ended")
         if (
-            isinstance(started, str) and isinstance(ended, str)
-            and YEAR_MONTH_RE.match(started) and YEAR_MONTH_RE.match(ended) and started > ended
+            isinstance(started, str)
+            and isinstance(ended, str)
+            and YEAR_MONTH_RE.match(started)
+            and YEAR_MONTH_RE.match(ended)
+            and started > ended
         ):
             self.fail("support.ended", _("支援終了が支援開始より前です"))
         hashtags = record.get("hashtags") or []
@@ -219,8 +230,12 @@ def parse(lines: Iterable[str]) -> list[tuple[int, dict]]:
         try:
             record = json.loads(raw)
         except json.JSONDecodeError as exc:
-            v.fail("(行全体)", _("JSON として読めません（{msg}、{col} 文字目）").format(
-                msg=exc.msg, col=exc.colno))
+            v.fail(
+                "(行全体)",
+                _("JSON として読めません（{msg}、{col} 文字目）").format(
+                    msg=exc.msg, col=exc.colno
+                ),
+            )
             problems.extend(v.problems)
             continue
         v.obj(record, TOP, "")
@@ -229,8 +244,12 @@ def parse(lines: Iterable[str]) -> list[tuple[int, dict]]:
             case_id = record.get("id")
             if isinstance(case_id, str):
                 if case_id in seen:
-                    v.fail("id", _("ID {id} は {line} 行目と重複しています").format(
-                        id=case_id, line=seen[case_id]))
+                    v.fail(
+                        "id",
+                        _("ID {id} は {line} 行目と重複しています").format(
+                            id=case_id, line=seen[case_id]
+                        ),
+                    )
                 seen.setdefault(case_id, number)
         problems.extend(v.problems)
         if not v.problems:
@@ -264,9 +283,13 @@ def import_cases(
     records = parse(lines)
     index = index or CaseIndexPage.objects.first()
     if index is None:
-        raise InterchangeError([_("line 1: (サイト): 事例一覧ページがありません。先に setup_site を実行してください")])
-    existing = {p.external_id: p for p in CasePage.objects.filter(
-        external_id__in=[r["id"] for _, r in records])}
+        raise InterchangeError(
+            [_("line 1: (サイト): 事例一覧ページがありません。先に setup_site を実行してください")]
+        )
+    existing = {
+        p.external_id: p
+        for p in CasePage.objects.filter(external_id__in=[r["id"] for _, r in records])
+    }
     report = ImportReport()
     with transaction.atomic():
         for number, record in records:

@@ -59,14 +59,19 @@ class CaseIndexPage(Page):
 
 
 class CaseTag(TaggedItemBase):
-    content_object = ParentalKey("cases.CasePage", related_name="tagged_items", on_delete=models.CASCADE)
+    content_object = ParentalKey(
+        "cases.CasePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
 
 
 class CasePage(Page):
     """An anonymised support case, structured by the guideline's phases."""
 
     external_id = models.CharField(
-        _("事例ID"), max_length=64, unique=True, default=new_external_id,
+        _("事例ID"),
+        max_length=64,
+        unique=True,
+        default=new_external_id,
         validators=[EXTERNAL_ID_VALIDATOR],
         help_text=_("一括入出力で使う不変の ID（例: bsp-0001）。"),
     )
@@ -90,7 +95,9 @@ class CasePage(Page):
     # Typology
     scale_phase = TermField("scale_phase", _("規模×局面"), blank=True)
     vision_articulated = models.BooleanField(
-        _("理念・ビジョンの言語化"), null=True, blank=True,
+        _("理念・ビジョンの言語化"),
+        null=True,
+        blank=True,
         help_text=_("経営者が理念・ビジョンを自ら言語化したことがあるか。"),
     )
     approach = TermField("approach", _("アプローチ"), blank=True)
@@ -99,7 +106,9 @@ class CasePage(Page):
     requesting_body = TermField("requesting_body", _("要請機関"), blank=True)
     supporter_type = TermField("supporter_type", _("支援者のタイプ"), blank=True)
     visits = models.PositiveSmallIntegerField(
-        _("訪問回数"), null=True, blank=True,
+        _("訪問回数"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
     )
     started = models.CharField(
@@ -111,12 +120,15 @@ class CasePage(Page):
 
     key_points = StreamField(
         [("point", blocks.TextBlock(label=_("ポイント")))],
-        blank=True, verbose_name=_("本事例のポイント"),
+        blank=True,
+        verbose_name=_("本事例のポイント"),
     )
     background = models.TextField(_("当社の背景"), blank=True)
     outcomes = models.TextField(_("支援の結果"), blank=True)
     published_on = models.DateField(
-        _("公開日"), null=True, blank=True,
+        _("公開日"),
+        null=True,
+        blank=True,
         help_text=_("事例として公開した日。空なら初回公開時の日付を表示します。"),
     )
 
@@ -137,7 +149,9 @@ class CasePage(Page):
     profile_panels = [
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("industry"), FieldPanel("employees"), FieldPanel("sales")]),
+                FieldRowPanel(
+                    [FieldPanel("industry"), FieldPanel("employees"), FieldPanel("sales")]
+                ),
                 FieldRowPanel([FieldPanel("region"), FieldPanel("prefecture")]),
                 FieldRowPanel([FieldPanel("owner_type"), FieldPanel("owner_age")]),
                 FieldRowPanel([FieldPanel("sales_trend"), FieldPanel("profit_trend")]),
@@ -233,9 +247,7 @@ class CaseSection(Orderable):
 
     def markdown_text(self) -> str:
         """The Markdown paragraphs of the body (what the interchange format carries)."""
-        return "\n\n".join(
-            block.value for block in self.body if block.block_type == "text"
-        )
+        return "\n\n".join(block.value for block in self.body if block.block_type == "text")
 
 
 class CaseUpdate(Orderable):

@@ -70,7 +70,12 @@ def facet_options(
         scoped = apply_filters(base, selected, skip=name)
         if name in PAGE_FIELD_FILTERS:
             counts = Counter(
-                dict(scoped.order_by().values_list(name).annotate(n=Count("pk")).values_list(name, "n"))
+                dict(
+                    scoped.order_by()
+                    .values_list(name)
+                    .annotate(n=Count("pk"))
+                    .values_list(name, "n")
+                )
             )
         elif name == "phase":
             counts = Counter(
@@ -131,9 +136,9 @@ def related_cases(case: CasePage, *, limit: int = 3) -> list[CasePage]:
     """Published cases most alike in industry, phases and tools (database fallback)."""
     tools = set(case.tools)
     candidates = with_list_data(
-        published_cases().exclude(pk=case.pk).filter(
-            Q(industry=case.industry) | Q(scale_phase=case.scale_phase, region=case.region)
-        )
+        published_cases()
+        .exclude(pk=case.pk)
+        .filter(Q(industry=case.industry) | Q(scale_phase=case.scale_phase, region=case.region))
     )[:50]
     scored = sorted(
         candidates,

@@ -3,22 +3,56 @@
 import random
 
 from taxonomy.vocabularies import (
-    APPROACH, EMPLOYEES, INDUSTRY, OWNER_AGE, OWNER_TYPE, PHASE, PREFECTURE, REQUESTING_BODY,
-    SALES, SCALE_PHASE, SUPPORTER_TYPE, TOOL, TREND,
+    APPROACH,
+    EMPLOYEES,
+    INDUSTRY,
+    OWNER_AGE,
+    OWNER_TYPE,
+    PHASE,
+    PREFECTURE,
+    REQUESTING_BODY,
+    SALES,
+    SCALE_PHASE,
+    SUPPORTER_TYPE,
+    TOOL,
+    TREND,
 )
 
-_OPENINGS = ["最初の訪問では", "二回目の面談で", "工場を見学した後", "社員を交えた場で", "決算書を並べて"]
+_OPENINGS = [
+    "最初の訪問では",
+    "二回目の面談で",
+    "工場を見学した後",
+    "社員を交えた場で",
+    "決算書を並べて",
+]
 _ACTS = [
-    "社長の話をさえぎらずに傾聴し、", "ホワイトボードに論点を書き出し、", "経営デザインシートを一緒に埋め、",
-    "ローカルベンチマークの非財務の視点で問いかけ、", "業務フロー図で受注から出荷までを描き、",
-    "資金繰りのシミュレーションを示し、", "社員アンケートの結果を共有し、", "原価計算で製品別の採算を見直し、",
+    "社長の話をさえぎらずに傾聴し、",
+    "ホワイトボードに論点を書き出し、",
+    "経営デザインシートを一緒に埋め、",
+    "ローカルベンチマークの非財務の視点で問いかけ、",
+    "業務フロー図で受注から出荷までを描き、",
+    "資金繰りのシミュレーションを示し、",
+    "社員アンケートの結果を共有し、",
+    "原価計算で製品別の採算を見直し、",
 ]
 _RESULTS = [
-    "社長は人材育成こそが本質的課題だと気づいた。", "後継者が理念を自分の言葉で語り始めた。",
-    "価格転嫁の交渉に踏み出す決心がついた。", "部門間の情報共有が課題の真因だと腹落ちした。",
-    "IT導入の目的を業務の見える化に絞り込んだ。", "幹部が自ら会議を回すようになり、自走化が進んだ。",
+    "社長は人材育成こそが本質的課題だと気づいた。",
+    "後継者が理念を自分の言葉で語り始めた。",
+    "価格転嫁の交渉に踏み出す決心がついた。",
+    "部門間の情報共有が課題の真因だと腹落ちした。",
+    "IT導入の目的を業務の見える化に絞り込んだ。",
+    "幹部が自ら会議を回すようになり、自走化が進んだ。",
 ]
-_TAGS = ["事業承継", "組織改革", "価格転嫁", "人材定着", "DX", "販路開拓", "理念・ビジョン", "資金繰り"]
+_TAGS = [
+    "事業承継",
+    "組織改革",
+    "価格転嫁",
+    "人材定着",
+    "DX",
+    "販路開拓",
+    "理念・ビジョン",
+    "資金繰り",
+]
 
 
 def _paragraph(rng: random.Random, sentences: int = 3) -> str:
@@ -39,7 +73,11 @@ def synthetic_case(number: int, rng: random.Random | None = None) -> dict:
         chosen = sorted([*chosen, phase_codes.index("awareness")])
     phases = []
     for i in chosen:
-        phase = {"phase": phase_codes[i], "heading": f"{PHASE[i][2]}の場面", "body": _paragraph(rng)}
+        phase = {
+            "phase": phase_codes[i],
+            "heading": f"{PHASE[i][2]}の場面",
+            "body": _paragraph(rng),
+        }
         tools = rng.sample([t[0] for t in TOOL], rng.randint(0, 2))
         if tools:
             phase["tools"] = tools
@@ -81,5 +119,7 @@ def synthetic_case(number: int, rng: random.Random | None = None) -> dict:
         "outcomes": _paragraph(rng, 2),
     }
     if rng.random() < 0.9:
-        record["published_at"] = f"{started_year + 2}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        record["published_at"] = (
+            f"{started_year + 2}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        )
     return record

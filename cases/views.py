@@ -44,7 +44,11 @@ def case_list_context(request, index_page) -> dict:
 def case_detail_context(case) -> dict:
     sections = list(case.sections.all())
     knowhow = (
-        KnowHowPage.objects.live().public().filter(case_links__case=case).order_by("title").distinct()
+        KnowHowPage.objects.live()
+        .public()
+        .filter(case_links__case=case)
+        .order_by("title")
+        .distinct()
     )
     return {
         "sections": sections,

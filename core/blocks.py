@@ -18,7 +18,8 @@ class FigureBlock(blocks.StructBlock):
 
     image = ImageChooserBlock(label=_("画像"))
     alt = blocks.CharBlock(
-        label=_("代替テキスト"), max_length=200,
+        label=_("代替テキスト"),
+        max_length=200,
         help_text=_("画像を見られない人に内容を伝える文。ホワイトボードなら書かれている要点を。"),
     )
     caption = blocks.CharBlock(label=_("キャプション"), required=False, max_length=200)

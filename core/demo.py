@@ -40,7 +40,9 @@ def load_knowhow(path: Path) -> int:
             continue
         row = json.loads(line)
         if set(row) != KNOWHOW_KEYS:
-            raise DemoDataError(f"{path.name} line {number}: キーが違います: {sorted(set(row) ^ KNOWHOW_KEYS)}")
+            raise DemoDataError(
+                f"{path.name} line {number}: キーが違います: {sorted(set(row) ^ KNOWHOW_KEYS)}"
+            )
         if not terms.is_valid("skill", row["skill"]):
             raise DemoDataError(f"{path.name} line {number}: skill: 不正なコード {row['skill']}")
         rows.append(row)
@@ -69,8 +71,9 @@ def load_curriculum(path: Path) -> int:
     index = CurriculumIndexPage.objects.get()
     curriculum = CurriculumPage.objects.child_of(index).filter(slug=data["slug"]).specific().first()
     if curriculum is None:
-        curriculum = index.add_child(instance=CurriculumPage(
-            title=data["title"], slug=data["slug"], intro=data["intro"]))
+        curriculum = index.add_child(
+            instance=CurriculumPage(title=data["title"], slug=data["slug"], intro=data["intro"])
+        )
     else:
         curriculum.title = curriculum.draft_title = data["title"]
         curriculum.intro = data["intro"]
@@ -83,8 +86,12 @@ def load_curriculum(path: Path) -> int:
     for position, unit_data in enumerate(data["units"], start=1):
         if set(unit_data) != UNIT_KEYS:
             raise DemoDataError(f"{path.name} units[{position - 1}]: キーが違います")
-        unit = CurriculumUnitPage.objects.child_of(curriculum).filter(
-            slug=unit_data["slug"]).specific().first()
+        unit = (
+            CurriculumUnitPage.objects.child_of(curriculum)
+            .filter(slug=unit_data["slug"])
+            .specific()
+            .first()
+        )
         creating = unit is None
         unit = unit or CurriculumUnitPage(slug=unit_data["slug"])
         unit.title = unit.draft_title = unit_data["title"]
@@ -94,7 +101,9 @@ def load_curriculum(path: Path) -> int:
         items = []
         for item in unit_data["items"]:
             if item["type"] == "case":
-                items.append(CurriculumItem(case=cases[item["id"]], questions="\n".join(item["questions"])))
+                items.append(
+                    CurriculumItem(case=cases[item["id"]], questions="\n".join(item["questions"]))
+                )
             elif item["slug"] in knowhow:
                 items.append(CurriculumItem(knowhow=knowhow[item["slug"]]))
             else:

@@ -24,12 +24,19 @@ ABOUT_BODY = """伴走ナレッジは、経営力再構築伴走支援に取り�
 """
 
 SECTIONS = [
-    (CaseIndexPage, "支援事例", "cases",
-     "全国の伴走支援の事例を、支援のフェーズに沿って紹介します。"),
-    (KnowHowIndexPage, "ノウハウ", "knowhow",
-     "事例から引き出した、支援者のための実践の知恵です。"),
-    (CurriculumIndexPage, "研修カリキュラム", "training",
-     "事例とノウハウで学ぶ伴走支援の研修です。"),
+    (
+        CaseIndexPage,
+        "支援事例",
+        "cases",
+        "全国の伴走支援の事例を、支援のフェーズに沿って紹介します。",
+    ),
+    (KnowHowIndexPage, "ノウハウ", "knowhow", "事例から引き出した、支援者のための実践の知恵です。"),
+    (
+        CurriculumIndexPage,
+        "研修カリキュラム",
+        "training",
+        "事例とノウハウで学ぶ伴走支援の研修です。",
+    ),
 ]
 
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
@@ -49,7 +56,8 @@ def setup_site() -> HomePage:
         root.refresh_from_db()
         home = root.add_child(
             instance=HomePage(
-                title="伴走ナレッジ", slug="home",
+                title="伴走ナレッジ",
+                slug="home",
                 intro="経営力再構築伴走支援の事例とノウハウを、全国の支援者で共有するためのナレッジベースです。",
             )
         )
@@ -58,8 +66,9 @@ def setup_site() -> HomePage:
             home.add_child(instance=model(title=title, slug=slug, intro=intro, show_in_menus=True))
     if not StandardPage.objects.filter(slug="about").exists():
         home.add_child(
-            instance=StandardPage(title="このサイトについて", slug="about", body=ABOUT_BODY,
-                                  show_in_menus=True)
+            instance=StandardPage(
+                title="このサイトについて", slug="about", body=ABOUT_BODY, show_in_menus=True
+            )
         )
 
     site = Site.objects.filter(is_default_site=True).first()
@@ -77,7 +86,8 @@ def setup_site() -> HomePage:
         group = Group.objects.get(name=role)
         for codename in IMAGE_PERMISSIONS:
             GroupCollectionPermission.objects.get_or_create(
-                group=group, collection=collection,
+                group=group,
+                collection=collection,
                 permission=Permission.objects.get(codename=codename),
             )
     return home
@@ -87,6 +97,9 @@ def _grant(role: str, page: Page, codenames: list[str]) -> None:
     group = Group.objects.get(name=role)
     for codename in codenames:
         GroupPagePermission.objects.get_or_create(
-            group=group, page=page,
-            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+            group=group,
+            page=page,
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
         )

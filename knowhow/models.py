@@ -65,8 +65,7 @@ class KnowHowPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["cases"] = [
-            link.case
-            for link in self.case_links.filter(case__live=True).select_related("case")
+            link.case for link in self.case_links.filter(case__live=True).select_related("case")
         ]
         return context
 
@@ -76,7 +75,9 @@ class KnowHowCaseLink(Orderable):
 
     knowhow = ParentalKey(KnowHowPage, related_name="case_links", on_delete=models.CASCADE)
     case = models.ForeignKey(
-        "cases.CasePage", related_name="knowhow_links", on_delete=models.CASCADE,
+        "cases.CasePage",
+        related_name="knowhow_links",
+        on_delete=models.CASCADE,
         verbose_name=_("事例"),
     )
 

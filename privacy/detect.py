@@ -24,7 +24,12 @@ _DASH = r"[-‐‑‒–—―ー−]"
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("email", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")),
     ("url", re.compile(r"(?:https?://|www\.)[^\s、。「」（）()]+")),
-    ("phone", re.compile(rf"(?<!\d)0\d{{1,4}}(?:{_DASH}|\(|\)|\s)?\d{{1,4}}(?:{_DASH}|\)|\s)?\d{{4}}(?!\d)")),
+    (
+        "phone",
+        re.compile(
+            rf"(?<!\d)0\d{{1,4}}(?:{_DASH}|\(|\)|\s)?\d{{1,4}}(?:{_DASH}|\)|\s)?\d{{4}}(?!\d)"
+        ),
+    ),
     ("postal_code", re.compile(rf"(?:〒\s?)?(?<!\d)\d{{3}}{_DASH}\d{{4}}(?!\d)")),
     ("corporate_number", re.compile(r"(?<!\d)\d{13}(?!\d)")),
     ("my_number", re.compile(r"(?<!\d)\d{4}[\s-]?\d{4}[\s-]?\d{4}(?!\d)")),
@@ -57,7 +62,26 @@ def _tokenizer():
 
 
 HONORIFICS = frozenset(
-    "さん 氏 様 さま 君 くん ちゃん 殿 社長 会長 専務 常務 部長 課長 係長 店長 工場長 先生".split()
+    [
+        "さん",
+        "氏",
+        "様",
+        "さま",
+        "君",
+        "くん",
+        "ちゃん",
+        "殿",
+        "社長",
+        "会長",
+        "専務",
+        "常務",
+        "部長",
+        "課長",
+        "係長",
+        "店長",
+        "工場長",
+        "先生",
+    ]
 )
 
 
@@ -80,7 +104,9 @@ def _person_names(text: str) -> list[Finding]:
                 is_name[i + 1] or morphemes[i + 1].surface() in HONORIFICS
             )
             if before or after:
-                findings.append(Finding(offset + m.begin(), offset + m.end(), "person", m.surface()))
+                findings.append(
+                    Finding(offset + m.begin(), offset + m.end(), "person", m.surface())
+                )
         offset += len(chunk)
     return findings
 
@@ -99,7 +125,9 @@ def detect(text: str, *, known: dict[str, list[str]] | None = None) -> list[Find
             if not name:
                 continue
             for m in re.finditer(re.escape(name), normalised):
-                found.append(Finding(m.start(), m.end(), f"known_{kind}", text[m.start() : m.end()]))
+                found.append(
+                    Finding(m.start(), m.end(), f"known_{kind}", text[m.start() : m.end()])
+                )
     merged: list[Finding] = []
     # Longest match first where two start at the same place (a phone number beats a postcode).
     for f in sorted(found, key=lambda f: (f.start, -f.end)):

@@ -103,7 +103,9 @@ class TermListField(models.TextField):
 
     def formfield(self, **kwargs):
         return TermMultipleFormField(
-            self.vocabulary, required=not self.blank, label=self.verbose_name,
+            self.vocabulary,
+            required=not self.blank,
+            label=self.verbose_name,
             help_text=self.help_text,
         )
 

@@ -13,17 +13,22 @@ class Term(models.Model):
 
     vocabulary = models.CharField(_("分類"), max_length=32, choices=Vocabulary.choices)
     code = models.CharField(
-        _("コード"), max_length=32,
+        _("コード"),
+        max_length=32,
         help_text=_("事例交換形式で使うコード。データの参照に使うため変更できません。"),
     )
     label = models.CharField(_("表示名"), max_length=100)
     short_label = models.CharField(
-        _("短い表示名"), max_length=50, blank=True,
+        _("短い表示名"),
+        max_length=50,
+        blank=True,
         help_text=_("一覧やタイムラインなど狭い場所での表示名。空なら表示名を使います。"),
     )
     description = models.TextField(_("説明"), blank=True)
     parent = models.CharField(
-        _("上位コード"), max_length=32, blank=True,
+        _("上位コード"),
+        max_length=32,
+        blank=True,
         help_text=_("都道府県が属する地域のコードなど。"),
     )
     sort_order = models.PositiveSmallIntegerField(_("並び順"), default=0)
@@ -48,11 +53,11 @@ class Term(models.Model):
     def __str__(self):
         return f"{self.get_vocabulary_display()}: {self.label}"
 
-    @property
-    def display(self) -> str:
-        return self.short_label or self.label
-
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         # Label lookups are cached per process; an edit must show up on the next request.
         cache.delete(CACHE_KEY)
+
+    @property
+    def display(self) -> str:
+        return self.short_label or self.label

@@ -17,8 +17,8 @@ def require_program(name: str, env_flag: str, why: str):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The demo content, loaded once for the whole session; each test rolls back its changes."""
-    with django_db_blocker.unblock():
-        call_command("load_demo", stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w"))
+    with django_db_blocker.unblock(), open(os.devnull, "w") as devnull:
+        call_command("load_demo", stdout=devnull, stderr=devnull)
 
 
 @pytest.fixture
@@ -27,7 +27,8 @@ def user_with_role(django_user_model):
 
     def make(role: str | None, email: str | None = None):
         user = django_user_model.objects.create_user(
-            email=email or f"{abs(hash(role)) % 10**8}@example.test", password="long-enough-passphrase"
+            email=email or f"{abs(hash(role)) % 10**8}@example.test",
+            password="long-enough-passphrase",
         )
         if role:
             user.groups.add(Group.objects.get(name=role))

@@ -50,7 +50,8 @@ class CurriculumUnitPage(Page):
     )
     description = models.TextField(_("内容（Markdown）"), blank=True)
     trainer_notes = models.TextField(
-        _("講師メモ（Markdown）"), blank=True,
+        _("講師メモ（Markdown）"),
+        blank=True,
         help_text=_("研修講師と事務局だけに表示されます。進め方や時間配分、つまずきやすい点など。"),
     )
 
@@ -79,12 +80,20 @@ class CurriculumItem(Orderable):
 
     unit = ParentalKey(CurriculumUnitPage, related_name="items", on_delete=models.CASCADE)
     case = models.ForeignKey(
-        "cases.CasePage", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="curriculum_items", verbose_name=_("事例"),
+        "cases.CasePage",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="curriculum_items",
+        verbose_name=_("事例"),
     )
     knowhow = models.ForeignKey(
-        "knowhow.KnowHowPage", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="curriculum_items", verbose_name=_("ノウハウ"),
+        "knowhow.KnowHowPage",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="curriculum_items",
+        verbose_name=_("ノウハウ"),
     )
     questions = models.TextField(
         _("討議の問い"), blank=True, help_text=_("1 行に 1 つ。事例を扱うときに使います。")

@@ -8,7 +8,9 @@ from config import env
 BASE_DIR = env.BASE_DIR
 VAR_DIR = BASE_DIR / "var"
 
-SECRET_KEY = env.get("SECRET_KEY", "insecure-dev-key-change-me")  # production.py requires a real one
+SECRET_KEY = env.get(
+    "SECRET_KEY", "insecure-dev-key-change-me"
+)  # production.py requires a real one
 DEBUG = env.boolean("DEBUG", False)
 ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", "127.0.0.1,localhost")
 

@@ -81,7 +81,7 @@ def test_bad_file_is_rejected_whole_with_line_numbered_problems(tmp_path):
     problems = err.getvalue()
     assert "line 2: company.prefecture:" in problems
     assert "line 3: extra: 未知のキーです" in problems
-    assert "line 4: phases[0].tools[0]: 不正なコード \"crystal-ball\"" in problems
+    assert 'line 4: phases[0].tools[0]: 不正なコード "crystal-ball"' in problems
     assert "line 5: support.ended:" in problems
     assert "line 6: (行全体): JSON として読めません" in problems
     assert "line 1:" not in problems
@@ -102,7 +102,10 @@ def test_bad_file_is_rejected_whole_with_line_numbered_problems(tmp_path):
         (lambda r: r["phases"][0].update(phase="done"), "line 1: phases[0].phase:"),
         (lambda r: r.update(hashtags=["DX", "DX"]), "line 1: hashtags: 同じ値が重複"),
         (lambda r: r.update(published_at="2024-02-30"), "line 1: published_at:"),
-        (lambda r: r["company"].update(overseas_presence="yes"), "line 1: company.overseas_presence:"),
+        (
+            lambda r: r["company"].update(overseas_presence="yes"),
+            "line 1: company.overseas_presence:",
+        ),
         (lambda r: r["typology"].update(colour="blue"), "line 1: typology.colour: 未知のキー"),
     ],
 )
@@ -144,7 +147,9 @@ def test_case_with_personal_data_is_kept_as_draft_and_reported():
 def test_markdown_body_is_sanitised_when_rendered(client):
     record = synthetic_case(11)
     record["published_at"] = "2024-01-10"
-    record["phases"][0]["body"] = "本文<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>**強調**"
+    record["phases"][0]["body"] = (
+        "本文<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>**強調**"
+    )
     import_cases(as_lines([record]))
     html = client.get(CasePage.objects.get(external_id="syn-00011").url).content.decode()
     assert "<script>alert(1)" not in html

@@ -29,7 +29,10 @@ class Command(BaseCommand):
 
         count = sum(1 for line in lines if line.strip())
         bar = tqdm(
-            total=count, unit="件", desc="取り込み", file=sys.stderr,
+            total=count,
+            unit="件",
+            desc="取り込み",
+            file=sys.stderr,
             disable=no_progress or count < PROGRESS_FROM,
         )
         try:

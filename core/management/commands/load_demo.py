@@ -14,12 +14,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("setup_site", stdout=self.stdout)
-        call_command("import_cases", str(FIXTURES / "cases.jsonl"), stdout=self.stdout,
-                     stderr=self.stderr)
+        call_command(
+            "import_cases", str(FIXTURES / "cases.jsonl"), stdout=self.stdout, stderr=self.stderr
+        )
         try:
             articles = load_knowhow(FIXTURES / "knowhow.jsonl")
             units = load_curriculum(FIXTURES / "curriculum.json")
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(
-            f"ノウハウ {articles} 件、研修ユニット {units} 件を読み込みました。"))
+        self.stdout.write(
+            self.style.SUCCESS(f"ノウハウ {articles} 件、研修ユニット {units} 件を読み込みました。")
+        )
