@@ -30,6 +30,7 @@ def main() -> None:
     fresh = not db.exists()
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
 
     import django
 

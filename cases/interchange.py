@@ -135,9 +135,10 @@ class _Validator:
             if not _is_iso_date(v):
                 self.fail(path, _("YYYY-MM-DD 形式の実在する日付である必要があります"))
         elif kind == "text_list":
-            self.text_list(v, path)
+            # Hashtags are a set (taggit); key points may repeat, so only hashtags must be unique.
+            self.text_list(v, path, unique=path == "hashtags")
         elif kind == "tools":
-            if self.text_list(v, path):
+            if self.text_list(v, path, unique=True):
                 for i, code in enumerate(v):
                     self.code(code, "tool", f"{path}[{i}]")
         elif kind == "phases":
@@ -149,7 +150,7 @@ class _Validator:
         else:
             self.code(v, kind, path)
 
-    def text_list(self, v: Any, path: str) -> bool:
+    def text_list(self, v: Any, path: str, *, unique: bool) -> bool:
         if not isinstance(v, list):
             self.fail(path, _("文字列のリストである必要があります"))
             return False
@@ -158,7 +159,7 @@ class _Validator:
             if not isinstance(item, str) or not item.strip():
                 self.fail(f"{path}[{i}]", _("空でない文字列である必要があります"))
                 ok = False
-        if ok and len(set(v)) != len(v):
+        if ok and unique and len(set(v)) != len(v):
             self.fail(path, _("同じ値が重複しています"))
             ok = False
         return ok
