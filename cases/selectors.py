@@ -5,10 +5,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from taxonomy import terms
-from taxonomy.fields import contains_code
+from taxonomy.fields import contains_code, padded
 
 from .models import CasePage, CaseSection
 
@@ -43,7 +43,9 @@ def _section_filter(name: str, codes: Sequence[str]) -> Q:
         q = Q()
         for code in codes:
             q |= contains_code("tools", code)
-        sections = CaseSection.objects.filter(q, page=OuterRef("pk"))
+        sections = CaseSection.objects.annotate(tools_padded=padded("tools")).filter(
+            q, page=OuterRef("pk")
+        )
     return Q(Exists(sections))
 
 
@@ -88,15 +90,17 @@ def facet_options(
                 )
             )
         else:
-            counts = Counter()
-            per_page: dict[int, set[str]] = {}
-            rows = CaseSection.objects.filter(page__in=scoped.values("pk")).values_list(
-                "page_id", "tools"
+            # Raw strings (no per-row field converter): this is the heaviest facet on a big list.
+            rows = (
+                CaseSection.objects.filter(page__in=scoped.values("pk"))
+                .exclude(tools="")
+                .annotate(padded_tools=padded("tools"))
+                .values_list("page_id", "padded_tools")
             )
-            for page_id, tools in rows:
-                per_page.setdefault(page_id, set()).update(tools)
-            for tools in per_page.values():
-                counts.update(tools)
+            per_page: dict[int, set[str]] = {}
+            for page_id, tools in rows.iterator(chunk_size=5000):
+                per_page.setdefault(page_id, set()).update(tools.split())
+            counts = Counter(code for tools in per_page.values() for code in tools)
         chosen = set(selected.get(name, ()))
         facets[name] = [
             FacetOption(code, info.display, counts.get(code, 0), code in chosen)
@@ -124,8 +128,9 @@ def clean_filters(params: Mapping[str, Iterable[str]]) -> tuple[dict[str, list[s
 
 
 def with_list_data(qs: QuerySet[CasePage]) -> QuerySet[CasePage]:
-    """What a case card needs, in a fixed number of queries."""
-    return qs.prefetch_related("sections", "hashtags")
+    """What a case card needs, in a fixed number of queries (section bodies are not loaded)."""
+    sections = CaseSection.objects.only("page_id", "phase", "tools", "sort_order")
+    return qs.prefetch_related(Prefetch("sections", queryset=sections))
 
 
 def newest_first(qs: QuerySet[CasePage]) -> QuerySet[CasePage]:

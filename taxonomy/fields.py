@@ -110,6 +110,13 @@ class TermListField(models.TextField):
         )
 
 
+def padded(field: str) -> models.Func:
+    """' a b c ' for a TermListField, so one code matches as ' b ' with a plain LIKE."""
+    from django.db.models.functions import Concat
+
+    return Concat(models.Value(" "), field, models.Value(" "), output_field=models.TextField())
+
+
 def contains_code(field: str, code: str) -> models.Q:
-    """Filter for rows whose TermListField `field` holds `code` (codes are [a-z0-9-] only)."""
-    return models.Q(**{f"{field}__regex": rf"(^| ){code}( |$)"})
+    """Rows whose TermListField `field` (annotated as `<field>_padded`) holds `code`."""
+    return models.Q(**{f"{field}_padded__contains": f" {code} "})

@@ -1,4 +1,3 @@
-from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -55,8 +54,10 @@ class Term(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # Label lookups are cached per process; an edit must show up on the next request.
-        cache.delete(CACHE_KEY)
+        # Label lookups are cached; an edit must show up on the next request.
+        from .terms import forget
+
+        forget()
 
     @property
     def display(self) -> str:

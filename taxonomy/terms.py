@@ -1,12 +1,18 @@
 """Read access to the vocabularies: labels and choices, cached, one query per cache miss."""
 
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
 
 from .models import CACHE_KEY, Term
 
+# A page looks labels up a hundred times; unpickling from the cache each time cost more than the
+# page itself, so each process keeps its own copy for a short while (the shared cache key tells
+# it when a label was edited).
 CACHE_SECONDS = 300
+LOCAL_SECONDS = 30
+_local: dict = {"data": None, "until": 0.0}
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,8 @@ class TermInfo:
 
 
 def _all() -> dict[str, dict[str, TermInfo]]:
+    if _local["data"] is not None and time.monotonic() < _local["until"]:
+        return _local["data"]
     data = cache.get(CACHE_KEY)
     if data is None:
         data = {}
@@ -30,7 +38,14 @@ def _all() -> dict[str, dict[str, TermInfo]]:
                 t.code, t.label, t.short_label, t.parent
             )
         cache.set(CACHE_KEY, data, CACHE_SECONDS)
+    _local.update(data=data, until=time.monotonic() + LOCAL_SECONDS)
     return data
+
+
+def forget() -> None:
+    """Drop the cached labels everywhere this process can reach (after an edit)."""
+    _local.update(data=None, until=0.0)
+    cache.delete(CACHE_KEY)
 
 
 def terms(vocabulary: str) -> dict[str, TermInfo]:
