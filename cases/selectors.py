@@ -140,11 +140,14 @@ def newest_first(qs: QuerySet[CasePage]) -> QuerySet[CasePage]:
 def related_cases(case: CasePage, *, limit: int = 3) -> list[CasePage]:
     """Published cases most alike in industry, phases and tools (database fallback)."""
     tools = set(case.tools)
+    # The newest two dozen candidates are enough to pick three; scoring more costs page time.
     candidates = with_list_data(
-        published_cases()
-        .exclude(pk=case.pk)
-        .filter(Q(industry=case.industry) | Q(scale_phase=case.scale_phase, region=case.region))
-    )[:50]
+        newest_first(
+            published_cases()
+            .exclude(pk=case.pk)
+            .filter(Q(industry=case.industry) | Q(scale_phase=case.scale_phase, region=case.region))
+        )
+    )[:24]
     scored = sorted(
         candidates,
         key=lambda c: (
