@@ -161,4 +161,14 @@ LOGGING = {
     },
 }
 
-SEARCH_INDEX_DIR = VAR_DIR / "search"
+# Case search (search/): the embedded engine by default, Elasticsearch when ES_URL is set.
+if env.get("ES_URL"):
+    SEARCH = {
+        "BACKEND": "search.backends.elastic.ElasticsearchBackend",
+        "OPTIONS": {"url": env.get("ES_URL"), "index": env.get("ES_INDEX", "banso-cases")},
+    }
+else:
+    SEARCH = {
+        "BACKEND": "search.backends.embedded.EmbeddedBackend",
+        "OPTIONS": {"root": env.get("SEARCH_INDEX_DIR", str(VAR_DIR / "search"))},
+    }

@@ -1,5 +1,7 @@
 """Test settings: fast hashing, immediate tasks, in-memory mail."""
 
+import tempfile
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -13,3 +15,10 @@ STORAGES["staticfiles"] = {  # noqa: F405
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Each test process gets its own index; Elasticsearch only when ES_URL is given.
+if SEARCH["BACKEND"].endswith("EmbeddedBackend"):  # noqa: F405
+    SEARCH = {  # noqa: F405
+        "BACKEND": "search.backends.embedded.EmbeddedBackend",
+        "OPTIONS": {"root": tempfile.mkdtemp(prefix="banso-search-")},
+    }

@@ -25,3 +25,4 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"ノウハウ {articles} 件、研修ユニット {units} 件を読み込みました。")
         )
+        call_command("search_rebuild", "--no-progress", stdout=self.stdout)

@@ -1,0 +1,190 @@
+"""JSON API: /api/v1/search/, /api/v1/suggest/ and their OpenAPI document."""
+
+import unicodedata
+
+from django.http import JsonResponse
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from cases.models import CasePage
+from knowhow.models import KnowHowPage
+from taxonomy import terms
+
+from . import service
+from .types import FACET_FIELDS, KINDS, MAX_PAGE_SIZE, SORTS, SearchRequest
+
+VOCABULARY = {"industry": "industry", "region": "region", "employees": "employees",
+              "phase": "phase", "tool": "tool", "scale_phase": "scale_phase"}
+PARAMETERS = {"q", "type", "sort", "page", "page_size", *FACET_FIELDS}
+
+
+class BadRequest(Exception):
+    pass
+
+
+def _error(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _integer(params, name: str, default: int, low: int, high: int) -> int:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(unicodedata.normalize("NFKC", raw))
+    except ValueError as exc:
+        raise BadRequest(f"{name} は整数で指定してください（{raw!r}）") from exc
+    if not low <= value <= high:
+        raise BadRequest(f"{name} は {low}〜{high} で指定してください")
+    return value
+
+
+def parse_request(params) -> SearchRequest:
+    unknown = sorted(set(params) - PARAMETERS)
+    if unknown:
+        raise BadRequest(f"未知のパラメーターです: {', '.join(unknown)}（使えるもの: {', '.join(sorted(PARAMETERS))}）")
+    filters: dict[str, list[str]] = {}
+    for name in FACET_FIELDS:
+        for raw in params.getlist(name):
+            code = unicodedata.normalize("NFKC", raw).strip()
+            code = code.upper() if name == "industry" else code
+            if not terms.is_valid(VOCABULARY[name], code):
+                raise BadRequest(f"{name} に使えないコードです: {raw!r}（使えるもの: {' '.join(terms.terms(VOCABULARY[name]))}）")
+            filters.setdefault(name, []).append(code)
+    kinds = params.getlist("type") or list(KINDS)
+    if set(kinds) - set(KINDS):
+        raise BadRequest(f"type は {' / '.join(KINDS)} のいずれかです")
+    text = params.get("q", "")
+    if len(text) > 200:
+        raise BadRequest("q は 200 文字以内にしてください")
+    sort = params.get("sort") or ("relevance" if text.strip() else "-published")
+    if sort not in SORTS:
+        raise BadRequest(f"sort は {' / '.join(SORTS)} のいずれかです")
+    return SearchRequest(
+        text=text, filters=filters, kinds=kinds, sort=sort,
+        page=_integer(params, "page", 1, 1, 10_000),
+        page_size=_integer(params, "page_size", 20, 1, MAX_PAGE_SIZE),
+    )
+
+
+@require_GET
+def search_view(request):
+    try:
+        search_request = parse_request(request.GET)
+    except BadRequest as exc:
+        return _error(str(exc))
+    response = service.search(search_request)
+    ids = [hit.id for hit in response.hits]
+    pages = {p.pk: p for p in CasePage.objects.live().public().filter(pk__in=ids)}
+    pages.update({p.pk: p for p in KnowHowPage.objects.live().public().filter(pk__in=ids)})
+    results = []
+    for hit in response.hits:
+        page = pages.get(hit.id)
+        if page is None:
+            continue
+        results.append({
+            "id": page.external_id if hit.kind == "case" else page.slug,
+            "type": hit.kind,
+            "title": page.title,
+            "url": page.get_url(request=request),
+            "highlights": list(hit.highlights),
+        })
+    facets = {
+        name: [
+            {"value": f.value, "label": terms.label(VOCABULARY[name], f.value),
+             "count": f.count, "selected": f.selected}
+            for f in response.facets.get(name, ())
+        ]
+        for name in FACET_FIELDS
+    }
+    return JsonResponse(
+        {"total": response.total, "page": search_request.page, "page_size": search_request.page_size,
+         "degraded": response.degraded, "results": results, "facets": facets},
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
+def suggest_view(request):
+    text = request.GET.get("q", "")
+    if not text.strip():
+        return _error("q を指定してください")
+    if len(text) > 50:
+        return _error("q は 50 文字以内にしてください")
+    try:
+        suggestions = service.backend().suggest(text, limit=8)
+    except Exception:  # noqa: BLE001 - suggestions are optional; never a 500
+        suggestions = []
+    return JsonResponse(
+        {"suggestions": [{"text": s.text, "count": s.count} for s in suggestions]},
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _code_param(name: str) -> dict:
+    return {"name": name, "in": "query", "required": False, "explode": True,
+            "schema": {"type": "array", "items": {"type": "string"}},
+            "description": f"{name} のコード（事例交換形式と同じ）。複数指定は OR、項目間は AND。"}
+
+
+OPENAPI = {
+    "openapi": "3.1.0",
+    "info": {"title": "伴走ナレッジ 検索 API", "version": "1"},
+    "paths": {
+        "/api/v1/search/": {"get": {
+            "summary": "事例とノウハウの検索",
+            "parameters": [
+                {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
+                {"name": "type", "in": "query", "schema": {"type": "string", "enum": list(KINDS)}},
+                {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS)}},
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "page_size", "in": "query",
+                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}},
+                *(_code_param(name) for name in FACET_FIELDS),
+            ],
+            "responses": {
+                "200": {"description": "検索結果", "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "required": ["total", "results", "facets"],
+                    "properties": {
+                        "total": {"type": "integer"},
+                        "page": {"type": "integer"},
+                        "page_size": {"type": "integer"},
+                        "degraded": {"type": "boolean"},
+                        "results": {"type": "array", "items": {"type": "object", "properties": {
+                            "id": {"type": "string"}, "type": {"type": "string"},
+                            "title": {"type": "string"}, "url": {"type": "string"},
+                            "highlights": {"type": "array", "items": {"type": "string"}}}}},
+                        "facets": {"type": "object", "additionalProperties": {"type": "array", "items": {
+                            "type": "object", "properties": {
+                                "value": {"type": "string"}, "label": {"type": "string"},
+                                "count": {"type": "integer"}, "selected": {"type": "boolean"}}}}},
+                    }}}}},
+                "400": {"description": "パラメーターの誤り", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"error": {"type": "string"}}}}}},
+            },
+        }},
+        "/api/v1/suggest/": {"get": {
+            "summary": "入力中の語の候補（かな入力にも対応）",
+            "parameters": [{"name": "q", "in": "query", "required": True,
+                            "schema": {"type": "string", "maxLength": 50}}],
+            "responses": {"200": {"description": "候補", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"suggestions": {"type": "array", "items": {
+                    "type": "object", "properties": {"text": {"type": "string"},
+                                                     "count": {"type": "integer"}}}}}}}}},
+                          "400": {"description": "q がない"}},
+        }},
+    },
+}
+
+
+@require_GET
+def openapi_view(request):
+    return JsonResponse(OPENAPI, json_dumps_params={"ensure_ascii": False})
+
+
+urlpatterns = [
+    path("search/", search_view, name="api-search"),
+    path("suggest/", suggest_view, name="api-suggest"),
+    path("openapi.json", openapi_view, name="api-openapi"),
+]

@@ -1,0 +1,437 @@
+"""The embedded backend: tantivy with Sudachi tokens (mode A) plus a character-bigram field.
+
+Layout on disk: <root>/builds/<build-id>/ holds one index generation and <root>/current is a
+symlink to the active one, so a rebuild swaps atomically. Only one process writes (tantivy's lock
+file enforces it); web processes open the index read-only and follow the symlink.
+"""
+
+import html
+import math
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import tantivy
+from tantivy import Occur, Query
+
+from .. import analysis
+from ..types import (
+    FACET_FIELDS,
+    FacetCount,
+    Hit,
+    SearchDocument,
+    SearchRequest,
+    SearchResponse,
+    SearchUnavailable,
+    Suggestion,
+)
+
+SCHEMA_VERSION = "1"
+SUGGEST_SEP = "\x1f"
+SNIPPET_BYTES = 300  # about 100 Japanese characters
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_unsigned_field("id", stored=True, indexed=True, fast=True)
+    sb.add_integer_field("version", stored=True, fast=True)
+    sb.add_integer_field("published", stored=True, indexed=True, fast=True)
+    sb.add_text_field("kind", stored=True, fast=True, tokenizer_name="raw")
+    sb.add_text_field("title_ja", tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("body_ja", tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("title", stored=True, tokenizer_name="ja_bigram")
+    sb.add_text_field("body", stored=True, tokenizer_name="ja_bigram")
+    sb.add_text_field("mlt", stored=True, tokenizer_name="whitespace")
+    sb.add_text_field("suggest", tokenizer_name="raw")
+    for name in FACET_FIELDS:
+        sb.add_text_field(name, stored=True, fast=True, tokenizer_name="raw")
+    return sb.build()
+
+
+SCHEMA = _schema()
+
+
+def _bigram_analyzer() -> tantivy.TextAnalyzer:
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(2, 2, False))
+        .filter(tantivy.Filter.lowercase())
+        .build()
+    )
+
+
+def _prepare(index: tantivy.Index) -> tantivy.Index:
+    # Custom tokenizers are not stored in the index: every process registers them itself.
+    index.register_tokenizer("ja_bigram", _bigram_analyzer())
+    return index
+
+
+def _pretokenized(text: str, tokens: list[analysis.Token]) -> tantivy.PreTokenizedString:
+    return tantivy.PreTokenizedString(
+        text,
+        [tantivy.Token(t.text, i, t.start, t.end) for i, t in enumerate(tokens)],
+    )
+
+
+def _content(tokens: list[analysis.Token]) -> str:
+    return " ".join(t.text for t in tokens if t.pos[0] not in analysis.BREAK_POS)
+
+
+def to_tantivy(doc: SearchDocument) -> tantivy.Document:
+    title, body = analysis.normalise(doc.title), analysis.normalise(doc.body)
+    title_tokens, body_tokens = analysis.tokenize(title), analysis.tokenize(body)
+    d = tantivy.Document()
+    d.add_unsigned("id", doc.id)
+    d.add_integer("version", doc.version)
+    d.add_integer("published", doc.published)
+    d.add_text("kind", doc.kind)
+    d.add_pre_tokenized_text("title_ja", _pretokenized(title, title_tokens))
+    d.add_pre_tokenized_text("body_ja", _pretokenized(body, body_tokens))
+    # Stored for snippets in its own case; the bigram tokenizer lower-cases what it indexes.
+    d.add_text("title", analysis.nfkc(doc.title))
+    d.add_text("body", analysis.nfkc(doc.body))
+    d.add_text("mlt", f"{_content(title_tokens)} {_content(body_tokens)}")
+    for name in ("industry", "region", "employees", "scale_phase"):
+        if getattr(doc, name):
+            d.add_text(name, getattr(doc, name))
+    for name in ("phase", "tool"):
+        for value in getattr(doc, name):
+            d.add_text(name, value)
+    for phrase in dict.fromkeys(doc.suggest):
+        key = analysis.normalise(phrase)
+        d.add_text("suggest", f"{key}{SUGGEST_SEP}{phrase}")
+        d.add_text("suggest", f"{analysis.reading(phrase)}{SUGGEST_SEP}{phrase}")
+    return d
+
+
+class EmbeddedBackend:
+    """tantivy + SudachiPy, no server."""
+
+    name = "embedded"
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+        self._lock = threading.Lock()
+        self._reader: tantivy.Index | None = None
+        self._reader_target: str | None = None
+
+    # --- files and generations -------------------------------------------------------------
+    @property
+    def current(self) -> Path:
+        return self.root / "current"
+
+    def _new_build(self) -> Path:
+        path = self.root / "builds" / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        path.mkdir(parents=True)
+        (path / "SCHEMA_VERSION").write_text(SCHEMA_VERSION)
+        return path
+
+    def _swap(self, build: Path) -> None:
+        tmp = self.root / f".current-{uuid.uuid4().hex}"
+        os.symlink(build.relative_to(self.root), tmp)
+        os.replace(tmp, self.current)  # atomic on POSIX
+        for old in sorted((self.root / "builds").iterdir())[:-2]:
+            if old.resolve() != build.resolve():
+                shutil.rmtree(old, ignore_errors=True)
+
+    def _index_at_current(self, *, create: bool) -> tantivy.Index:
+        if not self.current.exists():
+            if not create:
+                raise SearchUnavailable("検索インデックスがまだ作成されていません")
+            self.root.mkdir(parents=True, exist_ok=True)
+            self._swap(self._new_build())
+        if (self.current / "SCHEMA_VERSION").read_text() != SCHEMA_VERSION:
+            raise SearchUnavailable("検索インデックスの形式が古いため再構築が必要です")
+        return _prepare(tantivy.Index(SCHEMA, path=str(self.current.resolve())))
+
+    def _searcher(self) -> tantivy.Searcher:
+        try:
+            target = os.readlink(self.current)
+        except OSError as exc:
+            raise SearchUnavailable("検索インデックスがまだ作成されていません") from exc
+        with self._lock:
+            if target != self._reader_target:
+                try:
+                    self._reader = self._index_at_current(create=False)
+                except ValueError as exc:
+                    raise SearchUnavailable(f"検索インデックスを開けません: {exc}") from exc
+                self._reader_target = target
+            self._reader.reload()
+            return self._reader.searcher()
+
+    def _writer(self, index: tantivy.Index) -> tantivy.IndexWriter:
+        try:
+            return index.writer(heap_size=50_000_000, num_threads=1)
+        except ValueError as exc:  # LockBusy: another process is writing
+            raise SearchUnavailable(f"検索インデックスは別のプロセスが更新中です: {exc}") from exc
+
+    # --- writing -------------------------------------------------------------------------------
+    def index(self, docs: Iterable[SearchDocument]) -> None:
+        self._write(docs, ())
+
+    def delete(self, ids: Iterable[int]) -> None:
+        self._write((), ids)
+
+    def apply(self, docs: Iterable[SearchDocument], delete_ids: Iterable[int]) -> None:
+        """Upserts and deletions in one commit."""
+        self._write(docs, delete_ids)
+
+    def _write(self, docs: Iterable[SearchDocument], delete_ids: Iterable[int]) -> None:
+        index = self._index_at_current(create=True)
+        writer = self._writer(index)
+        try:
+            for doc_id in delete_ids:
+                writer.delete_documents("id", doc_id)
+            for doc in docs:
+                writer.delete_documents("id", doc.id)
+                writer.add_document(to_tantivy(doc))
+            writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            del writer  # releases the lock file
+
+    def rebuild(self, docs: Iterable[SearchDocument], *, progress=None) -> int:
+        """Build a new generation beside the live one, then swap; returns the document count."""
+        build = self._new_build()
+        index = _prepare(tantivy.Index(SCHEMA, path=str(build)))
+        writer = self._writer(index)
+        count = 0
+        try:
+            for doc in docs:
+                writer.add_document(to_tantivy(doc))
+                count += 1
+                if progress:
+                    progress()
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            shutil.rmtree(build, ignore_errors=True)
+            raise
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._swap(build)
+        return count
+
+    # --- reading -------------------------------------------------------------------------------
+    def versions(self) -> Mapping[int, int]:
+        searcher = self._searcher()
+        if searcher.num_docs == 0:
+            return {}
+        hits = searcher.search(Query.all_query(), limit=searcher.num_docs, count=False).hits
+        addresses = [address for _, address in hits]
+        ids = searcher.fast_field_values("id", addresses)
+        versions = searcher.fast_field_values("version", addresses)
+        return dict(zip(ids, versions, strict=True))
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        searcher = self._searcher()
+        text_query, highlight_terms = self._text_query(request)
+        base = [(Occur.Must, Query.term_set_query(SCHEMA, "kind", list(request.kinds)))]
+        if text_query is not None:
+            base.append((Occur.Must, text_query))
+        filters = {name: list(values) for name, values in request.filters.items() if values}
+        query = self._with_filters(base, filters)
+
+        offset = (request.page - 1) * request.page_size
+        if request.sort == "relevance" and text_query is not None:
+            result = searcher.search(query, limit=request.page_size, offset=offset)
+        else:
+            order = tantivy.Order.Asc if request.sort == "published" else tantivy.Order.Desc
+            result = searcher.search(
+                query, limit=request.page_size, offset=offset, order_by_field="published", order=order
+            )
+        addresses = [address for _, address in result.hits]
+        ids = searcher.fast_field_values("id", addresses) if addresses else []
+        kinds = [searcher.doc(a).get_first("kind") for a in addresses]
+        snippets = (
+            self._snippets(searcher, addresses, highlight_terms)
+            if request.highlight and highlight_terms
+            else [()] * len(addresses)
+        )
+        hits = [
+            Hit(id=int(i), kind=k, score=float(score), highlights=s)
+            for (score, _), i, k, s in zip(result.hits, ids, kinds, snippets, strict=True)
+        ]
+        facets = self._facets(searcher, base, filters) if request.facets else {}
+        return SearchResponse(total=result.count, hits=hits, facets=facets, backend=self.name)
+
+    def _with_filters(self, base, filters: Mapping[str, list[str]], skip: str | None = None) -> Query:
+        clauses = list(base)
+        for name, values in filters.items():
+            if name != skip:
+                clauses.append((Occur.Must, Query.term_set_query(SCHEMA, name, values)))
+        return Query.boolean_query(clauses)
+
+    def _facets(self, searcher, base, filters) -> dict[str, list[FacetCount]]:
+        def aggregate(query, names):
+            spec = {n: {"terms": {"field": n, "size": 200}} for n in names}
+            return searcher.aggregate(query, spec)
+
+        # One aggregation for the fields nobody filtered on; one more per filtered field, with
+        # its own filter left out, so the counts of a multi-select facet stay right.
+        unfiltered = [n for n in FACET_FIELDS if n not in filters]
+        results = aggregate(self._with_filters(base, filters), unfiltered) if unfiltered else {}
+        for name in filters:
+            results.update(aggregate(self._with_filters(base, filters, skip=name), [name]))
+        return {
+            name: [
+                FacetCount(b["key"], b["doc_count"], b["key"] in filters.get(name, ()))
+                for b in results[name]["buckets"]
+            ]
+            for name in FACET_FIELDS
+        }
+
+    # --- query building ------------------------------------------------------------------------
+    def _text_query(self, request: SearchRequest) -> tuple[Query | None, list[str]]:
+        terms = analysis.split_query(request.text)
+        if not terms:
+            return None, []
+        synonyms = _synonym_index(request.synonyms)
+        term_queries, highlight = [], []
+        for term, is_phrase in terms:
+            whole = synonyms.get(_key(analysis.tokenize(analysis.normalise(term))))
+            if is_phrase or whole:
+                variants = [term, *(whole or [])]
+                alternatives = [
+                    [t.text for t in analysis.tokenize(analysis.normalise(v))] for v in variants
+                ]
+                chunk_queries = [self._alternatives([a for a in alternatives if a])]
+                highlight += ["".join(a) for a in alternatives]
+            else:
+                chunk_queries = []
+                for chunk in analysis.query_chunks(term):
+                    alternatives = [chunk]
+                    for variant in synonyms.get("".join(chunk), ()):
+                        alternatives += analysis.query_chunks(variant)
+                    chunk_queries.append(self._alternatives(alternatives))
+                    highlight += ["".join(a) for a in alternatives]
+            if not chunk_queries:
+                continue
+            if len(chunk_queries) <= 2:
+                term_queries.append(Query.boolean_query([(Occur.Must, q) for q in chunk_queries]))
+            else:
+                # A sentence-like query: most of its content words must match, not all of them.
+                needed = max(2, math.ceil(len(chunk_queries) * 0.6))
+                term_queries.append(
+                    Query.boolean_query([(Occur.Should, q) for q in chunk_queries], needed)
+                )
+        if not term_queries:
+            return Query.empty_query(), []
+        return Query.boolean_query([(Occur.Must, q) for q in term_queries]), highlight
+
+    def _alternatives(self, alternatives: list[list[str]]) -> Query:
+        """Any of several token sequences, in the title (weighted) or the body."""
+        clauses = []
+        for tokens in alternatives:
+            for field, boost in (("title_ja", 3.0), ("body_ja", 1.0)):
+                clauses.append((Occur.Should, Query.boost_query(_sequence(field, tokens), boost)))
+            grams = analysis.bigrams("".join(tokens))
+            if grams:
+                for field, boost in (("title", 0.6), ("body", 0.2)):
+                    grams_query = Query.boolean_query(
+                        [(Occur.Must, Query.term_query(SCHEMA, field, g)) for g in grams]
+                    )
+                    clauses.append((Occur.Should, Query.boost_query(grams_query, boost)))
+        return Query.boolean_query(clauses)
+
+    def _snippets(self, searcher, addresses, terms: list[str]) -> list[tuple[str, ...]]:
+        grams = sorted({g for t in terms for g in analysis.bigrams(t)})
+        if not grams:
+            return [()] * len(addresses)
+        query = Query.boolean_query([(Occur.Should, Query.term_query(SCHEMA, "body", g)) for g in grams])
+        generator = tantivy.SnippetGenerator.create(searcher, query, SCHEMA, "body")
+        generator.set_max_num_chars(SNIPPET_BYTES)
+        out = []
+        for address in addresses:
+            snippet = generator.snippet_from_doc(searcher.doc(address))
+            fragment = snippet.fragment()
+            out.append((_marked(fragment, snippet.highlighted()),) if fragment else ())
+        return out
+
+    def more_like_this(self, doc_id: int, *, limit: int = 3) -> Sequence[Hit]:
+        searcher = self._searcher()
+        source = searcher.search(Query.term_query(SCHEMA, "id", doc_id), limit=1, count=False).hits
+        if not source:
+            return []
+        document = searcher.doc(source[0][1])
+        like = Query.more_like_this_document_fields_query(
+            SCHEMA,
+            {"mlt": [document.get_first("mlt") or ""]},
+            min_doc_frequency=2,
+            min_term_frequency=2,
+            max_query_terms=30,
+            min_word_length=2,
+        )
+        query = Query.boolean_query(
+            [
+                (Occur.Must, like),
+                (Occur.Must, Query.term_query(SCHEMA, "kind", document.get_first("kind"))),
+                (Occur.MustNot, Query.term_query(SCHEMA, "id", doc_id)),
+            ]
+        )
+        result = searcher.search(query, limit=limit, count=False)
+        addresses = [a for _, a in result.hits]
+        ids = searcher.fast_field_values("id", addresses) if addresses else []
+        return [
+            Hit(id=int(i), kind=document.get_first("kind"), score=float(s))
+            for (s, _), i in zip(result.hits, ids, strict=True)
+        ]
+
+    def suggest(self, prefix: str, *, limit: int = 8) -> Sequence[Suggestion]:
+        prefix = analysis.to_katakana(analysis.normalise(prefix.strip()))
+        if not prefix:
+            return []
+        searcher = self._searcher()
+        seen: dict[str, int] = {}
+        for term, count in searcher.terms_with_prefix("suggest", prefix, limit=limit * 4):
+            phrase = term.split(SUGGEST_SEP, 1)[-1]
+            seen[phrase] = max(seen.get(phrase, 0), count)
+        ranked = sorted(seen.items(), key=lambda item: (-item[1], len(item[0])))
+        return [Suggestion(text, count) for text, count in ranked[:limit]]
+
+    def health(self) -> dict:
+        searcher = self._searcher()
+        return {"backend": self.name, "documents": searcher.num_docs, "build": self._reader_target}
+
+
+def _sequence(field: str, tokens: list[str]) -> Query:
+    if len(tokens) == 1:
+        return Query.term_query(SCHEMA, field, tokens[0])
+    return Query.phrase_query(SCHEMA, field, tokens)
+
+
+def _key(tokens: list[analysis.Token]) -> str:
+    return "".join(t.text for t in tokens)
+
+
+def _synonym_index(groups: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """Normalised token string of each variant -> the other variants of its group."""
+    index: dict[str, list[str]] = {}
+    for variants in groups.values():
+        for variant in variants:
+            key = _key(analysis.tokenize(analysis.normalise(variant)))
+            index[key] = [v for v in variants if v != variant]
+    return index
+
+
+def _marked(fragment: str, ranges) -> str:
+    """Escape a fragment and wrap its highlighted byte ranges in <mark>."""
+    raw = fragment.encode()
+    merged: list[list[int]] = []
+    for r in sorted(ranges, key=lambda r: r.start):
+        # Bigram hits overlap or touch (経営|デザ|イン); mark the whole run once.
+        if merged and r.start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], r.end)
+        else:
+            merged.append([r.start, r.end])
+    out, last = [], 0
+    for start, end in merged:
+        out.append(html.escape(raw[last:start].decode(errors="ignore")))
+        out.append(f"<mark>{html.escape(raw[start:end].decode(errors='ignore'))}</mark>")
+        last = end
+    out.append(html.escape(raw[last:].decode(errors="ignore")))
+    return "".join(out)

@@ -1,0 +1,161 @@
+"""The one entry point the site uses for search: backend choice, outbox, degraded fallback."""
+
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.utils.module_loading import import_string
+
+from . import documents
+from .models import SearchOutbox, Synonym
+from .types import FacetCount, Hit, SearchRequest, SearchResponse, SearchUnavailable
+
+logger = logging.getLogger(__name__)
+_backend_lock = threading.Lock()
+_backend = None
+_synonyms: dict = {"stamp": None, "groups": {}}
+
+
+def backend():
+    """The configured backend, one instance per process."""
+    global _backend
+    with _backend_lock:
+        if _backend is None:
+            config = settings.SEARCH
+            _backend = import_string(config["BACKEND"])(**config.get("OPTIONS", {}))
+        return _backend
+
+
+def reset_backend() -> None:
+    global _backend
+    with _backend_lock:
+        _backend = None
+
+
+def synonym_groups() -> dict[str, list[str]]:
+    """Synonym groups from the database, re-read when one is edited."""
+    stamp = Synonym.objects.aggregate(stamp=Max("updated_at"), n=Max("id"))
+    if stamp != _synonyms["stamp"]:
+        _synonyms["groups"] = {str(s.pk): s.term_list for s in Synonym.objects.all()}
+        _synonyms["stamp"] = stamp
+    return _synonyms["groups"]
+
+
+# --- keeping the index in step with the database ---------------------------------------------
+_scheduled = threading.local()
+
+
+def enqueue(page_ids: Iterable[int]) -> None:
+    """Record pages to refresh, inside the caller's transaction; drain after it commits."""
+    SearchOutbox.objects.bulk_create([SearchOutbox(page_id=pk) for pk in page_ids])
+    if not getattr(_scheduled, "pending", False):
+        _scheduled.pending = True
+        transaction.on_commit(_schedule_drain)
+
+
+def _schedule_drain() -> None:
+    from .tasks import drain_search_outbox
+
+    _scheduled.pending = False
+    drain_search_outbox.enqueue()
+
+
+def drain_outbox(*, batch: int = 500) -> int:
+    """Apply queued changes to the index; rows are removed only after the index committed."""
+    processed = 0
+    while True:
+        rows = list(SearchOutbox.objects.order_by("id")[:batch])
+        if not rows:
+            return processed
+        ids = {row.page_id for row in rows}
+        try:
+            docs = list(documents.documents(ids))
+            gone = ids - {d.id for d in docs}
+            backend().apply(docs, gone)
+        except Exception as exc:
+            SearchOutbox.objects.filter(pk__in=[r.pk for r in rows]).update(
+                attempts=F("attempts") + 1, last_error=str(exc)[:2000]
+            )
+            raise
+        SearchOutbox.objects.filter(id__lte=rows[-1].id, page_id__in=ids).delete()
+        processed += len(ids)
+
+
+def rebuild(*, progress=None) -> int:
+    """Rebuild into a new generation, swap, then replay what changed meanwhile."""
+    started_at = SearchOutbox.objects.aggregate(m=Max("id"))["m"] or 0
+    count = backend().rebuild(documents.documents(), progress=progress)
+    SearchOutbox.objects.filter(id__lte=started_at).delete()
+    drain_outbox()
+    return count
+
+
+def reconcile(*, repair: bool) -> dict[str, list[int]]:
+    """Compare the index with the database; with repair, queue every difference."""
+    indexed = backend().versions()
+    expected = {d.id: d.version for d in documents.documents()}
+    drift = {
+        "missing": sorted(set(expected) - set(indexed)),
+        "stale": sorted(i for i in set(expected) & set(indexed) if expected[i] != indexed[i]),
+        "extra": sorted(set(indexed) - set(expected)),
+    }
+    if repair and any(drift.values()):
+        with transaction.atomic():
+            enqueue([i for ids in drift.values() for i in ids])
+        drain_outbox()
+    return drift
+
+
+# --- searching -------------------------------------------------------------------------------
+def search(request: SearchRequest) -> SearchResponse:
+    """Search with the engine; if it cannot answer, fall back to the database (degraded)."""
+    request = SearchRequest(**{**request.__dict__, "synonyms": synonym_groups()})
+    try:
+        return backend().search(request)
+    except SearchUnavailable as exc:
+        logger.warning("search engine unavailable, using the database: %s", exc)
+    except Exception:
+        logger.exception("search engine failed, using the database")
+    return database_search(request)
+
+
+def database_search(request: SearchRequest) -> SearchResponse:
+    """Plain database search: substring match on title and lead, same filters and facets."""
+    from cases import selectors
+
+    qs = selectors.published_cases()
+    for term in request.text.split():
+        qs = qs.filter(Q(title__icontains=term) | Q(lead__icontains=term))
+    if "case" not in request.kinds:
+        qs = qs.none()
+    selected = {k: list(v) for k, v in request.filters.items() if v}
+    filtered = selectors.apply_filters(qs, selected)
+    if request.sort == "published":
+        filtered = filtered.order_by("published_on", "first_published_at", "pk")
+    else:
+        filtered = selectors.newest_first(filtered)
+    offset = (request.page - 1) * request.page_size
+    ids = list(filtered.values_list("pk", flat=True)[offset : offset + request.page_size])
+    facets = {}
+    if request.facets:
+        for name, options in selectors.facet_options(qs, selected).items():
+            facets[name] = [FacetCount(o.value, o.count, o.selected) for o in options]
+    return SearchResponse(
+        total=filtered.count(),
+        hits=[Hit(id=i, kind="case", score=0.0) for i in ids],
+        facets=facets,
+        backend="database",
+        degraded=True,
+    )
+
+
+def more_like_this(page_id: int, *, limit: int = 3) -> Sequence[Hit] | None:
+    """Similar pages, or None when the engine cannot answer (the caller falls back)."""
+    try:
+        return backend().more_like_this(page_id, limit=limit)
+    except Exception:
+        logger.warning("more_like_this unavailable", exc_info=True)
+        return None

@@ -1,0 +1,103 @@
+"""The search interface both backends implement (see ../shared/notes/search.md §5.2)."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+FACET_FIELDS = ("industry", "region", "employees", "phase", "tool", "scale_phase")
+KINDS = ("case", "knowhow")
+SORTS = ("relevance", "-published", "published")
+MAX_PAGE_SIZE = 100
+
+
+class SearchUnavailable(Exception):
+    """The engine cannot answer now (not built, locked, unreachable)."""
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    id: int
+    version: int
+    kind: str
+    title: str
+    body: str
+    published: int  # date as ordinal; sorts "newest first"
+    industry: str = ""
+    region: str = ""
+    employees: str = ""
+    scale_phase: str = ""
+    phase: tuple[str, ...] = ()
+    tool: tuple[str, ...] = ()
+    suggest: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    text: str = ""
+    filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    kinds: Sequence[str] = KINDS
+    sort: Literal["relevance", "-published", "published"] = "relevance"
+    page: int = 1
+    page_size: int = 20
+    facets: bool = True
+    highlight: bool = True
+    synonyms: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        unknown = set(self.filters) - set(FACET_FIELDS)
+        if unknown:
+            raise ValueError(f"未知の絞り込み項目です: {', '.join(sorted(unknown))}")
+        if self.sort not in SORTS:
+            raise ValueError(f"未知の並び順です: {self.sort}")
+        if not 1 <= self.page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size は 1〜{MAX_PAGE_SIZE} にしてください")
+        if self.page < 1:
+            raise ValueError("page は 1 以上にしてください")
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    kind: str
+    score: float
+    highlights: Sequence[str] = ()  # escaped HTML, only <mark> tags
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    value: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class SearchResponse:
+    total: int
+    hits: Sequence[Hit]
+    facets: Mapping[str, Sequence[FacetCount]]
+    backend: str
+    degraded: bool = False
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    text: str
+    count: int
+
+
+class SearchBackend(Protocol):
+    name: str
+
+    def search(self, request: SearchRequest) -> SearchResponse: ...
+
+    def more_like_this(self, doc_id: int, *, limit: int = 3) -> Sequence[Hit]: ...
+
+    def suggest(self, prefix: str, *, limit: int = 8) -> Sequence[Suggestion]: ...
+
+    def index(self, docs: Iterable[SearchDocument]) -> None: ...
+
+    def delete(self, ids: Iterable[int]) -> None: ...
+
+    def rebuild(self, docs: Iterable[SearchDocument], *, progress=None) -> int: ...
+
+    def versions(self) -> Mapping[int, int]: ...
