@@ -9,7 +9,6 @@ from search.types import SearchRequest
 from taxonomy import terms
 
 from . import selectors
-from .models import CasePage
 
 PAGE_SIZE = 20
 SORTS = {"relevance": _("関連度順"), "-published": _("新しい順"), "published": _("古い順")}
@@ -74,8 +73,12 @@ def case_list_context(http_request, index_page) -> dict:
     for name in FILTER_LABELS:
         counts = {f.value: f for f in response.facets.get(name, ())}
         options = [
-            selectors.FacetOption(code, info.display, counts[code].count if code in counts else 0,
-                                  code in request.filters.get(name, ()))
+            selectors.FacetOption(
+                code,
+                info.display,
+                counts[code].count if code in counts else 0,
+                code in request.filters.get(name, ()),
+            )
             for code, info in terms.terms(selectors.FILTERS[name]).items()
             if code in counts or code in request.filters.get(name, ())
         ]
@@ -101,8 +104,11 @@ def zero_result_help(request: SearchRequest) -> list[dict]:
     """Ways out of an empty result: drop the filters, or try a suggested word."""
     ways = []
     if request.filters and request.text:
-        without = service.search(SearchRequest(text=request.text, kinds=request.kinds, facets=False,
-                                               highlight=False, page_size=1))
+        without = service.search(
+            SearchRequest(
+                text=request.text, kinds=request.kinds, facets=False, highlight=False, page_size=1
+            )
+        )
         if without.total:
             ways.append({"kind": "without_filters", "q": request.text, "count": without.total})
     if request.text:
@@ -119,7 +125,11 @@ def zero_result_help(request: SearchRequest) -> list[dict]:
 def case_detail_context(case) -> dict:
     sections = list(case.sections.all())
     knowhow = (
-        KnowHowPage.objects.live().public().filter(case_links__case=case).order_by("title").distinct()
+        KnowHowPage.objects.live()
+        .public()
+        .filter(case_links__case=case)
+        .order_by("title")
+        .distinct()
     )
     return {
         "sections": sections,
@@ -134,8 +144,12 @@ def related_cases(case, limit: int = 3) -> list:
     """More-like-this from the search engine; the database heuristic when it cannot answer."""
     hits = service.more_like_this(case.pk, limit=limit)
     if hits:
-        found = {c.pk: c for c in selectors.with_list_data(
-            selectors.published_cases().filter(pk__in=[h.id for h in hits]))}
+        found = {
+            c.pk: c
+            for c in selectors.with_list_data(
+                selectors.published_cases().filter(pk__in=[h.id for h in hits])
+            )
+        }
         ordered = [found[h.id] for h in hits if h.id in found]
         if ordered:
             return ordered

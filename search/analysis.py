@@ -68,7 +68,13 @@ def tokenize(text: str) -> list[Token]:
             if pos[0] in SKIP_POS:
                 continue
             tokens.append(
-                Token(m.normalized_form().lower(), m.surface(), pos, offset + m.begin(), offset + m.end())
+                Token(
+                    m.normalized_form().lower(),
+                    m.surface(),
+                    pos,
+                    offset + m.begin(),
+                    offset + m.end(),
+                )
             )
     return tokens
 

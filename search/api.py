@@ -13,8 +13,14 @@ from taxonomy import terms
 from . import service
 from .types import FACET_FIELDS, KINDS, MAX_PAGE_SIZE, SORTS, SearchRequest
 
-VOCABULARY = {"industry": "industry", "region": "region", "employees": "employees",
-              "phase": "phase", "tool": "tool", "scale_phase": "scale_phase"}
+VOCABULARY = {
+    "industry": "industry",
+    "region": "region",
+    "employees": "employees",
+    "phase": "phase",
+    "tool": "tool",
+    "scale_phase": "scale_phase",
+}
 PARAMETERS = {"q", "type", "sort", "page", "page_size", *FACET_FIELDS}
 
 
@@ -23,7 +29,9 @@ class BadRequest(Exception):
 
 
 def _error(message: str, status: int = 400) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"error": message}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def _integer(params, name: str, default: int, low: int, high: int) -> int:
@@ -42,14 +50,18 @@ def _integer(params, name: str, default: int, low: int, high: int) -> int:
 def parse_request(params) -> SearchRequest:
     unknown = sorted(set(params) - PARAMETERS)
     if unknown:
-        raise BadRequest(f"未知のパラメーターです: {', '.join(unknown)}（使えるもの: {', '.join(sorted(PARAMETERS))}）")
+        raise BadRequest(
+            f"未知のパラメーターです: {', '.join(unknown)}（使えるもの: {', '.join(sorted(PARAMETERS))}）"
+        )
     filters: dict[str, list[str]] = {}
     for name in FACET_FIELDS:
         for raw in params.getlist(name):
             code = unicodedata.normalize("NFKC", raw).strip()
             code = code.upper() if name == "industry" else code
             if not terms.is_valid(VOCABULARY[name], code):
-                raise BadRequest(f"{name} に使えないコードです: {raw!r}（使えるもの: {' '.join(terms.terms(VOCABULARY[name]))}）")
+                raise BadRequest(
+                    f"{name} に使えないコードです: {raw!r}（使えるもの: {' '.join(terms.terms(VOCABULARY[name]))}）"
+                )
             filters.setdefault(name, []).append(code)
     kinds = params.getlist("type") or list(KINDS)
     if set(kinds) - set(KINDS):
@@ -61,7 +73,10 @@ def parse_request(params) -> SearchRequest:
     if sort not in SORTS:
         raise BadRequest(f"sort は {' / '.join(SORTS)} のいずれかです")
     return SearchRequest(
-        text=text, filters=filters, kinds=kinds, sort=sort,
+        text=text,
+        filters=filters,
+        kinds=kinds,
+        sort=sort,
         page=_integer(params, "page", 1, 1, 10_000),
         page_size=_integer(params, "page_size", 20, 1, MAX_PAGE_SIZE),
     )
@@ -82,24 +97,36 @@ def search_view(request):
         page = pages.get(hit.id)
         if page is None:
             continue
-        results.append({
-            "id": page.external_id if hit.kind == "case" else page.slug,
-            "type": hit.kind,
-            "title": page.title,
-            "url": page.get_url(request=request),
-            "highlights": list(hit.highlights),
-        })
+        results.append(
+            {
+                "id": page.external_id if hit.kind == "case" else page.slug,
+                "type": hit.kind,
+                "title": page.title,
+                "url": page.get_url(request=request),
+                "highlights": list(hit.highlights),
+            }
+        )
     facets = {
         name: [
-            {"value": f.value, "label": terms.label(VOCABULARY[name], f.value),
-             "count": f.count, "selected": f.selected}
+            {
+                "value": f.value,
+                "label": terms.label(VOCABULARY[name], f.value),
+                "count": f.count,
+                "selected": f.selected,
+            }
             for f in response.facets.get(name, ())
         ]
         for name in FACET_FIELDS
     }
     return JsonResponse(
-        {"total": response.total, "page": search_request.page, "page_size": search_request.page_size,
-         "degraded": response.degraded, "results": results, "facets": facets},
+        {
+            "total": response.total,
+            "page": search_request.page,
+            "page_size": search_request.page_size,
+            "degraded": response.degraded,
+            "results": results,
+            "facets": facets,
+        },
         json_dumps_params={"ensure_ascii": False},
     )
 
@@ -122,58 +149,144 @@ def suggest_view(request):
 
 
 def _code_param(name: str) -> dict:
-    return {"name": name, "in": "query", "required": False, "explode": True,
-            "schema": {"type": "array", "items": {"type": "string"}},
-            "description": f"{name} のコード（事例交換形式と同じ）。複数指定は OR、項目間は AND。"}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "explode": True,
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "description": f"{name} のコード（事例交換形式と同じ）。複数指定は OR、項目間は AND。",
+    }
 
 
 OPENAPI = {
     "openapi": "3.1.0",
     "info": {"title": "伴走ナレッジ 検索 API", "version": "1"},
     "paths": {
-        "/api/v1/search/": {"get": {
-            "summary": "事例とノウハウの検索",
-            "parameters": [
-                {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
-                {"name": "type", "in": "query", "schema": {"type": "string", "enum": list(KINDS)}},
-                {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS)}},
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                {"name": "page_size", "in": "query",
-                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}},
-                *(_code_param(name) for name in FACET_FIELDS),
-            ],
-            "responses": {
-                "200": {"description": "検索結果", "content": {"application/json": {"schema": {
-                    "type": "object",
-                    "required": ["total", "results", "facets"],
-                    "properties": {
-                        "total": {"type": "integer"},
-                        "page": {"type": "integer"},
-                        "page_size": {"type": "integer"},
-                        "degraded": {"type": "boolean"},
-                        "results": {"type": "array", "items": {"type": "object", "properties": {
-                            "id": {"type": "string"}, "type": {"type": "string"},
-                            "title": {"type": "string"}, "url": {"type": "string"},
-                            "highlights": {"type": "array", "items": {"type": "string"}}}}},
-                        "facets": {"type": "object", "additionalProperties": {"type": "array", "items": {
-                            "type": "object", "properties": {
-                                "value": {"type": "string"}, "label": {"type": "string"},
-                                "count": {"type": "integer"}, "selected": {"type": "boolean"}}}}},
-                    }}}}},
-                "400": {"description": "パラメーターの誤り", "content": {"application/json": {"schema": {
-                    "type": "object", "properties": {"error": {"type": "string"}}}}}},
-            },
-        }},
-        "/api/v1/suggest/": {"get": {
-            "summary": "入力中の語の候補（かな入力にも対応）",
-            "parameters": [{"name": "q", "in": "query", "required": True,
-                            "schema": {"type": "string", "maxLength": 50}}],
-            "responses": {"200": {"description": "候補", "content": {"application/json": {"schema": {
-                "type": "object", "properties": {"suggestions": {"type": "array", "items": {
-                    "type": "object", "properties": {"text": {"type": "string"},
-                                                     "count": {"type": "integer"}}}}}}}}},
-                          "400": {"description": "q がない"}},
-        }},
+        "/api/v1/search/": {
+            "get": {
+                "summary": "事例とノウハウの検索",
+                "parameters": [
+                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
+                    {
+                        "name": "type",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": list(KINDS)},
+                    },
+                    {
+                        "name": "sort",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": list(SORTS)},
+                    },
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {
+                        "name": "page_size",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+                    },
+                    *(_code_param(name) for name in FACET_FIELDS),
+                ],
+                "responses": {
+                    "200": {
+                        "description": "検索結果",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["total", "results", "facets"],
+                                    "properties": {
+                                        "total": {"type": "integer"},
+                                        "page": {"type": "integer"},
+                                        "page_size": {"type": "integer"},
+                                        "degraded": {"type": "boolean"},
+                                        "results": {
+                                            "type": "array",
+                                            "items": {
+                                                "type": "object",
+                                                "properties": {
+                                                    "id": {"type": "string"},
+                                                    "type": {"type": "string"},
+                                                    "title": {"type": "string"},
+                                                    "url": {"type": "string"},
+                                                    "highlights": {
+                                                        "type": "array",
+                                                        "items": {"type": "string"},
+                                                    },
+                                                },
+                                            },
+                                        },
+                                        "facets": {
+                                            "type": "object",
+                                            "additionalProperties": {
+                                                "type": "array",
+                                                "items": {
+                                                    "type": "object",
+                                                    "properties": {
+                                                        "value": {"type": "string"},
+                                                        "label": {"type": "string"},
+                                                        "count": {"type": "integer"},
+                                                        "selected": {"type": "boolean"},
+                                                    },
+                                                },
+                                            },
+                                        },
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "400": {
+                        "description": "パラメーターの誤り",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"error": {"type": "string"}},
+                                }
+                            }
+                        },
+                    },
+                },
+            }
+        },
+        "/api/v1/suggest/": {
+            "get": {
+                "summary": "入力中の語の候補（かな入力にも対応）",
+                "parameters": [
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string", "maxLength": 50},
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "候補",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "suggestions": {
+                                            "type": "array",
+                                            "items": {
+                                                "type": "object",
+                                                "properties": {
+                                                    "text": {"type": "string"},
+                                                    "count": {"type": "integer"},
+                                                },
+                                            },
+                                        }
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "400": {"description": "q がない"},
+                },
+            }
+        },
     },
 }
 

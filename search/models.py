@@ -30,7 +30,9 @@ class Synonym(models.Model):
     terms = models.CharField(
         _("同義語"),
         max_length=500,
-        help_text=_("同じ意味で検索したい語を読点（、）かカンマで区切って入力します。例: ロカベン、ローカルベンチマーク"),
+        help_text=_(
+            "同じ意味で検索したい語を読点（、）かカンマで区切って入力します。例: ロカベン、ローカルベンチマーク"
+        ),
     )
     note = models.CharField(_("メモ"), max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

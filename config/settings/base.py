@@ -135,7 +135,9 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 # Wagtail's own search serves the admin only; the public case search is search/ (issue #3).
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The fallback backend matches substrings (icontains): SQLite FTS5 and PostgreSQL full-text
+# search both miss a Japanese word inside a title, and editors search titles by such words.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "modelsearch.backends.database.fallback"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "xlsx", "docx", "pptx", "csv", "txt"]
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

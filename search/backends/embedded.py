@@ -183,10 +183,11 @@ class EmbeddedBackend:
         index = self._index_at_current(create=True)
         writer = self._writer(index)
         try:
+            # By query: a term built from a Python int is not the u64 term of the id field.
             for doc_id in delete_ids:
-                writer.delete_documents("id", doc_id)
+                writer.delete_documents_by_query(Query.term_query(SCHEMA, "id", doc_id))
             for doc in docs:
-                writer.delete_documents("id", doc.id)
+                writer.delete_documents_by_query(Query.term_query(SCHEMA, "id", doc.id))
                 writer.add_document(to_tantivy(doc))
             writer.commit()
         except BaseException:
@@ -242,7 +243,11 @@ class EmbeddedBackend:
         else:
             order = tantivy.Order.Asc if request.sort == "published" else tantivy.Order.Desc
             result = searcher.search(
-                query, limit=request.page_size, offset=offset, order_by_field="published", order=order
+                query,
+                limit=request.page_size,
+                offset=offset,
+                order_by_field="published",
+                order=order,
             )
         addresses = [address for _, address in result.hits]
         ids = searcher.fast_field_values("id", addresses) if addresses else []
@@ -259,7 +264,9 @@ class EmbeddedBackend:
         facets = self._facets(searcher, base, filters) if request.facets else {}
         return SearchResponse(total=result.count, hits=hits, facets=facets, backend=self.name)
 
-    def _with_filters(self, base, filters: Mapping[str, list[str]], skip: str | None = None) -> Query:
+    def _with_filters(
+        self, base, filters: Mapping[str, list[str]], skip: str | None = None
+    ) -> Query:
         clauses = list(base)
         for name, values in filters.items():
             if name != skip:
@@ -342,7 +349,9 @@ class EmbeddedBackend:
         grams = sorted({g for t in terms for g in analysis.bigrams(t)})
         if not grams:
             return [()] * len(addresses)
-        query = Query.boolean_query([(Occur.Should, Query.term_query(SCHEMA, "body", g)) for g in grams])
+        query = Query.boolean_query(
+            [(Occur.Should, Query.term_query(SCHEMA, "body", g)) for g in grams]
+        )
         generator = tantivy.SnippetGenerator.create(searcher, query, SCHEMA, "body")
         generator.set_max_num_chars(SNIPPET_BYTES)
         out = []

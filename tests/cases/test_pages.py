@@ -24,7 +24,7 @@ def test_case_list_filters_combine_or_within_and_across(client):
         for c in CasePage.objects.live().filter(industry__in=["E", "M"])
         if "whiteboard" in c.tools
     }
-    shown = {c.pk for c in response.context["cases"].object_list}
+    shown = {c.pk for c in response.context["results"]}
     assert response.context["total"] == len(expected) > 0
     assert shown == expected
 
@@ -56,7 +56,8 @@ def test_full_width_filter_codes_are_accepted(client):
 def test_pagination_out_of_range_shows_last_page(client):
     response = client.get("/cases/", {"page": "999"})
     assert response.status_code == 200
-    assert response.context["cases"].number == response.context["cases"].paginator.num_pages
+    assert response.context["pager"].number == response.context["pager"].paginator.num_pages
+    assert response.context["results"]
 
 
 def test_case_page_shows_profile_timeline_and_links(client):
@@ -91,7 +92,8 @@ def test_unpublished_case_is_not_listed_or_served(client):
     url = case.url
     case.unpublish()
     assert client.get(url).status_code == 404
-    titles = [c.title for c in client.get("/cases/").context["cases"].object_list]
+    # The index has not caught up yet (no commit in a test); the database still decides.
+    titles = [c.title for c in client.get("/cases/", {"q": case.title}).context["results"]]
     assert case.title not in titles
 
 

@@ -14,6 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_progress, **options):
         total = documents.count()
-        with tqdm(total=total, unit="件", desc="索引作成", file=sys.stderr, disable=no_progress) as bar:
+        with tqdm(
+            total=total, unit="件", desc="索引作成", file=sys.stderr, disable=no_progress
+        ) as bar:
             count = service.rebuild(progress=lambda: bar.update(1))
         self.stdout.write(self.style.SUCCESS(f"検索インデックスを再構築しました: {count} 件"))

@@ -11,7 +11,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, repair, **options):
         drift = service.reconcile(repair=repair)
-        labels = {"missing": "索引にない", "stale": "古い", "extra": "公開されていないのに索引にある"}
+        labels = {
+            "missing": "索引にない",
+            "stale": "古い",
+            "extra": "公開されていないのに索引にある",
+        }
         total = sum(len(ids) for ids in drift.values())
         for key, ids in drift.items():
             self.stdout.write(f"{labels[key]}: {len(ids)} 件 {ids[:20] if ids else ''}")

@@ -1,0 +1,246 @@
+"""The contract every search backend meets: embedded always, Elasticsearch when ES_URL is set."""
+
+import os
+import uuid
+
+import pytest
+
+from search.types import SearchDocument, SearchRequest
+
+SYNONYMS = {"1": ["ロカベン", "ローカルベンチマーク"], "2": ["見える化", "可視化"]}
+
+
+def doc(i, title, body, *, kind="case", published=0, **facets):
+    return SearchDocument(
+        id=i,
+        version=1,
+        kind=kind,
+        title=title,
+        body=body,
+        published=published or 738000 + i,
+        suggest=(title,),
+        **facets,
+    )
+
+
+CORPUS = [
+    doc(
+        1,
+        "金属加工業の価格交渉",
+        "支援チームは社長の話を整理し、傾聴を重視した。原価を見える化した。",
+        industry="E",
+        region="chubu",
+        employees="51-100",
+        phase=("trust", "awareness"),
+        tool=("whiteboard", "cost-accounting"),
+    ),
+    doc(
+        2,
+        "温泉旅館の人材定着",
+        "経営デザインシートで「これまで」と「これから」を描いた。",
+        industry="M",
+        region="hokuriku",
+        employees="21-50",
+        phase=("awareness",),
+        tool=("management-design-sheet",),
+    ),
+    doc(
+        3,
+        "運送会社の業務改善",
+        "社内のサーバを入れ替え、引越しの繁忙期に備えてＩＴ導入を進めた。",
+        industry="H",
+        region="kanto",
+        employees="101-300",
+        phase=("action",),
+        tool=("business-flow",),
+    ),
+    doc(
+        4,
+        "製造業の事業承継",
+        "代表取締役は資金繰りのシミュレーションを見て、後継者と理念を話し合った。",
+        industry="E",
+        region="kinki",
+        employees="21-50",
+        phase=("awareness", "motivation"),
+        tool=("local-benchmark",),
+    ),
+    doc(
+        5,
+        "小売店の販路開拓",
+        "ローカルベンチマークの非財務の視点で対話と傾聴を重ねた。",
+        industry="I",
+        region="kanto",
+        employees="6-20",
+        phase=("trust",),
+        tool=("local-benchmark", "swot"),
+    ),
+    doc(
+        6,
+        "印刷会社の組織改革",
+        "傾聴と対話の順で進めるのではなく、まず対話から始めた。<script>alert(1)</script>",
+        industry="E",
+        region="tohoku",
+        employees="51-100",
+        phase=("trust",),
+        tool=("whiteboard",),
+    ),
+    doc(
+        7,
+        "介護事業所の働き方",
+        "ｲﾝﾎﾞｲｽへの対応と、職員アンケートの結果を共有した。",
+        industry="P",
+        region="kyushu-okinawa",
+        employees="51-100",
+        phase=("action",),
+        tool=("employee-survey",),
+    ),
+    doc(
+        8,
+        "酒蔵の理念づくり",
+        "後継者が理念を言語化し、酒造りの原価と工程を見える化した。傾聴を続けた。",
+        industry="E",
+        region="tohoku",
+        employees="6-20",
+        phase=("awareness", "motivation"),
+        tool=("mind-map", "cost-accounting"),
+    ),
+    doc(
+        101,
+        "敬意を持って傾聴する",
+        "経営者の話を遮らずに最後まで聴く。傾聴は支援の土台である。",
+        kind="knowhow",
+        phase=("trust",),
+    ),
+]
+
+
+@pytest.fixture(params=["embedded", "elasticsearch"])
+def engine(request, tmp_path):
+    if request.param == "embedded":
+        from search.backends.embedded import EmbeddedBackend
+
+        backend = EmbeddedBackend(tmp_path / "index")
+    else:
+        url = os.environ.get("ES_URL")
+        if not url:
+            pytest.skip("ES_URL が未設定のため Elasticsearch の契約テストは省略します")
+        from search.backends.elastic import ElasticsearchBackend
+
+        backend = ElasticsearchBackend(url=url, index=f"banso-test-{uuid.uuid4().hex[:8]}")
+    backend.rebuild(CORPUS)
+    yield backend
+    if request.param == "elasticsearch":
+        backend.drop()
+
+
+def ids(engine, text="", **kwargs):
+    kwargs.setdefault("synonyms", SYNONYMS)
+    response = engine.search(SearchRequest(text=text, **kwargs))
+    return {hit.id for hit in response.hits}
+
+
+def test_word_inside_a_sentence(engine):
+    assert ids(engine, "傾聴") == {1, 5, 6, 8, 101}
+
+
+def test_compound_words_and_their_parts(engine):
+    assert ids(engine, "経営デザインシート") == {2}
+    assert ids(engine, "デザイン") == {2}
+    assert 4 in ids(engine, "取締役")  # inside 代表取締役
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"), [("サーバー", {3}), ("サーバ", {3}), ("シュミレーション", {4})]
+)
+def test_spelling_variants(engine, query, expected):
+    assert ids(engine, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"), [("IT導入", {3}), ("ＩＴ導入", {3}), ("インボイス", {7}), ("ｲﾝﾎﾞｲｽ", {7})]
+)
+def test_full_and_half_width(engine, query, expected):
+    assert ids(engine, query) == expected
+
+
+def test_kana_kanji_variants(engine):
+    assert ids(engine, "引っ越し") == {3}  # the text says 引越し
+
+
+def test_synonyms(engine):
+    assert ids(engine, "ロカベン") == {5}
+    assert ids(engine, "可視化") == {1, 8}
+    assert ids(engine, "ロカベン", synonyms={}) == set()
+
+
+def test_phrase_query_keeps_word_order(engine):
+    assert ids(engine, '"傾聴と対話"') == {6}
+    assert ids(engine, "傾聴 対話") == {5, 6}
+
+
+def test_terms_combine_with_and(engine):
+    assert ids(engine, "傾聴 理念") == {8}
+
+
+def test_multi_select_facets_or_within_and_across(engine):
+    request = SearchRequest(
+        filters={"tool": ["whiteboard", "swot"], "industry": ["E"]}, kinds=["case"]
+    )
+    response = engine.search(request)
+    assert {h.id for h in response.hits} == {1, 6}
+    tools = {f.value: f.count for f in response.facets["tool"]}
+    # Tool counts ignore the tool selection but respect industry=E.
+    assert (
+        tools["whiteboard"] == 2 and tools["cost-accounting"] == 2 and tools["local-benchmark"] == 1
+    )
+    assert "swot" not in tools  # the only swot case is not industry E
+    industry = {f.value: f.count for f in response.facets["industry"]}
+    assert industry == {"E": 2, "I": 1}  # industry counts ignore industry, respect tool
+    assert all(f.selected == (f.value in ("whiteboard", "swot")) for f in response.facets["tool"])
+
+
+def test_pagination_is_exact_and_disjoint(engine):
+    first = engine.search(SearchRequest(kinds=["case"], page=1, page_size=3))
+    second = engine.search(SearchRequest(kinds=["case"], page=2, page_size=3))
+    third = engine.search(SearchRequest(kinds=["case"], page=3, page_size=3))
+    assert first.total == second.total == 8
+    pages = [[h.id for h in r.hits] for r in (first, second, third)]
+    assert [len(p) for p in pages] == [3, 3, 2]
+    assert len({i for p in pages for i in p}) == 8
+    assert pages[0] == [8, 7, 6]  # empty query: newest first
+
+
+def test_highlights_are_escaped_with_only_mark(engine):
+    response = engine.search(SearchRequest(text="対話"))
+    highlight = next(h for h in response.hits if h.id == 6).highlights[0]
+    assert "<mark>" in highlight
+    assert "<script>" not in highlight
+    stripped = highlight.replace("<mark>", "").replace("</mark>", "")
+    assert "<" not in stripped and ">" not in stripped
+
+
+def test_more_like_this_excludes_the_source(engine):
+    similar = [h.id for h in engine.more_like_this(8, limit=3)]
+    assert 8 not in similar
+    assert similar and similar[0] in {1, 4}  # shares 見える化/原価 or 後継者/理念
+    assert all(i < 100 for i in similar)  # cases only
+
+
+def test_unknown_filters_are_rejected():
+    with pytest.raises(ValueError, match="未知の絞り込み項目"):
+        SearchRequest(filters={"colour": ["blue"]})
+
+
+def test_suggest_accepts_kana(engine):
+    texts = [s.text for s in engine.suggest("おんせん")]
+    assert "温泉旅館の人材定着" in texts
+    assert [s.text for s in engine.suggest("金属")] == ["金属加工業の価格交渉"]
+
+
+def test_index_delete_and_versions(engine):
+    engine.delete([3])
+    assert ids(engine, "サーバー") == set()
+    engine.index([doc(3, "運送会社の業務改善", "サーバーを更新した。")])
+    assert ids(engine, "サーバー") == {3}
+    versions = engine.versions()
+    assert set(versions) == {d.id for d in CORPUS} and versions[3] == 1
