@@ -2,6 +2,8 @@
 
 import tempfile
 
+from config import env
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -20,5 +22,5 @@ WHITENOISE_AUTOREFRESH = True
 if SEARCH["BACKEND"].endswith("EmbeddedBackend"):  # noqa: F405
     SEARCH = {  # noqa: F405
         "BACKEND": "search.backends.embedded.EmbeddedBackend",
-        "OPTIONS": {"root": tempfile.mkdtemp(prefix="banso-search-")},
+        "OPTIONS": {"root": env.get("SEARCH_INDEX_DIR") or tempfile.mkdtemp(prefix="banso-search-")},
     }

@@ -39,6 +39,7 @@ def live_site(tmp_path_factory):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
+        "SEARCH_INDEX_DIR": str(work / "search"),  # shared by the loader and the server
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (["migrate", "--noinput", "-v0"], ["load_demo"]):

@@ -64,3 +64,19 @@ def test_keyboard_user_can_skip_to_content(live_site, page):
     assert skip.evaluate("el => el === document.activeElement")
     page.keyboard.press("Enter")
     assert page.url.endswith("#main")
+
+
+def test_search_box_suggests_completions_for_kana(live_site, page):
+    page.goto(live_site + "/cases/")
+    with page.expect_response(lambda r: "/api/v1/suggest/" in r.url):
+        page.locator("#q").press_sequentially("けいえいでざいん", delay=20)
+    page.wait_for_function("document.querySelectorAll('#q-suggestions option').length > 0")
+    options = page.locator("#q-suggestions option").evaluate_all("els => els.map(e => e.value)")
+    assert "経営デザインシート" in options
+
+
+def test_search_highlights_and_announces_count(live_site, page):
+    page.goto(live_site + "/cases/?q=" + "経営デザインシート")
+    status = page.locator("[role=status]")
+    assert re.search(r"\d+ 件の事例", status.inner_text())
+    assert page.locator(".card__highlight mark").count() > 0
