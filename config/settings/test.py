@@ -22,5 +22,7 @@ WHITENOISE_AUTOREFRESH = True
 if SEARCH["BACKEND"].endswith("EmbeddedBackend"):  # noqa: F405
     SEARCH = {  # noqa: F405
         "BACKEND": "search.backends.embedded.EmbeddedBackend",
-        "OPTIONS": {"root": env.get("SEARCH_INDEX_DIR") or tempfile.mkdtemp(prefix="banso-search-")},
+        "OPTIONS": {
+            "root": env.get("SEARCH_INDEX_DIR") or tempfile.mkdtemp(prefix="banso-search-")
+        },
     }

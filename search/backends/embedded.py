@@ -230,12 +230,14 @@ class EmbeddedBackend:
 
     def search(self, request: SearchRequest) -> SearchResponse:
         searcher = self._searcher()
-        text_query, highlight_terms = self._text_query(request)
-        base = [(Occur.Must, Query.term_set_query(SCHEMA, "kind", list(request.kinds)))]
-        if text_query is not None:
-            base.append((Occur.Must, text_query))
+        text_query, highlight_terms, relaxed = self._text_query(request)
+        kind = (Occur.Must, Query.term_set_query(SCHEMA, "kind", list(request.kinds)))
+        base = [kind] if text_query is None else [kind, (Occur.Must, text_query)]
         filters = {name: list(values) for name, values in request.filters.items() if values}
         query = self._with_filters(base, filters)
+        if relaxed is not None and searcher.search(query, limit=1).count == 0:
+            base = [kind, (Occur.Must, relaxed)]
+            query = self._with_filters(base, filters)
 
         offset = (request.page - 1) * request.page_size
         if request.sort == "relevance" and text_query is not None:
@@ -293,12 +295,13 @@ class EmbeddedBackend:
         }
 
     # --- query building ------------------------------------------------------------------------
-    def _text_query(self, request: SearchRequest) -> tuple[Query | None, list[str]]:
+    def _text_query(self, request: SearchRequest) -> tuple[Query | None, list[str], Query | None]:
+        """(strict query, words to highlight, relaxed query for when strict finds nothing)."""
         terms = analysis.split_query(request.text)
         if not terms:
-            return None, []
+            return None, [], None
         synonyms = _synonym_index(request.synonyms)
-        term_queries, highlight = [], []
+        term_queries, highlight, all_chunks = [], [], []
         for term, is_phrase in terms:
             whole = synonyms.get(_key(analysis.tokenize(analysis.normalise(term))))
             if is_phrase or whole:
@@ -318,6 +321,7 @@ class EmbeddedBackend:
                     highlight += ["".join(a) for a in alternatives]
             if not chunk_queries:
                 continue
+            all_chunks += chunk_queries
             if len(chunk_queries) <= 2:
                 term_queries.append(Query.boolean_query([(Occur.Must, q) for q in chunk_queries]))
             else:
@@ -327,8 +331,14 @@ class EmbeddedBackend:
                     Query.boolean_query([(Occur.Should, q) for q in chunk_queries], needed)
                 )
         if not term_queries:
-            return Query.empty_query(), []
-        return Query.boolean_query([(Occur.Must, q) for q in term_queries]), highlight
+            return Query.empty_query(), [], None
+        strict = Query.boolean_query([(Occur.Must, q) for q in term_queries])
+        relaxed = None
+        if len(all_chunks) > 1:
+            # Half of the words, ranked by how many match: a long query should not dead-end.
+            needed = max(1, len(all_chunks) // 2)
+            relaxed = Query.boolean_query([(Occur.Should, q) for q in all_chunks], needed)
+        return strict, highlight, relaxed
 
     def _alternatives(self, alternatives: list[list[str]]) -> Query:
         """Any of several token sequences, in the title (weighted) or the body."""

@@ -12,7 +12,8 @@ def body(**kwargs) -> dict:
 def test_multi_select_facets_use_post_filter_and_per_facet_filters():
     request = body(text="傾聴", filters={"tool": ["whiteboard", "swot"], "industry": ["E"]})
     assert request["post_filter"]["bool"]["filter"] == [
-        {"terms": {"tool": ["whiteboard", "swot"]}}, {"terms": {"industry": ["E"]}}
+        {"terms": {"tool": ["whiteboard", "swot"]}},
+        {"terms": {"industry": ["E"]}},
     ]
     tool_agg = request["aggs"]["tool"]["filter"]["bool"]["filter"]
     assert tool_agg == [{"terms": {"industry": ["E"]}}]  # its own selection left out
