@@ -2,8 +2,8 @@
 
 Usage:  .venv/bin/python benchmarks/pages.py [--cases 1000] [--requests 200]
 
-Builds a throw-away SQLite database under var/bench/, imports synthetic cases through the real
-importer, then requests each page in-process through Django's test client (full middleware,
+Builds a throw-away SQLite database and search index under var/bench/, imports synthetic cases
+through the real importer, then requests each page in-process through Django's test client (full middleware,
 template rendering, no network) and prints p50/p95 and the number of SQL queries per page.
 """
 
@@ -31,6 +31,8 @@ def main() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     os.environ["DATABASE_URL"] = f"sqlite:///{db}"
     os.environ["ALLOWED_HOSTS"] = "testserver"
+    index_dir = db.with_suffix(".search")
+    os.environ["SEARCH_INDEX_DIR"] = str(index_dir)
 
     import django
 
@@ -53,6 +55,13 @@ def main() -> None:
         ]
         import_cases(lines)
         print(f"imported {args.cases} cases in {time.perf_counter() - started:.1f} s")
+
+    if not (index_dir / "current").exists():
+        from search import service
+
+        started = time.perf_counter()
+        service.rebuild()
+        print(f"search index built in {time.perf_counter() - started:.1f} s")
 
     total = CasePage.objects.count()
     live = CasePage.objects.live().count()
