@@ -46,8 +46,8 @@ def main() -> None:
     from cases.models import CasePage
     from cases.synthetic import synthetic_case
 
+    call_command("migrate", "--noinput", verbosity=0)
     if fresh:
-        call_command("migrate", "--noinput", verbosity=0)
         call_command("setup_site", stdout=open(os.devnull, "w"))  # noqa: SIM115
         started = time.perf_counter()
         lines = [
