@@ -7,20 +7,14 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from cases.models import CasePage
+from cases.selectors import FILTERS, clean_filters
 from knowhow.models import KnowHowPage
 from taxonomy import terms
 
 from . import service
 from .types import FACET_FIELDS, KINDS, MAX_PAGE_SIZE, SORTS, SearchRequest
 
-VOCABULARY = {
-    "industry": "industry",
-    "region": "region",
-    "employees": "employees",
-    "phase": "phase",
-    "tool": "tool",
-    "scale_phase": "scale_phase",
-}
+VOCABULARY = FILTERS  # parameter name -> vocabulary, shared with the case list page
 PARAMETERS = {"q", "type", "sort", "page", "page_size", *FACET_FIELDS}
 
 
@@ -53,16 +47,9 @@ def parse_request(params) -> SearchRequest:
         raise BadRequest(
             f"未知のパラメーターです: {', '.join(unknown)}（使えるもの: {', '.join(sorted(PARAMETERS))}）"
         )
-    filters: dict[str, list[str]] = {}
-    for name in FACET_FIELDS:
-        for raw in params.getlist(name):
-            code = unicodedata.normalize("NFKC", raw).strip()
-            code = code.upper() if name == "industry" else code
-            if not terms.is_valid(VOCABULARY[name], code):
-                raise BadRequest(
-                    f"{name} に使えないコードです: {raw!r}（使えるもの: {' '.join(terms.terms(VOCABULARY[name]))}）"
-                )
-            filters.setdefault(name, []).append(code)
+    filters, rejected = clean_filters({name: params.getlist(name) for name in FACET_FIELDS})
+    if rejected:
+        raise BadRequest(f"使えないコードです: {', '.join(rejected)}（コードは事例交換形式のもの）")
     kinds = params.getlist("type") or list(KINDS)
     if set(kinds) - set(KINDS):
         raise BadRequest(f"type は {' / '.join(KINDS)} のいずれかです")

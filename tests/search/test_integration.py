@@ -182,7 +182,7 @@ def test_api_multi_select_counts(client):
     ("params", "message"),
     [
         ({"colour": "red"}, "未知のパラメーター"),
-        ({"industry": "Z"}, "industry に使えないコード"),
+        ({"industry": "Z"}, "使えないコードです: industry=Z"),
         ({"page": "abc"}, "page は整数"),
         ({"page_size": "1000"}, "page_size は 1〜100"),
         ({"sort": "random"}, "sort は"),
