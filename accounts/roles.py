@@ -1,7 +1,5 @@
 """Roles are Django groups; these names are the only place they are spelled."""
 
-from django.utils.translation import gettext_lazy as _
-
 SUPPORTER = "伴走支援員"
 REQUESTING_BODY = "実施機関"
 COMPANY_CONTACT = "派遣先企業担当者"
@@ -22,11 +20,6 @@ ALL_ROLES = (
     TRAINER,
 )
 
-ROLE_HELP = {
-    SUPPORTER: _("計画・報告を作成し、事例を閲覧・検索する支援者"),
-    TRAINER: _("事例とノウハウから研修カリキュラムを組み立てる講師"),
-    SECRETARIAT: _("登録・審査・匿名化・公開を担う事務局"),
-}
 
 # Who may read curriculum trainer notes.
 TRAINER_NOTE_READERS = frozenset({TRAINER, SECRETARIAT, EDITOR})

@@ -1,7 +1,7 @@
 """Context builders for the case pages (thin: reads live in selectors and the search service)."""
 
 from django.core.paginator import Paginator
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from knowhow.models import KnowHowPage
 from search import service

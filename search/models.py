@@ -1,3 +1,6 @@
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -49,12 +52,8 @@ class Synonym(models.Model):
 
     @property
     def term_list(self) -> list[str]:
-        import re
-
         return [t.strip() for t in re.split(r"[、,，]", self.terms) if t.strip()]
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if len(self.term_list) < 2:
             raise ValidationError({"terms": _("2 語以上を区切って入力してください。")})

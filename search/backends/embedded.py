@@ -5,6 +5,7 @@ symlink to the active one, so a rebuild swaps atomically. Only one process write
 file enforces it); web processes open the index read-only and follow the symlink.
 """
 
+import functools
 import html
 import math
 import os
@@ -253,11 +254,12 @@ class EmbeddedBackend:
             )
         addresses = [address for _, address in result.hits]
         ids = searcher.fast_field_values("id", addresses) if addresses else []
-        kinds = [searcher.doc(a).get_first("kind") for a in addresses]
+        stored = [searcher.doc(a) for a in addresses]  # read once: kind here, body for snippets
+        kinds = [d.get_first("kind") for d in stored]
         snippets = (
-            self._snippets(searcher, addresses, highlight_terms)
+            self._snippets(searcher, stored, highlight_terms)
             if request.highlight and highlight_terms
-            else [()] * len(addresses)
+            else [()] * len(stored)
         )
         hits = [
             Hit(id=int(i), kind=k, score=float(score), highlights=s)
@@ -300,7 +302,7 @@ class EmbeddedBackend:
         terms = analysis.split_query(request.text)
         if not terms:
             return None, [], None
-        synonyms = _synonym_index(request.synonyms)
+        synonyms = _synonym_index(tuple(tuple(g) for g in request.synonyms.values()))
         term_queries, highlight, all_chunks = [], [], []
         for term, is_phrase in terms:
             whole = synonyms.get(_key(analysis.tokenize(analysis.normalise(term))))
@@ -355,18 +357,18 @@ class EmbeddedBackend:
                     clauses.append((Occur.Should, Query.boost_query(grams_query, boost)))
         return Query.boolean_query(clauses)
 
-    def _snippets(self, searcher, addresses, terms: list[str]) -> list[tuple[str, ...]]:
+    def _snippets(self, searcher, stored, terms: list[str]) -> list[tuple[str, ...]]:
         grams = sorted({g for t in terms for g in analysis.bigrams(t)})
         if not grams:
-            return [()] * len(addresses)
+            return [()] * len(stored)
         query = Query.boolean_query(
             [(Occur.Should, Query.term_query(SCHEMA, "body", g)) for g in grams]
         )
         generator = tantivy.SnippetGenerator.create(searcher, query, SCHEMA, "body")
         generator.set_max_num_chars(SNIPPET_BYTES)
         out = []
-        for address in addresses:
-            snippet = generator.snippet_from_doc(searcher.doc(address))
+        for document in stored:
+            snippet = generator.snippet_from_doc(document)
             fragment = snippet.fragment()
             out.append((_marked(fragment, snippet.highlighted()),) if fragment else ())
         return out
@@ -412,10 +414,6 @@ class EmbeddedBackend:
         ranked = sorted(seen.items(), key=lambda item: (-item[1], len(item[0])))
         return [Suggestion(text, count) for text, count in ranked[:limit]]
 
-    def health(self) -> dict:
-        searcher = self._searcher()
-        return {"backend": self.name, "documents": searcher.num_docs, "build": self._reader_target}
-
 
 def _sequence(field: str, tokens: list[str]) -> Query:
     if len(tokens) == 1:
@@ -427,10 +425,15 @@ def _key(tokens: list[analysis.Token]) -> str:
     return "".join(t.text for t in tokens)
 
 
-def _synonym_index(groups: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
-    """Normalised token string of each variant -> the other variants of its group."""
+@functools.lru_cache(maxsize=8)
+def _synonym_index(groups: tuple[tuple[str, ...], ...]) -> dict[str, list[str]]:
+    """Normalised token string of each variant -> the other variants of its group.
+
+    Cached: the groups change only when the secretariat edits them, and tokenising every
+    variant on each request would cost more than the search itself.
+    """
     index: dict[str, list[str]] = {}
-    for variants in groups.values():
+    for variants in groups:
         for variant in variants:
             key = _key(analysis.tokenize(analysis.normalise(variant)))
             index[key] = [v for v in variants if v != variant]
