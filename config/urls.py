@@ -1,13 +1,24 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.views import auth as account_views
+
 urlpatterns = [
+    # Wagtail's own login and logout pages would bypass the throttled login (accounts/throttle.py)
+    # and the audit log, so these paths answer first.
+    path("admin/login/", RedirectView.as_view(url=settings.LOGIN_URL, query_string=True)),
+    path("admin/logout/", account_views.LogoutView.as_view(), name="admin_logout"),
+    path("_util/login/", RedirectView.as_view(url=settings.LOGIN_URL, query_string=True)),
+    path("accounts/", include("accounts.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("search.api")),
+    path("engagements/", include("engagements.urls")),
+    path("surveys/", include("surveys.urls")),
 ]
 
 if settings.DEBUG:

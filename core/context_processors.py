@@ -11,3 +11,32 @@ def site_navigation(request) -> dict:
         url = child.get_url(request=request)
         items.append({"title": child.title, "url": url, "current": request.path.startswith(url)})
     return {"nav_items": items}
+
+
+def work_navigation(request) -> dict:
+    """Links of the signed-in work area, only those the person's roles can use."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from accounts import roles
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"work_items": []}
+    items = []
+    if not roles.role_names(user) <= {roles.COMPANY_CONTACT, roles.TRAINER}:
+        items.append((_("伴走支援案件"), reverse("engagements:list")))
+    if roles.allowed(user, roles.ANSWER_SURVEY) and not roles.has_any_role(
+        user, {roles.SECRETARIAT}
+    ):
+        items.append((_("アンケート"), reverse("surveys:mine")))
+    if roles.allowed(user, roles.VIEW_ANSWERS):
+        items.append((_("回答状況"), reverse("surveys:status")))
+        items.append((_("回答一覧"), reverse("surveys:answers")))
+        items.append((_("分析"), reverse("surveys:analysis")))
+    return {
+        "work_items": [
+            {"title": title, "url": url, "current": request.path.startswith(url)}
+            for title, url in items
+        ]
+    }

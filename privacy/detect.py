@@ -1,15 +1,51 @@
-"""Finds personal data in Japanese text: structured identifiers, company-like names, person names.
+"""Finds personal data in Japanese text: structured identifiers, known names, names Sudachi tags.
 
-Offsets are character offsets into the original text. Matching runs on a copy normalised character
-by character (full-width digits and letters to half-width), so offsets stay valid.
+Offsets are character offsets into the original text. Matching runs on copies normalised character
+by character (NFKC, lower case, kanji numerals as digits), so every offset stays valid.
+
+Layers (a character is flagged if any layer flags it):
+
+1. Structured identifiers by regex: e-mail, URL, phone, postal code, 法人番号, マイナンバー, in
+   full-width digits, with spaces, or in kanji numerals (〇一二…九), which are read both as
+   digits and, where a counter follows (二回目), as words. Phone numbers need 10–11 digits.
+2. Names the platform knows (``known``): persons also by 姓 and 名 alone, organisations also
+   without their 法人格 and without a trailing industry word (ミライ工業 → ミライ), places also by
+   each municipality and its stem (浜松市 → 浜松). Single characters and short kana parts must
+   stand as their own morpheme or precede an honorific, so 林 does not fire inside 森林.
+3. Sudachi (core dictionary, mode A): 人名 next to another name, a title or an honorific;
+   municipality-level 地名 and the street numbers after them; company-like names next to a 法人格
+   or an honorific (御中, 様), or a proper head before an industry word (山田製作所). A lone 人名
+   is not enough: ordinary words (見方, ゴール, 山主) are tagged 人名 out of context. A name
+   read once as a name is flagged at its other mentions too.
+4. Patterns Sudachi does not see: an address from its prefecture on, a street line of its own
+   (西原1-9-15), two romaji words shaped like a Japanese name (NAKAMURA Mayumi).
+
+Prefectures, regions and countries on their own are not flagged: the published case already
+carries its prefecture, and the replacement a reviewer uses for a place is 県内/市内.
 """
 
+import functools
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
 _LOCAL = threading.local()
+
+STRUCTURED_KINDS = frozenset(
+    ["email", "url", "phone", "postal_code", "corporate_number", "my_number"]
+)
+KNOWN_KINDS = {
+    "persons": "known_person",
+    "organisations": "known_organisation",
+    "places": "known_place",
+}
+BASE_KIND = {
+    "known_person": "person",
+    "known_organisation": "organisation",
+    "known_place": "place",
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -18,38 +54,191 @@ class Finding:
     end: int
     kind: str
     text: str
+    # The known entry a finding came from, so replacements can give all its variants one letter.
+    source: str = field(default="", compare=False)
+
+    @property
+    def base_kind(self) -> str:
+        """The kind without the known_ prefix (known_person → person)."""
+        return BASE_KIND.get(self.kind, self.kind)
 
 
-_DASH = r"[-‐‑‒–—―ー−]"
+# --- vocabulary ----------------------------------------------------------------------------------
+
+_DASH = "‐‑‒–—―ー−－-"  # the ASCII hyphen last, so it stays literal inside [...]
+_SEP = rf"(?:\s*[{_DASH}]\s*|\s+)"
+_KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
+_COUNTERS = "十百千万億回年月日人名代件社期度本個枚歳時分秒割倍点位番号丁階台部課条種品目者店軒週世級段周箇ヶカかつ"
+_KANJI_NUMERAL = re.compile(f"[〇一二三四五六七八九](?![{_COUNTERS}])")
+
+HONORIFICS = ("さん", "氏", "様", "さま", "君", "くん", "ちゃん", "殿", "御中", "先生")
+TITLES = (
+    "社長", "会長", "副社長", "専務", "常務", "取締役", "部長", "課長", "係長", "主任", "店長",
+    "工場長", "所長", "支店長", "理事長", "院長", "園長", "顧問", "代表", "税理士", "会計士",
+    "弁護士", "社労士", "診断士", "さん", "氏", "様", "君", "くん", "ちゃん", "殿", "先生",
+)  # fmt: skip
+ROLES = (
+    "代表取締役", "社長", "会長", "専務", "常務", "部長", "課長", "工場長", "担当", "担当者",
+    "後継者", "支援者", "長男", "長女", "次男", "息子", "娘", "先代", "創業者", "経理", "事務",
+)  # fmt: skip
+LEGAL_FORMS = (
+    "特定非営利活動法人", "一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人",
+    "医療法人社団", "医療法人財団", "医療法人", "社会福祉法人", "学校法人", "NPO法人",
+    "事業協同組合", "協同組合", "株式会社", "有限会社", "合同会社", "合資会社", "合名会社",
+    "(株)", "(有)", "(合)", "(同)", "(資)", "(名)", "(医)", "(社)", "(福)", "㈱", "㈲", "㈳", "㈶",
+)  # fmt: skip
+# Words that end many company names; a known company is often called by what comes before them.
+INDUSTRY_WORDS = (
+    "ホールディングス", "ソリューションズ", "システムズ", "工業所", "製作所", "鉄工所", "研究所",
+    "工務店", "不動産", "自動車", "工業", "精機", "精工", "商事", "商会", "商店", "食品", "建設",
+    "建工", "電機", "電気", "電子", "印刷", "運輸", "運送", "物流", "酒造", "醸造", "製菓", "製麺",
+    "製陶", "技研", "化成", "化学", "鋳造", "鉄工", "木工", "繊維", "物産", "産業", "興業", "設備",
+    "設計", "工房", "農園", "水産", "製薬", "薬品", "住宅", "機械", "機工", "重工", "硝子", "金属",
+    "本舗", "テック", "テクノ", "システム", "フーズ", "ファーム", "ラボ", "グループ", "信用金庫",
+    "信用組合", "銀行", "商工会議所", "商工会",
+)  # fmt: skip
+# Words that mark a company even after an ordinary katakana word (ミライ工業, but not データ設計).
+CORPORATE_WORDS = frozenset(
+    (
+        "工業", "工業所", "製作所", "鉄工所", "精機", "精工", "商事", "商会", "工務店", "技研", "興業", "物産", "酒造", "醸造",
+        "製菓", "化成", "鋳造", "本舗", "ホールディングス", "信用金庫", "信用組合", "銀行", "商工会議所", "商工会", "テック", "建設",
+        "電機", "運輸",
+    )
+)  # fmt: skip
+_INSTITUTIONS = frozenset(["信用金庫", "信用組合", "銀行", "商工会議所", "商工会"])
+_GENERIC_HEADS = frozenset(
+    (
+        "地方", "都市", "中央", "地元", "取引", "メイン", "政府系", "民間", "外資系", "市中", "ネット", "信託", "地域", "各",
+        "同", "当", "市", "町", "村", "県",
+    )
+)  # fmt: skip
+PREFECTURES = (
+    "北海道", "青森", "岩手", "宮城", "秋田", "山形", "福島", "茨城", "栃木", "群馬", "埼玉",
+    "千葉", "東京", "神奈川", "新潟", "富山", "石川", "福井", "山梨", "長野", "岐阜", "静岡",
+    "愛知", "三重", "滋賀", "京都", "大阪", "兵庫", "奈良", "和歌山", "鳥取", "島根", "岡山",
+    "広島", "山口", "徳島", "香川", "愛媛", "高知", "福岡", "佐賀", "長崎", "熊本", "大分",
+    "宮崎", "鹿児島", "沖縄",
+)  # fmt: skip
+REGIONS = frozenset(
+    [
+        *PREFECTURES, "日本", "本州", "関東", "北関東", "南関東", "首都圏", "東北", "北陸", "甲信越",
+        "信越", "東海", "中部", "中京", "近畿", "関西", "京阪神", "阪神", "中国", "四国", "九州",
+        "山陰", "山陽", "東日本", "西日本", "道内", "道外",
+    ]
+)  # fmt: skip
+_MUNICIPAL_SUFFIXES = ("市", "区", "郡", "町", "村")
+_ADMIN_SUFFIXES = frozenset(["都", "道", "府", "県", *_MUNICIPAL_SUFFIXES])
+# What may follow a bare place name for it to be read as a place (浜松駅, 沼津工場, 多治見の).
+_PLACE_FOLLOWERS = frozenset(
+    (
+        "駅", "駅前", "工場", "支店", "本社", "本店", "営業所", "事業所", "店", "店舗", "周辺", "近郊", "地区", "地域", "エリア",
+        "港", "空港", "出身", "在住", "界隈", "方面", "インター", "市内", "町内", "村内", "郊外", "市街",
+    )
+)  # fmt: skip
+_NAME_JOINERS = frozenset("・･&＆")
+_ROMAJI_NAME = re.compile(
+    r"(?<![A-Za-z])(?:[A-Z][a-z]+|[A-Z]{2,}) (?:[A-Z][a-z]+|[A-Z]{2,})(?![A-Za-z])"
+)
+# Hepburn syllables, two or more: Tanaka and Mayumi fit, PDCA or Cycle do not.
+_ROMAJI_WORD = re.compile(r"(?i)(?:(?:[kgsztdnhbpmrwfj]|ch|sh|ts)?y?[aiueo]|n(?![aiueoy])){2,}")
+_PLACEHOLDER = re.compile(r"[A-ZＡ-Ｚ]{1,2}")
+_BRACKETED_ROLE = re.compile(r"\([^()]{0,12}(?:士|長|役|担当|代表|社員)\)")
+# Counted things Sudachi sometimes tags 地名 (十人, 三代); 八戸 or 三条 do not end in a counter.
+_COUNTED = re.compile(r"[一二三四五六七八九十百千数]{1,3}[人名代回年月日件社期度本個枚歳]")
+
+_NUM = r"[0-9〇一二三四五六七八九十百千]+"
+# Street numbers after a place: 2-15-10, 1丁目2番3号, 103番地, 二丁目五番八号.
+# Street numbers never start with 0, which keeps a phone number after a place out of it.
+_STREET_START = r"(?![0〇])"
+_ADDRESS_TAIL = re.compile(
+    rf"[一-龥々ヶケが]{{0,6}}?\s?{_STREET_START}{_NUM}(?:(?:丁目|番地|番|号|[{_DASH}]|の){_NUM})+"
+    rf"(?:丁目|番地|番|号)?|[一-龥々ヶケが]{{0,6}}?\s?{_STREET_START}{_NUM}(?:丁目|番地|番|号)"
+)
+
+_PREFECTURE_ADDRESS = re.compile(
+    r"(?:北海道|東京都|京都府|大阪府|(?:"
+    + "|".join(p for p in PREFECTURES if p not in ("北海道", "東京", "京都", "大阪"))
+    + r")県)(?:[一-龥々ヶケ]{1,6}?[市郡区町村]){1,3}"
+)
+_STREET = re.compile(
+    rf"(?<![一-龥々ヶケが])[一-龥々ヶケが]{{1,6}}{_STREET_START}"
+    rf"(?:{_NUM}丁目{_NUM}番地?(?:{_NUM}号)?|{_NUM}番地"
+    rf"|\d{{1,4}}[{_DASH}]\d{{1,4}}[{_DASH}]\d{{1,4}}(?![\d{_DASH}]))"
+)
+
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("email", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")),
-    ("url", re.compile(r"(?:https?://|www\.)[^\s、。「」（）()]+")),
+    (
+        "email",
+        re.compile(
+            r"[A-Za-z0-9._%+-]+(?:@|\s?\[at\]\s?|\s?\(at\)\s?)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+        ),
+    ),
+    (
+        "url",
+        re.compile(
+            r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]+[A-Za-z0-9/#=_\-]"
+            r"|(?<![A-Za-z0-9@._-])(?:[A-Za-z0-9-]+\.)+(?:jp|com|net|org|info|biz|io)"
+            r"(?:/[A-Za-z0-9\-._~/?#=&%]*)?(?![A-Za-z0-9])"
+        ),
+    ),
+    # 10 or 11 digits from a leading 0 (or +81), in up to three groups; the count is checked below.
     (
         "phone",
         re.compile(
-            rf"(?<!\d)0\d{{1,4}}(?:{_DASH}|\(|\)|\s)?\d{{1,4}}(?:{_DASH}|\)|\s)?\d{{4}}(?!\d)"
+            rf"(?<![\d+])(?:\+81{_SEP}?|\(0\d{{1,4}}\)\s*|0\d{{1,4}}\s*\(\s*\d{{1,4}}\s*\)\s*|0)"
+            rf"\d{{0,4}}{_SEP}?\d{{1,4}}(?:{_SEP}?\d{{3,4}})?(?!\d)"
         ),
     ),
-    ("postal_code", re.compile(rf"(?:〒\s?)?(?<!\d)\d{{3}}{_DASH}\d{{4}}(?!\d)")),
-    ("corporate_number", re.compile(r"(?<!\d)\d{13}(?!\d)")),
-    ("my_number", re.compile(r"(?<!\d)\d{4}[\s-]?\d{4}[\s-]?\d{4}(?!\d)")),
+    ("postal_code", re.compile(rf"(?:〒\s?|郵便番号\s?[:：]?\s?)\d{{3}}[{_DASH}]?\d{{4}}(?!\d)")),
+    ("postal_code", re.compile(rf"(?<![\d{_DASH}])\d{{3}}[{_DASH}]\d{{4}}(?![\d{_DASH}])")),
     (
-        "organisation",
-        re.compile(
-            r"(?:株式会社|有限会社|合同会社|合資会社|合名会社|\(株\)|\(有\)|㈱|㈲)\s?"
-            r"[ァ-ヴーA-Za-z0-9一-龥々]{1,20}"
-            r"|[ァ-ヴーA-Za-z0-9一-龥々]{1,20}(?:株式会社|有限会社|合同会社|\(株\)|\(有\)|㈱|㈲)"
-        ),
+        "corporate_number",
+        re.compile(r"(?<!\d)(?:\d{13}|\d[\s-]\d{4}[\s-]\d{4}[\s-]\d{4})(?!\d)"),
     ),
+    ("my_number", re.compile(r"(?<!\d)\d{4}(?:\s{1,2}|-)?\d{4}(?:\s{1,2}|-)?\d{4}(?!\d)")),
 ]
 
 
-def _normalise_per_char(text: str) -> str:
+# --- normalisation and morphemes -----------------------------------------------------------------
+
+
+def _per_char(text: str, fn) -> str:
     out = []
     for ch in text:
-        n = unicodedata.normalize("NFKC", ch)
+        n = fn(ch)
         out.append(n if len(n) == 1 else ch)
     return "".join(out)
+
+
+def normalise(text: str) -> str:
+    """NFKC and lower case, one character at a time, so offsets into `text` stay valid."""
+    return _per_char(text, lambda ch: unicodedata.normalize("NFKC", ch).lower())
+
+
+@dataclass(frozen=True, slots=True)
+class Morpheme:
+    surface: str
+    start: int
+    end: int
+    pos: tuple[str, ...]
+    oov: bool
+
+    @property
+    def is_person(self) -> bool:
+        return self.pos[1:3] == ("固有名詞", "人名")
+
+    @property
+    def is_place(self) -> bool:
+        return self.pos[1:3] == ("固有名詞", "地名") and self.pos[3] != "国"
+
+    @property
+    def is_noun_like(self) -> bool:
+        return (
+            self.pos[0] in ("名詞", "接頭辞")
+            or (self.pos[0] == "接尾辞" and self.pos[1] == "名詞的")
+            or self.surface in _NAME_JOINERS
+            or (self.oov and self.surface.isalnum())
+        )
 
 
 def _tokenizer():
@@ -57,81 +246,449 @@ def _tokenizer():
     if tok is None:
         from sudachipy import Dictionary, SplitMode
 
-        _LOCAL.tokenizer = tok = Dictionary(dict="core").tokenizer(mode=SplitMode.C)
+        _LOCAL.tokenizer = tok = Dictionary(dict="core").tokenizer(mode=SplitMode.A)
     return tok
 
 
-HONORIFICS = frozenset(
-    [
-        "さん",
-        "氏",
-        "様",
-        "さま",
-        "君",
-        "くん",
-        "ちゃん",
-        "殿",
-        "社長",
-        "会長",
-        "専務",
-        "常務",
-        "部長",
-        "課長",
-        "係長",
-        "店長",
-        "工場長",
-        "先生",
-    ]
-)
-
-
-def _person_names(text: str) -> list[Finding]:
-    """Sudachi 人名 tokens that read as a name: next to another name part or an honorific.
-
-    A lone 人名 token is too often an ordinary word that can also be a surname (ゴール, 見方).
-    """
-    findings = []
+def _chunks(text: str, limit: int = 4000) -> Iterator[tuple[int, str]]:
+    """Pieces Sudachi can take (it refuses inputs over ~49 kB), cut at line and sentence ends."""
     offset = 0
-    # Sudachi accepts at most ~49 kB per call; split at line ends.
-    for chunk in re.split(r"(?<=\n)", text):
-        morphemes = list(_tokenizer().tokenize(chunk))
-        is_name = [m.part_of_speech()[1:3] == ("固有名詞", "人名") for m in morphemes]
-        for i, m in enumerate(morphemes):
-            if not is_name[i]:
-                continue
-            before = i > 0 and is_name[i - 1]
-            after = i + 1 < len(morphemes) and (
-                is_name[i + 1] or morphemes[i + 1].surface() in HONORIFICS
-            )
-            if before or after:
-                findings.append(
-                    Finding(offset + m.begin(), offset + m.end(), "person", m.surface())
+    for line in re.split(r"(?<=\n)", text):
+        while len(line) > limit:
+            cut = line.rfind("。", 0, limit) + 1 or limit
+            yield offset, line[:cut]
+            offset, line = offset + cut, line[cut:]
+        if line:
+            yield offset, line
+            offset += len(line)
+
+
+def morphemes(text: str) -> list[Morpheme]:
+    """Sudachi mode A morphemes of `text` with offsets into it."""
+    out = []
+    tok = _tokenizer()
+    for offset, chunk in _chunks(text):
+        for m in tok.tokenize(chunk):
+            out.append(
+                Morpheme(
+                    m.surface(),
+                    offset + m.begin(),
+                    offset + m.end(),
+                    m.part_of_speech(),
+                    m.is_oov(),
                 )
-        offset += len(chunk)
-    return findings
+            )
+    return out
+
+
+# --- known names ---------------------------------------------------------------------------------
+
+# Lower case, like the views they are matched against (npo法人).
+_LEGAL_RE = "|".join(re.escape(f.lower()) for f in sorted(LEGAL_FORMS, key=len, reverse=True))
+_STRIP_LEGAL = re.compile(rf"^(?:{_LEGAL_RE})\s*|\s*(?:{_LEGAL_RE})$")
+_NAME_SPLIT = re.compile(r"[\s・･=＝]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def person_variants(name: str) -> tuple[str, ...]:
+    """The full name, the name without spaces, and each of its parts (姓, 名)."""
+    n = normalise(name).strip()
+    parts = [p for p in _NAME_SPLIT.split(n) if p]
+    if len(parts) == 1:
+        parts = _split_name(parts[0])
+    return tuple(dict.fromkeys([n, "".join(parts), *parts]))
+
+
+def _split_name(name: str) -> list[str]:
+    """姓 and 名 of a name written without a space, where the cut can be told; else the name."""
+    ms = morphemes(name)
+    if len(ms) == 2 and all(m.is_person for m in ms):
+        return [ms[0].surface, ms[1].surface]
+    best, best_score = None, 0
+    for cut in range(1, len(name)):
+        surname, given = name[:cut], name[cut:]
+        # Each side that reads as a name on its own counts, and so does a kanji → kana change
+        # (九十九ひなた); a rare surname Sudachi does not know (四月一日) leaves a given name it does.
+        score = _lone_name(surname, "姓") + _lone_name(given, "名")
+        score += _is_kanji(surname[-1]) and not _is_kanji(given[0])
+        if score > best_score:
+            best, best_score = [surname, given], score
+    return best or [name]
+
+
+def _lone_name(text: str, part: str) -> bool:
+    ms = morphemes(text)
+    return len(ms) == 1 and ms[0].is_person and ms[0].pos[3] in (part, "一般")
+
+
+def _is_kanji(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or ch in "々〆ヶ"
+
+
+@functools.lru_cache(maxsize=4096)
+def organisation_variants(name: str) -> tuple[str, ...]:
+    """The name, the name without its 法人格, and the brand before a trailing industry word."""
+    n = normalise(name).strip()
+    core = _STRIP_LEGAL.sub("", n).strip() or n
+    variants = [n, core, core.replace(" ", "")]
+    for word in INDUSTRY_WORDS:
+        if core.endswith(word) and len(core) - len(word) >= 2:
+            variants.append(core[: -len(word)].strip())
+            break
+    return tuple(dict.fromkeys(v for v in variants if v))
+
+
+@functools.lru_cache(maxsize=4096)
+def place_variants(name: str) -> tuple[str, ...]:
+    """The place, each municipality or town in it, and the stem of each (浜松市 → 浜松)."""
+    n = normalise(name).strip()
+    variants = [n]
+    components: list[str] = []
+    current = ""
+    for m in morphemes(n):
+        if m.pos[0] == "名詞" and m.pos[1] == "数詞" or m.surface in _DASH or m.surface.isspace():
+            break  # street numbers are matched as the tail of a place, not on their own
+        current += m.surface
+        if m.surface in _ADMIN_SUFFIXES:
+            components.append(current)
+            current = ""
+    if current:
+        components.append(current)
+    if len(components) == 1 and components[0] == n:
+        components = []  # a single prefecture the caller listed on purpose stays listed
+    for comp in components:
+        if _is_prefecture(comp):
+            continue
+        variants.append(comp)
+        # One-character stems (燕, 柏) are kept: a match must then stand as its own morpheme.
+        if comp[-1] in _MUNICIPAL_SUFFIXES and len(comp) >= 2 and not _is_prefecture(comp[:-1]):
+            variants.append(comp[:-1])
+    return tuple(dict.fromkeys(v for v in variants if v and not v.isdigit()))
+
+
+def _is_prefecture(name: str) -> bool:
+    return name in REGIONS or (name[-1:] in "都道府県" and name[:-1] in PREFECTURES)
+
+
+# --- the detector --------------------------------------------------------------------------------
+
+
+def _digit_view(norm: str) -> str:
+    """Kanji numerals as digits, except one that counts something (五九二回目: 二 stays)."""
+    return _KANJI_NUMERAL.sub(lambda m: m[0].translate(_KANJI_DIGITS), norm)
+
+
+class _Text:
+    """A text with its normalised views and morphemes, computed once per call."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.norm = normalise(text)
+        # Kanji numerals read two ways: all as digits (…五〇二三日本の: 三 ends a number) and
+        # counting ones kept as words (…八一五九二回目: 二 starts 二回目); both are scanned.
+        self.digit_views = (self.norm.translate(_KANJI_DIGITS), _digit_view(self.norm))
+        self.morphemes = morphemes(self.norm)
+        self.starts = {m.start for m in self.morphemes}
+        self.ends = {m.end for m in self.morphemes}
+        self.at = {m.start: i for i, m in enumerate(self.morphemes)}
+        self.ending = {m.end: i for i, m in enumerate(self.morphemes)}
+
+    def finding(self, start: int, end: int, kind: str, source: str = "") -> Finding:
+        return Finding(start, end, kind, self.text[start:end], source)
+
+    def followed_by(self, end: int, words: Iterable[str]) -> bool:
+        return any(self.norm.startswith(w, end) for w in words)
+
+    def preceded_by(self, start: int, words: Iterable[str]) -> bool:
+        return any(self.norm.endswith(w, 0, start) for w in words)
+
+    def titled(self, end: int) -> bool:
+        """Whether a title, an honorific or a bracketed role follows (田中（中小企業診断士）)."""
+        return self.followed_by(end, TITLES) or bool(_BRACKETED_ROLE.match(self.norm, end))
+
+
+def _structured(t: _Text) -> Iterator[Finding]:
+    for kind, pattern in PATTERNS:
+        views = (t.norm,) if kind in ("email", "url") else t.digit_views
+        for view, m in ((v, m) for v in views for m in pattern.finditer(v)):
+            start, end = m.span()
+            while end > start and view[end - 1] in " \u3000":
+                end -= 1
+            if kind == "phone":
+                digits = sum(c.isdigit() for c in view[start:end])
+                international = view.startswith("+81", start)
+                if not (10 <= digits <= 11 or international and 11 <= digits <= 12):
+                    continue
+            yield t.finding(start, end, kind)
+
+
+def _stands_alone(t: _Text, start: int, end: int, variant: str) -> bool:
+    """Whether a match of a short or Latin name is a word of its own rather than part of one."""
+    if variant.isascii():
+        before = t.norm[start - 1] if start else " "
+        after = t.norm[end] if end < len(t.norm) else " "
+        return not (before.isascii() and before.isalnum() or after.isascii() and after.isalnum())
+    short_kana = len(variant) <= 3 and all("\u3041" <= c <= "\u30ff" for c in variant)
+    if len(variant) > 1 and not short_kana:
+        return True
+    return (start in t.starts and end in t.ends) or t.followed_by(end, TITLES)
+
+
+def _find_all(haystack: str, needle: str) -> Iterator[tuple[int, int]]:
+    """Spans of every occurrence; str.find, because a regex per name overflows re's cache."""
+    start = haystack.find(needle)
+    while start >= 0:
+        yield start, start + len(needle)
+        start = haystack.find(needle, start + 1)
+
+
+def _known(t: _Text, known: dict[str, list[str]]) -> Iterator[Finding]:
+    makers = {
+        "persons": person_variants,
+        "organisations": organisation_variants,
+        "places": place_variants,
+    }
+    for key, names in known.items():
+        if key not in makers:
+            continue
+        for name in names or ():
+            if not isinstance(name, str) or not name.strip():
+                continue
+            for variant in makers[key](name):
+                for start, end in _find_all(t.norm, variant):
+                    if _stands_alone(t, start, end, variant):
+                        yield t.finding(start, end, KNOWN_KINDS[key], f"{key}:{name}")
+
+
+def _name_part(t: _Text, m: Morpheme) -> bool:
+    """Whether `m` continues a name: a 人名, or a 名 Sudachi reads otherwise (美咲 as a place,
+    ひなた as a word) when a title follows it."""
+    given = m.pos[1] == "固有名詞" or all("\u3041" <= c <= "\u30ff" for c in m.surface)
+    return m.is_person or (given and t.titled(m.end))
+
+
+def _persons(t: _Text) -> Iterator[Finding]:
+    ms = t.morphemes
+    i = 0
+    while i < len(ms):
+        if not ms[i].is_person:
+            i += 1
+            continue
+        j, names = i, 1
+        # A run of name parts, allowing one space between 姓 and 名.
+        while j + 1 < len(ms):
+            if _name_part(t, ms[j + 1]):
+                j, names = j + 1, names + 1
+            elif ms[j + 1].surface.isspace() and j + 2 < len(ms) and _name_part(t, ms[j + 2]):
+                j, names = j + 2, names + 1
+            else:
+                break
+        start, end = ms[i].start, ms[j].end
+        before = start - 1 if t.norm[start - 1 : start] in (" ", "の", ":", "：") else start
+        titled = t.titled(end) or t.preceded_by(before, ROLES)
+        if names > 1 or titled:
+            yield t.finding(start, end, "person")
+        i = j + 1
+    # Two romaji words as on a business card (NAKAMURA Mayumi, Sakura Hasegawa).
+    for m in _ROMAJI_NAME.finditer(t.text):
+        if all(_ROMAJI_WORD.fullmatch(w) for w in m[0].split()):
+            yield t.finding(m.start(), m.end(), "person")
+    # Latin or katakana words Sudachi does not know, right before an honorific.
+    for m in re.finditer(r"(?:[a-z]+ ){0,2}[a-z]{2,}(?= ?(?:さん|氏|様))", t.norm):
+        yield t.finding(m.start(), m.end(), "person")
+    for m in re.finditer(r"[ァ-ヴ][ァ-ヴー・]+(?=さん|氏|様)", t.norm):
+        i = t.at.get(m.start())
+        # ・ between katakana words is how foreign full names are written (マリア・サントス).
+        if i is not None and (ms[i].oov or ms[i].is_person or "・" in m[0]):
+            yield t.finding(m.start(), m.end(), "person")
+
+
+def _places(t: _Text) -> Iterator[Finding]:
+    ms = t.morphemes
+
+    def suffixed(k: int) -> bool:
+        # Any proper noun before 市/町/村 is a municipality, even one read as a surname (高岡市).
+        m = ms[k]
+        return (
+            m.pos[1] == "固有名詞" and k + 1 < len(ms) and ms[k + 1].surface in _MUNICIPAL_SUFFIXES
+        )
+
+    i = 0
+    while i < len(ms):
+        if not (ms[i].is_place or suffixed(i)):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(ms) and (
+            ms[j + 1].is_place or ms[j + 1].surface in _ADMIN_SUFFIXES or suffixed(j + 1)
+        ):
+            j += 1
+        start, end = ms[i].start, ms[j].end
+        surface = t.norm[start:end]
+        first, i = i, j + 1
+        before = start - 1 if t.norm[start - 1 : start] in (" ", "の", ":", "：") else start
+        if (t.titled(end) or t.preceded_by(before, ROLES)) and ms[j].surface not in _ADMIN_SUFFIXES:
+            yield t.finding(start, end, "person")  # a surname that is also a place (浜松さん)
+            continue
+        municipal = any(
+            m.surface in _MUNICIPAL_SUFFIXES or (m.is_place and m.surface[-1] in "町村区丁目台丘")
+            for m in ms[first : j + 1]
+        )
+        if not municipal:
+            if _is_prefecture(surface) or _COUNTED.fullmatch(surface):
+                continue
+            nxt = ms[j + 1] if j + 1 < len(ms) else None
+            compound = nxt is not None and nxt.pos[0] in ("名詞", "接尾辞")
+            if compound and nxt.surface not in _PLACE_FOLLOWERS:
+                continue  # part of a compound: 大和言葉, 富士山, 三代目
+        yield t.finding(start, end, "place")
+    # An address from its prefecture on, for when Sudachi cuts a city name badly (帯|広市新|町).
+    for m in _PREFECTURE_ADDRESS.finditer(t.norm):
+        yield t.finding(m.start(), m.end(), "place")
+    # A street address without its municipality, as on the second line of a letterhead.
+    for m in _STREET.finditer(t.norm):
+        yield t.finding(m.start(), m.end(), "place")
+
+
+def _organisations(t: _Text) -> Iterator[Finding]:
+    ms = t.morphemes
+    stop = frozenset([*TITLES, *HONORIFICS, "御中"])
+
+    def name_like(k: int) -> bool:
+        m = ms[k]
+        if m.surface == " ":  # between two Latin words: Blue Field
+            return 0 < k < len(ms) - 1 and _latin(ms[k - 1]) and _latin(ms[k + 1])
+        return m.is_noun_like and m.surface not in stop and m.pos[2:3] != ("副詞可能",)
+
+    for m in re.finditer(_LEGAL_RE, t.norm):
+        start, end = m.span()
+        right, left = end, start
+        k = t.at.get(end + (1 if t.norm[end : end + 1] == " " else 0))
+        while k is not None and k < len(ms) and name_like(k) and ms[k].end - end <= 24:
+            right = ms[k].end
+            if k + 2 < len(ms) and ms[k + 1].surface == "の" and ms[k + 2].surface in ("会", "家"):
+                right = ms[k + 2].end
+                break
+            k += 1
+        if right == end or t.norm[end : end + 1] != " ":
+            k = t.ending.get(start)
+            while k is not None and k >= 0 and name_like(k) and start - ms[k].start <= 20:
+                left = ms[k].start
+                k -= 1
+        if right > end or left < start:
+            yield t.finding(left, right, "organisation")
+    # Company-like names without a 法人格: a proper or foreign-looking head and an industry word.
+    for word in INDUSTRY_WORDS:
+        for start, end in _find_all(t.norm, word):
+            if end not in t.ends or start not in t.starts:
+                continue
+            k, raw = t.ending.get(start), []
+            while k is not None and k >= 0 and name_like(k) and len(raw) < 3:
+                raw.insert(0, ms[k])
+                k -= 1
+            run = list(raw)
+            while run and not (run[0].pos[1] == "固有名詞" or run[0].oov or _foreign(run[0])):
+                run.pop(0)
+            # A katakana common noun before a generic word is usually no company (クラウドシステム).
+            if (
+                run
+                and not (run[0].pos[1] == "固有名詞" or run[0].oov)
+                and word not in CORPORATE_WORDS
+            ):
+                run = []
+            # Banks and chambers always follow their own name, whatever word that is (西朝霧).
+            if word in _INSTITUTIONS:
+                run = list(raw)
+                while run and run[0].surface in _GENERIC_HEADS:
+                    run.pop(0)
+            if not run and t.followed_by(end, ("様", "御中", "さん", "殿")):
+                run = raw
+            if run:
+                yield t.finding(run[0].start, end, "organisation")
+
+
+def _latin(m: Morpheme) -> bool:
+    return m.surface.isascii() and m.surface.isalnum()
+
+
+def _foreign(m: Morpheme) -> bool:
+    return all("\u30a1" <= c <= "\u30ff" or c.isascii() and c.isalnum() for c in m.surface)
+
+
+def _extend(t: _Text, found: list[Finding]) -> Iterator[Finding]:
+    """Widens names over what belongs to them: a 法人格 beside a company, street numbers after a place."""
+    legal_after = re.compile(rf"\s?(?:{_LEGAL_RE})")
+    legal_before = re.compile(rf"(?:{_LEGAL_RE})\s?$")
+    for f in found:
+        start, end = f.start, f.end
+        if f.base_kind == "organisation":
+            if m := legal_after.match(t.norm, end):
+                end = m.end()
+            if m := legal_before.search(t.norm, max(0, start - 12), start):
+                start = m.start()
+        elif f.base_kind == "place" and (m := _ADDRESS_TAIL.match(t.norm, end)):
+            end = m.end()
+        if (start, end) != (f.start, f.end):
+            yield t.finding(start, end, f.kind, f.source)
+
+
+def _propagate(t: _Text, found: list[Finding]) -> Iterator[Finding]:
+    """Once a name is read as a name somewhere, its other mentions are flagged too."""
+    surfaces: dict[str, str] = {}
+    for f in found:
+        if f.kind == "organisation":
+            surfaces.setdefault(_STRIP_LEGAL.sub("", t.norm[f.start : f.end]).strip(), f.kind)
+        elif f.kind == "person":
+            surfaces.setdefault(t.norm[f.start : f.end], f.kind)
+            # 田中健一社長 makes a later bare 田中 a name too.
+            k = t.at.get(f.start, len(t.morphemes))
+            while k < len(t.morphemes) and t.morphemes[k].end <= f.end:
+                if t.morphemes[k].is_person:
+                    surfaces.setdefault(t.morphemes[k].surface, f.kind)
+                k += 1
+    for surface, kind in surfaces.items():
+        if len(surface) < 2:
+            continue
+        for start, end in _find_all(t.norm, surface):
+            if start in t.starts and end in t.ends:
+                yield t.finding(start, end, kind)
+
+
+_PRIORITY = dict.fromkeys(STRUCTURED_KINDS, 0) | dict.fromkeys(KNOWN_KINDS.values(), 1)
+
+
+def _merge(t: _Text, found: list[Finding]) -> list[Finding]:
+    """Overlapping findings become one; name parts split by a space or ・ join up (田中 太郎)."""
+    merged: list[Finding] = []
+    for f in sorted(found, key=lambda f: (f.start, -f.end)):
+        if merged:
+            last = merged[-1]
+            gap = t.norm[last.end : f.start]
+            joins = f.start < last.end or (
+                last.base_kind == f.base_kind
+                and (gap == "" or (f.base_kind == "person" and re.fullmatch(r"[\s・･]{1,2}", gap)))
+            )
+            if joins:
+                best = min(last, f, key=lambda x: _PRIORITY.get(x.kind, 2))
+                merged[-1] = t.finding(last.start, max(last.end, f.end), best.kind, best.source)
+                continue
+        merged.append(f)
+    return merged
 
 
 def detect(text: str, *, known: dict[str, list[str]] | None = None) -> list[Finding]:
-    """All findings in `text`, sorted, overlapping ones merged into the first kind found."""
-    normalised = _normalise_per_char(text)
-    found: list[Finding] = []
-    for kind, pattern in PATTERNS:
-        for m in pattern.finditer(normalised):
-            found.append(Finding(m.start(), m.end(), kind, text[m.start() : m.end()]))
-    found.extend(_person_names(text))
-    for kind, names in (known or {}).items():
-        for name in names:
-            name = _normalise_per_char(name.strip())
-            if not name:
-                continue
-            for m in re.finditer(re.escape(name), normalised):
-                found.append(
-                    Finding(m.start(), m.end(), f"known_{kind}", text[m.start() : m.end()])
-                )
-    merged: list[Finding] = []
-    # Longest match first where two start at the same place (a phone number beats a postcode).
-    for f in sorted(found, key=lambda f: (f.start, -f.end)):
-        if merged and f.start < merged[-1].end:
-            continue
-        merged.append(f)
-    return merged
+    """All findings in `text`, sorted; overlapping ones are merged into one span."""
+    if not text:
+        return []
+    t = _Text(text)
+    found = [*_structured(t), *_known(t, known or {})]
+    found += [*_persons(t), *_places(t), *_organisations(t)]
+    found += list(_propagate(t, found))
+    found += list(_extend(t, found))
+    # A guessed name of one or two Latin capitals is a placeholder already (B氏, A社).
+    found = [
+        f
+        for f in found
+        if f.source or f.kind in STRUCTURED_KINDS or not _PLACEHOLDER.fullmatch(f.text)
+    ]
+    return _merge(t, found)

@@ -69,6 +69,26 @@ def parse_request(params) -> SearchRequest:
     )
 
 
+# Only what a result needs (get_url reads url_path): the full rows carry every text field.
+_RESULT_FIELDS = {"case": (CasePage, "external_id"), "knowhow": (KnowHowPage, "slug")}
+
+
+def _hit_pages(hits) -> dict:
+    """The live, public pages of the hits, one query per kind that has hits."""
+    by_kind: dict[str, list[int]] = {}
+    for hit in hits:
+        by_kind.setdefault(hit.kind, []).append(hit.id)
+    pages = {}
+    private = None
+    for kind, ids in by_kind.items():
+        model, id_field = _RESULT_FIELDS[kind]
+        qs = model.objects.live()
+        private = qs.private_q() if private is None else private  # one restriction query
+        qs = qs.exclude(private).filter(pk__in=ids).only("title", "url_path", id_field)
+        pages.update((p.pk, p) for p in qs)
+    return pages
+
+
 @require_GET
 def search_view(request):
     try:
@@ -76,9 +96,7 @@ def search_view(request):
     except BadRequest as exc:
         return _error(str(exc))
     response = service.search(search_request)
-    ids = [hit.id for hit in response.hits]
-    pages = {p.pk: p for p in CasePage.objects.live().public().filter(pk__in=ids)}
-    pages.update({p.pk: p for p in KnowHowPage.objects.live().public().filter(pk__in=ids)})
+    pages = _hit_pages(response.hits)
     results = []
     for hit in response.hits:
         page = pages.get(hit.id)

@@ -25,10 +25,12 @@ def _version(page: Page) -> int:
 
 def case_document(case: CasePage) -> SearchDocument:
     sections = list(case.sections.all())
-    parts = [case.subtitle, case.lead, " ".join(t.name for t in case.hashtags.all())]
+    opening = [case.subtitle, case.lead, " ".join(t.name for t in case.hashtags.all())]
+    key_points = [block.value for block in case.key_points]
+    parts = list(opening)
     for section in sections:
         parts += [section.heading, plain(section.markdown_text())]
-    parts += [block.value for block in case.key_points]
+    parts += key_points
     parts += [case.background, case.outcomes]
     tools = tuple(dict.fromkeys(code for s in sections for code in s.tools))
     date = case.display_date
@@ -38,6 +40,7 @@ def case_document(case: CasePage) -> SearchDocument:
         kind="case",
         title=case.title,
         body="\n".join(p for p in parts if p),
+        summary="\n".join(p for p in [*opening, *key_points] if p),
         published=date.toordinal() if date else 0,
         industry=case.industry,
         region=case.region,
@@ -64,6 +67,7 @@ def knowhow_document(article: KnowHowPage) -> SearchDocument:
         kind="knowhow",
         title=article.title,
         body=body,
+        summary=article.summary,
         published=date.date().toordinal() if date else 0,
         phase=tuple(article.phases),
         suggest=(article.title, terms.label("skill", article.skill)),

@@ -29,6 +29,9 @@ class SearchDocument:
     phase: tuple[str, ...] = ()
     tool: tuple[str, ...] = ()
     suggest: tuple[str, ...] = ()
+    # What the page is about in a few lines (lead, hashtags, key points); also part of body.
+    # A word here counts for more than one somewhere in the body.
+    summary: str = ""
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,13 @@ PREFECTURE = [
     (f"{n:02d}", name, _region_of(n)) for n, name in enumerate(_PREFECTURE_NAMES, start=1)
 ]
 
+
+def prefectures_in_region(region: str) -> list[str]:
+    """The prefecture codes of a region code, e.g. "hokuriku" -> ["15", "16", "17", "18"]."""
+    lo, hi = _REGION_RANGES.get(region, (0, -1))
+    return [f"{n:02d}" for n in range(lo, hi + 1)]
+
+
 EMPLOYEES = [
     ("1-5", "5名以下"),
     ("6-20", "6〜20名"),

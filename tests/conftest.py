@@ -18,7 +18,7 @@ def require_program(name: str, env_flag: str, why: str):
 def django_db_setup(django_db_setup, django_db_blocker):
     """The demo content, loaded once for the whole session; each test rolls back its changes."""
     with django_db_blocker.unblock(), open(os.devnull, "w") as devnull:
-        call_command("load_demo", stdout=devnull, stderr=devnull)
+        call_command("load_demo", "--accounts", stdout=devnull, stderr=devnull)
 
 
 @pytest.fixture
@@ -49,3 +49,106 @@ def supporter(user_with_role):
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def login(client, user):
+    """Signs `user` in; a second-factor role also gets a verified device in the session."""
+    from accounts import twofactor
+
+    client.force_login(user)
+    if twofactor.requires_second_factor(user):
+        device = twofactor.install_device(user, "JBSWY3DPEHPK3PXP")
+        session = client.session
+        session[twofactor.SESSION_KEY] = device.pk
+        session.save()
+    return client
+
+
+@pytest.fixture
+def world(db):
+    """Two engagements (A and B) with a team for A, one person per role, files and surveys."""
+    from types import SimpleNamespace
+
+    from django.contrib.auth.models import Group
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import Organisation, User
+    from engagements import services
+    from engagements.models import Attachment, Engagement, EngagementMember, Record, Visit
+    from surveys.models import Survey
+    from uploads.validation import validate_upload
+
+    def person(key, role):
+        user = User.objects.create_user(
+            email=f"{key}@world.test", password="long-enough-passphrase", display_name=key
+        )
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    w = SimpleNamespace()
+    company_a = Organisation.objects.create(name="株式会社テストA", kind="company")
+    company_b = Organisation.objects.create(name="株式会社テストB", kind="company")
+    w.supporter = person("supporter", roles.SUPPORTER)
+    w.requesting = person("requesting", roles.REQUESTING_BODY)
+    w.contact = person("contact", roles.COMPANY_CONTACT)
+    w.agency = person("agency", roles.AGENCY)
+    w.support = person("support", roles.SUPPORT_MEMBER)
+    w.secretariat = person("secretariat", roles.SECRETARIAT)
+    w.editor = person("editor", roles.EDITOR)
+    w.trainer = person("trainer", roles.TRAINER)
+    w.supporter_b = person("supporter-b", roles.SUPPORTER)
+    w.contact_b = person("contact-b", roles.COMPANY_CONTACT)
+    w.a = Engagement.objects.create(code="T-A", title="案件A", company=company_a)
+    w.b = Engagement.objects.create(code="T-B", title="案件B", company=company_b)
+    for user, role in (
+        (w.supporter, "supporter"),
+        (w.requesting, "requesting_body"),
+        (w.contact, "company_contact"),
+        (w.support, "support_member"),
+    ):
+        EngagementMember.objects.create(engagement=w.a, user=user, role=role)
+    EngagementMember.objects.create(engagement=w.b, user=w.supporter_b, role="supporter")
+    EngagementMember.objects.create(engagement=w.b, user=w.contact_b, role="company_contact")
+    w.visit_a = Visit.objects.create(engagement=w.a, number=1)
+    w.visit_b = Visit.objects.create(engagement=w.b, number=1)
+    for engagement, visit, author in (
+        (w.a, w.visit_a, w.supporter),
+        (w.b, w.visit_b, w.supporter_b),
+    ):
+        plan = services.record_for(engagement, Record.Kind.ACTIVITY_PLAN)
+        services.record_save(record=plan, base_version=0, data={"team_goal": "目標"}, author=author)
+        report = services.record_for(engagement, Record.Kind.VISIT_REPORT, visit)
+        services.record_save(
+            record=report,
+            base_version=0,
+            data={"held_on": "2026-05-01", "happened": "初回の対話"},
+            author=author,
+        )
+    w.file_old, w.file_a = (
+        services.attachment_add(
+            visit=w.visit_a,
+            slot=Attachment.Slot.VISIT_REPORT,
+            upload=validate_upload(SimpleUploadedFile("ホワイトボード.png", tiny_png(colour))),
+            user=w.supporter,
+        )
+        for colour in ("red", "blue")
+    )
+    w.file_b = services.attachment_add(
+        visit=w.visit_b,
+        slot=Attachment.Slot.VISIT_REPORT,
+        upload=validate_upload(SimpleUploadedFile("写真.png", tiny_png("green"))),
+        user=w.supporter_b,
+    )
+    w.survey_a = Survey.objects.create(visit=w.visit_a)
+    w.survey_b = Survey.objects.create(visit=w.visit_b)
+    return w
+
+
+def tiny_png(colour: str = "red", size=(40, 30)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()

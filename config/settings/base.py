@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "training",
     "search",
     "privacy",
+    "engagements",
+    "surveys",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.sites",
@@ -55,6 +57,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: a timed-out session is told why on the login page.
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
+    "accounts.middleware.AuditWriteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -74,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site_navigation",
+                "core.context_processors.work_navigation",
             ],
         },
     },
@@ -103,7 +110,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
+# One login page for the site and the Wagtail admin: the throttled one (accounts/throttle.py).
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/engagements/"
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+# Wagtail's own reset form has no rate limit; accounts/ offers a throttled one.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Invitation and reset links live at most 72 hours (and die once used or after a login).
+PASSWORD_RESET_TIMEOUT = 72 * 3600
+# The secretariat's address: Reply-To of invitations, contact in the mails.
+SECRETARIAT_EMAIL = env.get("SECRETARIAT_EMAIL", "伴走ナレッジ事務局 <jimukyoku@example.jp>")
+INVITATIONS_PER_HOUR = 50
+# Addresses or networks of our own reverse proxies, whose X-Forwarded-For is believed.
+TRUSTED_PROXIES = env.listing("TRUSTED_PROXIES", "")
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("日本語"))]
@@ -117,6 +138,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Attachments live outside MEDIA_ROOT and are served only through a permission-checked view.
+# An absolute override replaces the path; a relative one is taken from BASE_DIR.
+PRIVATE_MEDIA_ROOT = BASE_DIR / env.get("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -145,6 +169,10 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 SESSION_COOKIE_HTTPONLY = True
+# Idle and absolute limits (ASVS V7.3, NIST SP 800-63B AAL2), enforced by accounts.middleware.
+SESSION_IDLE_TIMEOUT = 30 * 60
+SESSION_ABSOLUTE_TIMEOUT = 12 * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"

@@ -16,6 +16,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# __Host-: the browser only accepts the cookie over HTTPS, for this host and path / (ASVS V3.3.1).
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 STORAGES = {
     "default": {"BACKEND": env.get("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")},
@@ -31,6 +34,8 @@ EMAIL_HOST_USER = env.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", False)
 
+# Login throttling (accounts/throttle.py) counts in the cache: with more than one web process
+# it must be shared, or each process keeps its own count. Set REDIS_URL in production.
 if env.get("REDIS_URL"):
     CACHES = {
         "default": {

@@ -26,3 +26,7 @@ if SEARCH["BACKEND"].endswith("EmbeddedBackend"):  # noqa: F405
             "root": env.get("SEARCH_INDEX_DIR") or tempfile.mkdtemp(prefix="banso-search-")
         },
     }
+
+# Uploaded files of a test run go to a throw-away folder.
+PRIVATE_MEDIA_ROOT = env.get("PRIVATE_MEDIA_ROOT") or tempfile.mkdtemp(prefix="banso-private-")
+MEDIA_ROOT = tempfile.mkdtemp(prefix="banso-media-")

@@ -84,6 +84,7 @@ MAPPINGS = {
         "published": {"type": "long"},
         "kind": {"type": "keyword"},
         "title": _TEXT,
+        "summary": {"type": "text", "analyzer": "ja"},
         "body": _TEXT,
         "suggest": {
             "type": "completion",
@@ -119,6 +120,7 @@ class ElasticsearchBackend:
             "published": doc.published,
             "kind": doc.kind,
             "title": doc.title,
+            "summary": doc.summary,
             "body": doc.body,
             "suggest": [{"input": [s]} for s in dict.fromkeys(doc.suggest)],
             "phase": list(doc.phase),
@@ -192,34 +194,28 @@ class ElasticsearchBackend:
         return {h["_source"]["id"]: h["_source"]["version"] for h in self._call(list, hits)}
 
     # --- reading ---------------------------------------------------------------------------
-    def text_query(self, request: SearchRequest):
-        """Every whitespace term must match; a term is a phrase, or most words of a sentence."""
-        synonyms = {analysis.normalise(v): g for g in request.synonyms.values() for v in g}
-        must = []
-        for term, is_phrase in analysis.split_query(request.text):
-            variants = synonyms.get(analysis.normalise(term), [term])
-            options = []
-            for variant in variants:
-                if is_phrase or len(analysis.query_chunks(variant)) <= 2:
-                    options += [
-                        Q("match_phrase", title={"query": variant, "boost": 3}),
-                        Q("match_phrase", body={"query": variant}),
-                        Q("match_phrase", **{"body.ngram": {"query": variant, "boost": 0.2}}),
-                    ]
-                else:
-                    options += [
-                        Q(
-                            "match",
-                            title={"query": variant, "minimum_should_match": "60%", "boost": 3},
-                        ),
-                        Q("match", body={"query": variant, "minimum_should_match": "60%"}),
-                    ]
-            must.append(Q("bool", should=options, minimum_should_match=1))
-        return Q("bool", must=must) if must else None
+    def text_query(self, request: SearchRequest, *, relaxed: bool = False):
+        """Every whitespace term must match, as the embedded backend does (analysis.query_terms).
 
-    def build(self, request: SearchRequest) -> Search:
+        With relaxed, half of all the words are enough: the retry when nothing matched.
+        """
+        if not analysis.split_query(request.text):
+            return None
+        terms = analysis.query_terms(request.text, request.synonyms)
+        if relaxed:
+            units = [_unit_query(unit) for term in terms for unit in term.units]
+            return Q("bool", should=units, minimum_should_match=len(units) // 2)
+        if not terms:
+            return Q("match_none")
+        return Q("bool", must=[_term_query(term) for term in terms])
+
+    def relaxable(self, request: SearchRequest) -> bool:
+        terms = analysis.query_terms(request.text, request.synonyms)
+        return sum(len(term.units) for term in terms) > 1
+
+    def build(self, request: SearchRequest, *, relaxed: bool = False) -> Search:
         search = Search(using=self.client, index=self.alias)
-        text = self.text_query(request)
+        text = self.text_query(request, relaxed=relaxed)
         search = search.query(
             Q(
                 "bool",
@@ -261,6 +257,8 @@ class ElasticsearchBackend:
 
     def search(self, request: SearchRequest) -> SearchResponse:
         result = self._call(self.build(request).execute)
+        if result.hits.total.value == 0 and self.relaxable(request):
+            result = self._call(self.build(request, relaxed=True).execute)
         hits = [
             Hit(
                 id=h.id,
@@ -322,3 +320,48 @@ class ElasticsearchBackend:
         }
         result = self._call(self.client.search, index=self.alias, body=body, _source=False)
         return [Suggestion(o["text"], 1) for o in result["suggest"]["s"][0]["options"]]
+
+
+def _term_query(term: analysis.Term):
+    units = [_unit_query(unit) for unit in term.units]
+    if len(units) == 1:
+        return units[0]
+    if term.needed >= len(units):
+        return Q("bool", must=units)
+    return Q(
+        "bool",
+        must=[Q("bool", should=units, minimum_should_match=term.needed)],
+        should=[Q("bool", must=units, boost=analysis.ALL_WORDS_BOOST)],
+    )
+
+
+_WORD_FIELDS = (
+    ("title", analysis.TITLE_BOOST),
+    ("summary", analysis.SUMMARY_BOOST),
+    ("body", analysis.BODY_BOOST),
+)
+_GRAM_FIELDS = (
+    ("title.ngram", analysis.TITLE_GRAMS_BOOST),
+    ("body.ngram", analysis.BODY_GRAMS_BOOST),
+)
+
+
+def _unit_query(unit: analysis.Unit):
+    """Any spelling of the unit as a phrase in the title or body, or failing that, loosely."""
+    options = []
+    for spelling in unit.spellings:
+        for field, boost in _WORD_FIELDS:
+            options.append(Q("match_phrase", **{field: {"query": spelling.text, "boost": boost}}))
+        grams = analysis.bigrams(spelling.text)
+        for field, boost in _GRAM_FIELDS if grams else ():
+            # Per gram, as in the embedded backend: a phrase scores the sum of its grams.
+            query = {"query": spelling.text, "boost": round(boost / len(grams), 4)}
+            options.append(Q("match_phrase", **{field: query}))
+    for field, boost in _WORD_FIELDS if unit.loose else ():
+        query = {
+            "query": " ".join(unit.loose),
+            "operator": "and",
+            "boost": boost * analysis.LOOSE_FACTOR,
+        }
+        options.append(Q("match", **{field: query}))
+    return Q("dis_max", queries=options, tie_breaker=analysis.TIE_BREAKER)

@@ -5,9 +5,7 @@ symlink to the active one, so a rebuild swaps atomically. Only one process write
 file enforces it); web processes open the index read-only and follow the symlink.
 """
 
-import functools
 import html
-import math
 import os
 import shutil
 import threading
@@ -31,7 +29,7 @@ from ..types import (
     Suggestion,
 )
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: summary_ja
 SUGGEST_SEP = "\x1f"
 SNIPPET_BYTES = 300  # about 100 Japanese characters
 
@@ -43,6 +41,7 @@ def _schema() -> tantivy.Schema:
     sb.add_integer_field("published", stored=True, indexed=True, fast=True)
     sb.add_text_field("kind", stored=True, fast=True, tokenizer_name="raw")
     sb.add_text_field("title_ja", tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("summary_ja", tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("body_ja", tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("title", stored=True, tokenizer_name="ja_bigram")
     sb.add_text_field("body", stored=True, tokenizer_name="ja_bigram")
@@ -89,7 +88,9 @@ def to_tantivy(doc: SearchDocument) -> tantivy.Document:
     d.add_integer("version", doc.version)
     d.add_integer("published", doc.published)
     d.add_text("kind", doc.kind)
+    summary = analysis.normalise(doc.summary)
     d.add_pre_tokenized_text("title_ja", _pretokenized(title, title_tokens))
+    d.add_pre_tokenized_text("summary_ja", _pretokenized(summary, analysis.tokenize(summary)))
     d.add_pre_tokenized_text("body_ja", _pretokenized(body, body_tokens))
     # Stored for snippets in its own case; the bigram tokenizer lower-cases what it indexes.
     d.add_text("title", analysis.nfkc(doc.title))
@@ -235,23 +236,11 @@ class EmbeddedBackend:
         kind = (Occur.Must, Query.term_set_query(SCHEMA, "kind", list(request.kinds)))
         base = [kind] if text_query is None else [kind, (Occur.Must, text_query)]
         filters = {name: list(values) for name, values in request.filters.items() if values}
-        query = self._with_filters(base, filters)
-        if relaxed is not None and searcher.search(query, limit=1).count == 0:
+        result = self._page(searcher, self._with_filters(base, filters), request, text_query)
+        if relaxed is not None and result.count == 0:
+            # Only now: counting the strict query separately would cost a second full pass.
             base = [kind, (Occur.Must, relaxed)]
-            query = self._with_filters(base, filters)
-
-        offset = (request.page - 1) * request.page_size
-        if request.sort == "relevance" and text_query is not None:
-            result = searcher.search(query, limit=request.page_size, offset=offset)
-        else:
-            order = tantivy.Order.Asc if request.sort == "published" else tantivy.Order.Desc
-            result = searcher.search(
-                query,
-                limit=request.page_size,
-                offset=offset,
-                order_by_field="published",
-                order=order,
-            )
+            result = self._page(searcher, self._with_filters(base, filters), request, text_query)
         addresses = [address for _, address in result.hits]
         ids = searcher.fast_field_values("id", addresses) if addresses else []
         stored = [searcher.doc(a) for a in addresses]  # read once: kind here, body for snippets
@@ -267,6 +256,20 @@ class EmbeddedBackend:
         ]
         facets = self._facets(searcher, base, filters) if request.facets else {}
         return SearchResponse(total=result.count, hits=hits, facets=facets, backend=self.name)
+
+    @staticmethod
+    def _page(searcher, query: Query, request: SearchRequest, text_query) -> tantivy.SearchResult:
+        offset = (request.page - 1) * request.page_size
+        if request.sort == "relevance" and text_query is not None:
+            return searcher.search(query, limit=request.page_size, offset=offset)
+        order = tantivy.Order.Asc if request.sort == "published" else tantivy.Order.Desc
+        return searcher.search(
+            query,
+            limit=request.page_size,
+            offset=offset,
+            order_by_field="published",
+            order=order,
+        )
 
     def _with_filters(
         self, base, filters: Mapping[str, list[str]], skip: str | None = None
@@ -299,63 +302,27 @@ class EmbeddedBackend:
     # --- query building ------------------------------------------------------------------------
     def _text_query(self, request: SearchRequest) -> tuple[Query | None, list[str], Query | None]:
         """(strict query, words to highlight, relaxed query for when strict finds nothing)."""
-        terms = analysis.split_query(request.text)
-        if not terms:
+        if not analysis.split_query(request.text):
             return None, [], None
-        synonyms = _synonym_index(tuple(tuple(g) for g in request.synonyms.values()))
-        term_queries, highlight, all_chunks = [], [], []
-        for term, is_phrase in terms:
-            whole = synonyms.get(_key(analysis.tokenize(analysis.normalise(term))))
-            if is_phrase or whole:
-                variants = [term, *(whole or [])]
-                alternatives = [
-                    [t.text for t in analysis.tokenize(analysis.normalise(v))] for v in variants
-                ]
-                chunk_queries = [self._alternatives([a for a in alternatives if a])]
-                highlight += ["".join(a) for a in alternatives]
-            else:
-                chunk_queries = []
-                for chunk in analysis.query_chunks(term):
-                    alternatives = [chunk]
-                    for variant in synonyms.get("".join(chunk), ()):
-                        alternatives += analysis.query_chunks(variant)
-                    chunk_queries.append(self._alternatives(alternatives))
-                    highlight += ["".join(a) for a in alternatives]
-            if not chunk_queries:
-                continue
-            all_chunks += chunk_queries
-            if len(chunk_queries) <= 2:
-                term_queries.append(Query.boolean_query([(Occur.Must, q) for q in chunk_queries]))
-            else:
-                # A sentence-like query: most of its content words must match, not all of them.
-                needed = max(2, math.ceil(len(chunk_queries) * 0.6))
-                term_queries.append(
-                    Query.boolean_query([(Occur.Should, q) for q in chunk_queries], needed)
-                )
-        if not term_queries:
+        terms = analysis.query_terms(request.text, request.synonyms)
+        if not terms:
             return Query.empty_query(), [], None
-        strict = Query.boolean_query([(Occur.Must, q) for q in term_queries])
+        highlight = list(
+            dict.fromkeys(
+                text
+                for term in terms
+                for unit in term.units
+                for s in unit.spellings
+                for text in (s.text, "".join(s.words))
+            )
+        )
+        strict = Query.boolean_query([(Occur.Must, _term_query(term)) for term in terms])
+        units = [_unit_query(unit) for term in terms for unit in term.units]
         relaxed = None
-        if len(all_chunks) > 1:
+        if len(units) > 1:
             # Half of the words, ranked by how many match: a long query should not dead-end.
-            needed = max(1, len(all_chunks) // 2)
-            relaxed = Query.boolean_query([(Occur.Should, q) for q in all_chunks], needed)
+            relaxed = Query.boolean_query([(Occur.Should, q) for q in units], len(units) // 2)
         return strict, highlight, relaxed
-
-    def _alternatives(self, alternatives: list[list[str]]) -> Query:
-        """Any of several token sequences, in the title (weighted) or the body."""
-        clauses = []
-        for tokens in alternatives:
-            for field, boost in (("title_ja", 3.0), ("body_ja", 1.0)):
-                clauses.append((Occur.Should, Query.boost_query(_sequence(field, tokens), boost)))
-            grams = analysis.bigrams("".join(tokens))
-            if grams:
-                for field, boost in (("title", 0.6), ("body", 0.2)):
-                    grams_query = Query.boolean_query(
-                        [(Occur.Must, Query.term_query(SCHEMA, field, g)) for g in grams]
-                    )
-                    clauses.append((Occur.Should, Query.boost_query(grams_query, boost)))
-        return Query.boolean_query(clauses)
 
     def _snippets(self, searcher, stored, terms: list[str]) -> list[tuple[str, ...]]:
         grams = sorted({g for t in terms for g in analysis.bigrams(t)})
@@ -368,7 +335,8 @@ class EmbeddedBackend:
         generator.set_max_num_chars(SNIPPET_BYTES)
         out = []
         for document in stored:
-            snippet = generator.snippet_from_doc(document)
+            # Only the body: handing the whole stored document to tantivy costs twice the snippet.
+            snippet = generator.snippet_from_doc(tantivy.Document(body=document.get_all("body")))
             fragment = snippet.fragment()
             out.append((_marked(fragment, snippet.highlighted()),) if fragment else ())
         return out
@@ -421,23 +389,46 @@ def _sequence(field: str, tokens: list[str]) -> Query:
     return Query.phrase_query(SCHEMA, field, tokens)
 
 
-def _key(tokens: list[analysis.Token]) -> str:
-    return "".join(t.text for t in tokens)
+def _term_query(term: analysis.Term) -> Query:
+    units = [_unit_query(unit) for unit in term.units]
+    if len(units) == 1:
+        return units[0]
+    if term.needed >= len(units):
+        return Query.boolean_query([(Occur.Must, q) for q in units])
+    enough = Query.boolean_query([(Occur.Should, q) for q in units], term.needed)
+    every = Query.boolean_query([(Occur.Must, q) for q in units])
+    return Query.boolean_query(
+        [(Occur.Must, enough), (Occur.Should, Query.boost_query(every, analysis.ALL_WORDS_BOOST))]
+    )
 
 
-@functools.lru_cache(maxsize=8)
-def _synonym_index(groups: tuple[tuple[str, ...], ...]) -> dict[str, list[str]]:
-    """Normalised token string of each variant -> the other variants of its group.
+_WORD_FIELDS = (
+    ("title_ja", analysis.TITLE_BOOST),
+    ("summary_ja", analysis.SUMMARY_BOOST),
+    ("body_ja", analysis.BODY_BOOST),
+)
+_GRAM_FIELDS = (("title", analysis.TITLE_GRAMS_BOOST), ("body", analysis.BODY_GRAMS_BOOST))
 
-    Cached: the groups change only when the secretariat edits them, and tokenising every
-    variant on each request would cost more than the search itself.
-    """
-    index: dict[str, list[str]] = {}
-    for variants in groups:
-        for variant in variants:
-            key = _key(analysis.tokenize(analysis.normalise(variant)))
-            index[key] = [v for v in variants if v != variant]
-    return index
+
+def _unit_query(unit: analysis.Unit) -> Query:
+    """Any spelling of the unit as a phrase in the title or body, or failing that, loosely."""
+    clauses = []
+    for spelling in unit.spellings:
+        for field, boost in _WORD_FIELDS:
+            clauses.append(Query.boost_query(_sequence(field, list(spelling.words)), boost))
+        grams = analysis.bigrams(spelling.text)
+        for field, boost in _GRAM_FIELDS if grams else ():
+            every_gram = Query.boolean_query(
+                [(Occur.Must, Query.term_query(SCHEMA, field, g)) for g in grams]
+            )
+            # Per gram: a long word has many grams, and their sum would outweigh a real match.
+            clauses.append(Query.boost_query(every_gram, round(boost / len(grams), 4)))
+    for field, boost in _WORD_FIELDS if unit.loose else ():
+        every_word = Query.boolean_query(
+            [(Occur.Must, Query.term_query(SCHEMA, field, w)) for w in unit.loose]
+        )
+        clauses.append(Query.boost_query(every_word, boost * analysis.LOOSE_FACTOR))
+    return Query.disjunction_max_query(clauses, analysis.TIE_BREAKER)
 
 
 def _marked(fragment: str, ranges) -> str:

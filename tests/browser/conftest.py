@@ -42,7 +42,7 @@ def live_site(tmp_path_factory):
         "SEARCH_INDEX_DIR": str(work / "search"),  # shared by the loader and the server
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "--noinput", "-v0"], ["load_demo"]):
+    for command in (["migrate", "--noinput", "-v0"], ["load_demo", "--accounts"]):
         subprocess.run([*manage, *command], env=env, check=True, capture_output=True, cwd=ROOT)
     port = _free_port()
     log = open(work / "server.log", "w")  # noqa: SIM115 - stays open while the server runs

@@ -12,6 +12,13 @@ FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 class Command(BaseCommand):
     help = "デモ用の事例・ノウハウ・研修カリキュラムを fixtures/ から読み込みます（何度実行しても安全）。"
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--accounts",
+            action="store_true",
+            help="役割ごとのデモアカウントとデモの伴走支援案件も作ります（開発用。DEBUG 時は常に作ります）。",
+        )
+
     def handle(self, *args, **options):
         call_command("setup_site", stdout=self.stdout)
         call_command(
@@ -25,4 +32,21 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"ノウハウ {articles} 件、研修ユニット {units} 件を読み込みました。")
         )
+        if settings.DEBUG or options["accounts"]:
+            self._demo_accounts()
         call_command("search_rebuild", "--no-progress", stdout=self.stdout)
+
+    def _demo_accounts(self):
+        # Demo accounts share a published password: never on a production database.
+        if settings.SETTINGS_MODULE.endswith("production"):
+            raise CommandError("本番設定ではデモアカウントを作成できません。")
+        from accounts.demo import create_demo_accounts
+        from engagements.demo import load_engagements
+
+        create_demo_accounts(self.stdout, allow=True)
+        counts = load_engagements()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"デモアカウント {counts['people']} 件、伴走支援案件 {counts['engagements']} 件を用意しました。"
+            )
+        )

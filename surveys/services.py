@@ -1,0 +1,109 @@
+"""Survey writes: setting one up, sending the request when it starts, taking the one answer."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.mail import absolute_url, send_notification
+from engagements.models import EngagementMember, Visit
+from engagements.notifications import secretariat_users
+
+from .models import Survey, SurveyResponse
+
+
+class AlreadyAnswered(Exception):
+    """The survey has its answer; a second one is refused."""
+
+
+@transaction.atomic
+def survey_setup(
+    *, visit: Visit, starts_on: datetime.date | None, deadline: datetime.date | None
+) -> Survey:
+    """Creates or changes a visit's survey; the request goes out on the start date by itself."""
+    survey, _created = Survey.objects.update_or_create(
+        visit=visit, defaults={"starts_on": starts_on, "deadline": deadline}
+    )
+    transaction.on_commit(lambda: schedule_request(survey))
+    return survey
+
+
+def schedule_request(survey: Survey) -> None:
+    """Sends now if due, otherwise leaves it to the task worker at 9:00 on the start date."""
+    from django_tasks import default_task_backend
+
+    from .tasks import send_due_survey_requests
+
+    today = timezone.localdate()
+    if survey.starts_on is None or survey.starts_on <= today:
+        send_due_requests(today=today)
+    elif default_task_backend.supports_defer:
+        at = timezone.make_aware(datetime.datetime.combine(survey.starts_on, datetime.time(9)))
+        send_due_survey_requests.using(run_after=at).enqueue()
+
+
+def send_due_requests(*, today: datetime.date | None = None) -> int:
+    """Sends every request whose start date has come; each survey's request goes out once."""
+    today = today or timezone.localdate()
+    sent = 0
+    due = Survey.objects.filter(requested_at__isnull=True, response__isnull=True).exclude(
+        starts_on__gt=today
+    )
+    for survey in due.select_related("visit__engagement"):
+        # The conditional update makes two workers racing over one survey send it once.
+        claimed = Survey.objects.filter(pk=survey.pk, requested_at__isnull=True).update(
+            requested_at=timezone.now()
+        )
+        if claimed:
+            _send_request(survey)
+            sent += 1
+    return sent
+
+
+def company_contacts(visit: Visit):
+    return get_user_model().objects.filter(
+        is_active=True,
+        engagement_roles__engagement=visit.engagement_id,
+        engagement_roles__role=EngagementMember.Role.COMPANY_CONTACT,
+    )
+
+
+def _send_request(survey: Survey) -> None:
+    url = absolute_url(reverse("surveys:answer", args=[survey.pk]))
+    for user in company_contacts(survey.visit):
+        send_notification(
+            user,
+            subject=_("%(visit)sのアンケートへのご協力のお願い") % {"visit": survey.visit},
+            template="surveys/email/request",
+            context={"survey": survey, "url": url},
+        )
+
+
+@transaction.atomic
+def answer_submit(*, survey: Survey, respondent, answers: dict) -> SurveyResponse:
+    """Stores the answer; the secretariat hears about it once it is committed."""
+    try:
+        with transaction.atomic():
+            response = SurveyResponse.objects.create(
+                survey=survey, respondent=respondent, **answers
+            )
+    except IntegrityError as exc:
+        raise AlreadyAnswered from exc
+    transaction.on_commit(lambda: _notify_answered(response))
+    return response
+
+
+def _notify_answered(response: SurveyResponse) -> None:
+    survey = response.survey
+    url = absolute_url(reverse("surveys:status"))
+    for user in secretariat_users():
+        send_notification(
+            user,
+            subject=_("%(code)s %(visit)sのアンケートに回答がありました")
+            % {"code": survey.visit.engagement.code, "visit": survey.visit},
+            template="surveys/email/answered",
+            context={"survey": survey, "url": url},
+        )

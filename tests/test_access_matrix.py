@@ -1,0 +1,341 @@
+"""The route inventory and the role × route × engagement matrix (DOMAIN.md access matrix).
+
+INVENTORY lists every URL pattern of the project. A pattern missing from it fails
+test_every_route_is_in_the_inventory; every entry is requested as each role, for an object of the
+person's own engagement and of another engagement, and must answer exactly as listed.
+
+Cells: 200 = the page, 403 = refused, 404 = hidden (other engagement, not disclosed),
+LOGIN = redirected to sign in, DONE = the write succeeded (redirect or thank-you page).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import login, tiny_png
+
+LOGIN = "login"
+DONE = "done"
+ROLES = (
+    "anonymous",
+    "supporter",
+    "requesting",
+    "contact",
+    "agency",
+    "support",
+    "secretariat",
+    "editor",
+    "trainer",
+)
+
+
+@dataclass
+class Route:
+    pattern: str
+    url: Callable
+    expect: tuple  # one cell per role, in the order of ROLES
+    method: str = "get"
+    data: Callable | None = None
+    label: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def cells(*values):
+    assert len(values) == len(ROLES)
+    return values
+
+
+def _u(name, *args):
+    return lambda w: reverse(name, args=[a(w) if callable(a) else a for a in args])
+
+
+A = lambda w: w.a.pk  # noqa: E731
+B = lambda w: w.b.pk  # noqa: E731
+VA = lambda w: w.visit_a.pk  # noqa: E731
+VB = lambda w: w.visit_b.pk  # noqa: E731
+
+#               anon   supp  req   comp  agency supmem secr  editor trainer
+SEE_OWN = cells(LOGIN, 200, 200, 404, 200, 200, 200, 200, 404)
+SEE_OTHER = cells(LOGIN, 404, 404, 404, 200, 404, 200, 200, 404)
+WRITE_OWN = cells(LOGIN, 200, 403, 404, 403, 403, 200, 403, 404)
+WRITE_OTHER = cells(LOGIN, 404, 404, 404, 403, 404, 200, 403, 404)
+POST_RECORD_OWN = cells(LOGIN, DONE, 403, 404, 403, 403, DONE, 403, 404)
+POST_RECORD_OTHER = cells(LOGIN, 404, 404, 404, 403, 404, DONE, 403, 404)
+UPLOAD_OWN = cells(LOGIN, DONE, DONE, 404, 403, DONE, DONE, 403, 404)
+UPLOAD_OTHER = cells(LOGIN, 404, 404, 404, 403, 404, DONE, 403, 404)
+PAST_FILE = cells(LOGIN, 403, 403, 404, 200, 403, 200, 200, 404)
+ANSWERS = cells(LOGIN, 403, 403, 403, 200, 403, 200, 403, 403)
+
+REPORT_POST = {"base_version": 1, "held_on": "2026-06-01", "happened": "対話"}
+
+INVENTORY = [
+    # Engagements (engagements/urls.py)
+    Route("engagements/", _u("engagements:list"), cells(LOGIN, *[200] * 8)),
+    Route("engagements/<int:pk>/", _u("engagements:detail", A), SEE_OWN),
+    Route("engagements/<int:pk>/", _u("engagements:detail", B), SEE_OTHER, label="other"),
+    Route(
+        "engagements/<int:pk>/visits/new/",
+        _u("engagements:visit_create", A),
+        POST_RECORD_OWN,
+        method="post",
+        data=lambda w: {"scheduled_on": "2026-08-01"},
+    ),
+    Route(
+        "engagements/<int:pk>/visits/new/",
+        _u("engagements:visit_create", B),
+        POST_RECORD_OTHER,
+        method="post",
+        data=lambda w: {"scheduled_on": "2026-08-01"},
+        label="other",
+    ),
+    Route(
+        "engagements/<int:engagement_pk>/activity-plan/edit/",
+        _u("engagements:activity_plan_edit", A),
+        WRITE_OWN,
+    ),
+    Route(
+        "engagements/<int:engagement_pk>/activity-plan/edit/",
+        _u("engagements:activity_plan_edit", B),
+        WRITE_OTHER,
+        label="other",
+    ),
+    Route(
+        "engagements/<int:engagement_pk>/activity-plan/edit/",
+        _u("engagements:activity_plan_edit", A),
+        POST_RECORD_OWN,
+        method="post",
+        data=lambda w: {"base_version": 1, "team_goal": "目標を見直す"},
+        label="post",
+    ),
+    Route(
+        "engagements/<int:engagement_pk>/activity-plan/versions/",
+        _u("engagements:activity_plan_versions", A),
+        SEE_OWN,
+    ),
+    Route(
+        "engagements/<int:engagement_pk>/activity-plan/versions/",
+        _u("engagements:activity_plan_versions", B),
+        SEE_OTHER,
+        label="other",
+    ),
+    Route("engagements/visits/<int:pk>/", _u("engagements:visit", VA), SEE_OWN),
+    Route("engagements/visits/<int:pk>/", _u("engagements:visit", VB), SEE_OTHER, label="other"),
+    Route(
+        "engagements/visits/<int:visit_pk>/<slug:kind_slug>/edit/",
+        _u("engagements:record_edit", VA, "report"),
+        WRITE_OWN,
+    ),
+    Route(
+        "engagements/visits/<int:visit_pk>/<slug:kind_slug>/edit/",
+        _u("engagements:record_edit", VB, "plan"),
+        WRITE_OTHER,
+        label="other",
+    ),
+    Route(
+        "engagements/visits/<int:visit_pk>/<slug:kind_slug>/edit/",
+        _u("engagements:record_edit", VA, "report"),
+        POST_RECORD_OWN,
+        method="post",
+        data=lambda w: REPORT_POST,
+        label="post",
+    ),
+    Route(
+        "engagements/visits/<int:visit_pk>/<slug:kind_slug>/edit/",
+        _u("engagements:record_edit", VB, "report"),
+        POST_RECORD_OTHER,
+        method="post",
+        data=lambda w: REPORT_POST,
+        label="post other",
+    ),
+    Route(
+        "engagements/visits/<int:visit_pk>/<slug:kind_slug>/versions/",
+        _u("engagements:record_versions", VA, "report"),
+        SEE_OWN,
+    ),
+    Route(
+        "engagements/visits/<int:visit_pk>/<slug:kind_slug>/versions/",
+        _u("engagements:record_versions", VB, "report"),
+        SEE_OTHER,
+        label="other",
+    ),
+    Route(
+        "engagements/visits/<int:pk>/files/",
+        _u("engagements:upload", VA),
+        UPLOAD_OWN,
+        method="post",
+        data=lambda w: {"slot": "visit_report", "file": SimpleUploadedFile("写真.png", tiny_png())},
+    ),
+    Route(
+        "engagements/visits/<int:pk>/files/",
+        _u("engagements:upload", VB),
+        UPLOAD_OTHER,
+        method="post",
+        data=lambda w: {"slot": "visit_report", "file": SimpleUploadedFile("写真.png", tiny_png())},
+        label="other",
+    ),
+    Route(
+        "engagements/visits/<int:pk>/comments/",
+        _u("engagements:comment", VA),
+        UPLOAD_OWN,
+        method="post",
+        data=lambda w: {"body": "確認させてください。"},
+    ),
+    Route(
+        "engagements/visits/<int:pk>/comments/",
+        _u("engagements:comment", VB),
+        UPLOAD_OTHER,
+        method="post",
+        data=lambda w: {"body": "確認させてください。"},
+        label="other",
+    ),
+]
+
+for _name in ("attachment", "attachment_download", "attachment_inline"):
+    _pattern = {
+        "attachment": "engagements/files/<int:pk>/",
+        "attachment_download": "engagements/files/<int:pk>/download/",
+        "attachment_inline": "engagements/files/<int:pk>/inline/",
+    }[_name]
+    INVENTORY += [
+        Route(_pattern, _u(f"engagements:{_name}", lambda w: w.file_a.pk), SEE_OWN, label="latest"),
+        Route(
+            _pattern, _u(f"engagements:{_name}", lambda w: w.file_old.pk), PAST_FILE, label="past"
+        ),
+        Route(
+            _pattern, _u(f"engagements:{_name}", lambda w: w.file_b.pk), SEE_OTHER, label="other"
+        ),
+    ]
+
+SURVEY_POST = {
+    "q1": "fully",
+    "q2": "fully",
+    "q3": ["current"],
+    "q4": "right",
+    "q5": "right",
+    "q6": "satisfied",
+}
+INVENTORY += [
+    # Surveys (surveys/urls.py)
+    Route("surveys/", _u("surveys:mine"), cells(LOGIN, 403, 403, 200, 403, 403, DONE, 403, 403)),
+    Route(
+        "surveys/<int:pk>/answer/",
+        _u("surveys:answer", lambda w: w.survey_a.pk),
+        cells(LOGIN, 404, 404, 200, 404, 404, 200, 404, 404),
+    ),
+    Route(
+        "surveys/<int:pk>/answer/",
+        _u("surveys:answer", lambda w: w.survey_b.pk),
+        cells(LOGIN, 404, 404, 404, 404, 404, 200, 404, 404),
+        label="other",
+    ),
+    Route(
+        "surveys/<int:pk>/answer/",
+        _u("surveys:answer", lambda w: w.survey_a.pk),
+        cells(LOGIN, 404, 404, DONE, 404, 404, DONE, 404, 404),
+        method="post",
+        data=lambda w: SURVEY_POST,
+        label="post",
+    ),
+    Route(
+        "surveys/<int:pk>/answer/",
+        _u("surveys:answer", lambda w: w.survey_b.pk),
+        cells(LOGIN, 404, 404, 404, 404, 404, DONE, 404, 404),
+        method="post",
+        data=lambda w: SURVEY_POST,
+        label="post other",
+    ),
+    Route("surveys/status/", _u("surveys:status"), ANSWERS),
+    Route("surveys/visits/<int:visit_pk>/setup/", _u("surveys:setup", VA), WRITE_OWN),
+    Route(
+        "surveys/visits/<int:visit_pk>/setup/", _u("surveys:setup", VB), WRITE_OTHER, label="other"
+    ),
+    Route(
+        "surveys/visits/<int:visit_pk>/setup/",
+        _u("surveys:setup", VA),
+        POST_RECORD_OWN,
+        method="post",
+        data=lambda w: {"starts_on": "", "deadline": "2030-01-31"},
+        label="post",
+    ),
+    Route("surveys/answers/", _u("surveys:answers"), ANSWERS),
+    Route("surveys/answers/export.<str:fmt>", _u("surveys:export", "csv"), ANSWERS),
+    Route("surveys/answers/export.<str:fmt>", _u("surveys:export", "xlsx"), ANSWERS, label="xlsx"),
+    Route("surveys/analysis/", _u("surveys:analysis"), ANSWERS),
+]
+
+
+def _client_for(world, role) -> Client:
+    client = Client()
+    if role != "anonymous":
+        login(client, getattr(world, role))
+    return client
+
+
+def _outcome(response) -> object:
+    if response.status_code == 302:
+        location = response["Location"]
+        return LOGIN if "/accounts/login/" in location else DONE
+    if response.status_code == 200 and response.wsgi_request.method == "POST":
+        return DONE
+    return response.status_code
+
+
+def _request(route: Route, world, role):
+    client = _client_for(world, role)
+    url = route.url(world)
+    if route.method == "post":
+        return client.post(url, route.data(world) if route.data else {})
+    return client.get(url)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "route", INVENTORY, ids=[f"{r.method} {r.pattern} {r.label}".strip() for r in INVENTORY]
+)
+def test_matrix(world, route):
+    """Every role gets exactly the listed answer; each request runs in its own savepoint."""
+    wrong = []
+    for role, expected in zip(ROLES, route.expect, strict=True):
+        with transaction.atomic():
+            response = _request(route, world, role)
+            outcome = _outcome(response)
+            transaction.set_rollback(True)
+        if outcome != expected:
+            wrong.append(f"{role}: expected {expected}, got {outcome}")
+    assert not wrong, "\n".join(wrong)
+
+
+# Routes served by Wagtail or Django apps with their own permission model, checked as a whole.
+DELEGATED_PREFIXES = {
+    "admin/": "Wagtail admin: access_admin permission plus the second factor (accounts)",
+    "documents/": "Wagtail documents: collection view permissions",
+    "api/v1/": "Public search API: published, anonymised content only",
+    "": "Wagtail page serving: live public pages (private pages need a login)",
+}
+
+
+def _patterns(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if route in DELEGATED_PREFIXES:
+                yield route
+            else:
+                yield from _patterns(entry, route)
+        elif isinstance(entry, URLPattern):
+            yield route
+
+
+def test_every_route_is_in_the_inventory():
+    listed = {r.pattern for r in INVENTORY} | set(DELEGATED_PREFIXES) | set(ACCOUNT_ROUTES)
+    missing = sorted(set(_patterns()) - listed)
+    assert not missing, f"Routes missing from the inventory: {missing}"
+
+
+ACCOUNT_ROUTES: dict = {}
