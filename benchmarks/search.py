@@ -9,7 +9,7 @@ Each size runs in a child process of its own (its own settings, database and pea
    core.site_setup, then N synthetic cases written as pages under the case index by
    cases.synthetic.insert_cases (treebeard paths computed, rows inserted in batches: add_child
    would take most of an hour at 100k). About 10 % are drafts, as with the importer.
-   --reuse keeps a database and index built earlier for the same size.
+   --reuse keeps a database built earlier for the same size, and its indexes if still current.
 2. The case search index built through the project's own rebuild (search.service.rebuild, what
    `manage.py search_rebuild` runs): Sudachi analysis plus tantivy, reported in docs/s.
 3. Wagtail's default database search (modelsearch.backends.database, SQLite FTS5 here) built with
@@ -114,6 +114,13 @@ def summary(timings: list[float]) -> str:
     )
 
 
+def embedded_index_is_current(index_dir: Path) -> bool:
+    from search.backends.embedded import SCHEMA_VERSION
+
+    marker = index_dir / "current" / "SCHEMA_VERSION"
+    return marker.exists() and marker.read_text() == SCHEMA_VERSION
+
+
 # --- one size ---------------------------------------------------------------------------------
 def run(count: int, queries: int, reuse: bool) -> None:
     db = ROOT / "var" / "bench" / f"search-{count}.sqlite3"
@@ -141,6 +148,7 @@ def run(count: int, queries: int, reuse: bool) -> None:
     logging.getLogger("django_tasks").setLevel(logging.WARNING)
     from django.core.management import call_command
     from django.test import Client
+    from modelsearch.models import IndexEntry
 
     from cases.models import CasePage
     from cases.synthetic import insert_cases
@@ -148,9 +156,9 @@ def run(count: int, queries: int, reuse: bool) -> None:
     from search import service
 
     print(f"\n=== {count:,} cases ({db.relative_to(ROOT)}) ===", flush=True)
+    started = time.perf_counter()
+    call_command("migrate", "--noinput", verbosity=0)
     if fresh:
-        started = time.perf_counter()
-        call_command("migrate", "--noinput", verbosity=0)
         setup_site()
         print(f"database: migrated and site set up in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
@@ -163,7 +171,7 @@ def run(count: int, queries: int, reuse: bool) -> None:
         )
     live = CasePage.objects.live().public().count()
 
-    if fresh or not (index_dir / "current").exists():
+    if not (reuse and embedded_index_is_current(index_dir)):
         started = time.perf_counter()
         indexed = service.rebuild()
         elapsed = time.perf_counter() - started
@@ -172,7 +180,7 @@ def run(count: int, queries: int, reuse: bool) -> None:
             f"{indexed / elapsed:,.0f} docs/s; peak RSS {rss_mb():,.0f} MB",
             flush=True,
         )
-    if fresh:
+    if not (reuse and IndexEntry.objects.exists()):
         started = time.perf_counter()
         call_command("update_index", backend_name=DB_BACKEND, verbosity=0)
         elapsed = time.perf_counter() - started
@@ -198,6 +206,7 @@ def run(count: int, queries: int, reuse: bool) -> None:
     def baseline(query: dict) -> None:
         db_totals[repr(query)] = database_search(query)[0]
 
+    load = os.getloadavg()[0]
     timed(len(QUERIES), api)  # warm-up: Sudachi dictionary, synonyms, page cache, index files
     api_ms = timed(queries, api)
     timed(len(QUERIES), baseline)
@@ -222,14 +231,20 @@ def run(count: int, queries: int, reuse: bool) -> None:
         f"queries with hits: API {sum(1 for t in totals.values() if t)}/{len(QUERIES)}, "
         f"database {sum(1 for t in db_totals.values() if t)}/{len(QUERIES)}"
     )
-    print(f"peak RSS of this run: {rss_mb():,.0f} MB", flush=True)
+    print(
+        f"peak RSS of this run: {rss_mb():,.0f} MB; load average (1 min) {load:.1f} before the "
+        f"queries, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} CPUs",
+        flush=True,
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, action="append", help="number of cases (repeatable)")
     parser.add_argument("--queries", type=int, default=300, help="timed requests per engine")
-    parser.add_argument("--reuse", action="store_true", help="keep a database built earlier")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the database (and current indexes) built earlier"
+    )
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = args.docs or [10_000]

@@ -22,6 +22,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from core.blocks import BodyBlock
+from publishing.panels import AnonymisationPanel
 from taxonomy import terms
 from taxonomy.fields import TermField, TermListField
 
@@ -125,6 +126,16 @@ class CasePage(Page):
     )
     background = models.TextField(_("当社の背景"), blank=True)
     outcomes = models.TextField(_("支援の結果"), blank=True)
+    # The engagement a draft was made from (never shown): its names must not be published.
+    source_engagement = models.ForeignKey(
+        "engagements.Engagement",
+        verbose_name=_("元の伴走支援案件"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="case_drafts",
+    )
     published_on = models.DateField(
         _("公開日"),
         null=True,
@@ -136,6 +147,7 @@ class CasePage(Page):
     search_fields = [*Page.search_fields, index.FilterField("industry")]
 
     content_panels = [
+        AnonymisationPanel(heading=_("匿名化チェック")),
         *Page.content_panels,
         FieldPanel("subtitle"),
         FieldPanel("lead"),
@@ -204,6 +216,13 @@ class CasePage(Page):
             errors["ended"] = _("支援終了は支援開始と同じか、それより後の年月にしてください。")
         if errors:
             raise ValidationError(errors)
+
+    def publish(self, revision, *args, **kwargs):
+        """Every way of publishing (editor, workflow, schedule) passes the personal-data gate."""
+        from publishing.gate import check
+
+        check(revision.as_object())
+        return super().publish(revision, *args, **kwargs)
 
     @property
     def display_date(self):

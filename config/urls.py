@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include("search.api")),
     path("engagements/", include("engagements.urls")),
     path("surveys/", include("surveys.urls")),
+    path("proposals/", include("publishing.urls")),
 ]
 
 if settings.DEBUG:

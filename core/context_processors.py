@@ -26,6 +26,7 @@ def work_navigation(request) -> dict:
     items = []
     if not roles.role_names(user) <= {roles.COMPANY_CONTACT, roles.TRAINER}:
         items.append((_("伴走支援案件"), reverse("engagements:list")))
+        items.append((_("事例化の提案"), reverse("publishing:mine")))
     if roles.allowed(user, roles.ANSWER_SURVEY) and not roles.has_any_role(
         user, {roles.SECRETARIAT}
     ):

@@ -2,7 +2,16 @@
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from accounts import roles
 from cases.models import CaseIndexPage
@@ -40,6 +49,8 @@ SECTIONS = [
 ]
 
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+# Editors write case drafts; cases go live only through the secretariat's approval workflow.
+CASE_EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "lock_page", "unlock_page"]
 TRAINER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
 IMAGE_PERMISSIONS = ["add_image", "choose_image", "add_document", "choose_document"]
 
@@ -79,7 +90,13 @@ def setup_site() -> HomePage:
     site.save()
 
     _grant(roles.SECRETARIAT, home, EDITOR_PAGE_PERMISSIONS)
-    _grant(roles.EDITOR, home, EDITOR_PAGE_PERMISSIONS)
+    GroupPagePermission.objects.filter(
+        group__name=roles.EDITOR, page=home, permission__codename="publish_page"
+    ).delete()
+    _grant(roles.EDITOR, home, CASE_EDITOR_PAGE_PERMISSIONS)
+    for section in (KnowHowIndexPage, CurriculumIndexPage):
+        _grant(roles.EDITOR, section.objects.get(), ["publish_page"])
+    _case_workflow(CaseIndexPage.objects.get())
     _grant(roles.TRAINER, CurriculumIndexPage.objects.get(), TRAINER_PAGE_PERMISSIONS)
     collection = Collection.get_first_root_node()
     for role in (roles.SECRETARIAT, roles.EDITOR, roles.TRAINER):
@@ -91,6 +108,20 @@ def setup_site() -> HomePage:
                 permission=Permission.objects.get(codename=codename),
             )
     return home
+
+
+def _case_workflow(cases: Page) -> None:
+    """Cases are published by the secretariat's approval, which checks for personal data."""
+    from publishing.models import SecretariatApprovalTask
+
+    task = SecretariatApprovalTask.objects.filter(name="事務局の承認").first()
+    if task is None:
+        task = SecretariatApprovalTask.objects.create(name="事務局の承認")
+    task.groups.set([Group.objects.get(name=roles.SECRETARIAT)])
+    workflow, _ = Workflow.objects.get_or_create(name="事例の公開")
+    if not workflow.workflow_tasks.exists():
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.update_or_create(page=cases, defaults={"workflow": workflow})
 
 
 def _grant(role: str, page: Page, codenames: list[str]) -> None:

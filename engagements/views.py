@@ -61,6 +61,9 @@ def engagement_detail(request, pk):
             if version
             else [],
             "can_write": access.can_write_records(request.user, engagement),
+            "can_propose": bool(
+                access.team_role(request.user, engagement) & {"supporter", "support_member"}
+            ),
             "visit_form": VisitForm(),
         },
     )

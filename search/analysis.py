@@ -235,20 +235,20 @@ def _loose(tokens: Sequence[Token]) -> tuple[str, ...]:
 
 def _inner_variants(tokens: Sequence[Token], text: str, synonyms) -> list[Spelling]:
     """Spellings with synonyms swapped in for parts of a compound: 社員ヒアリング → 社員聞き取り."""
+
+    def others(i: int, j: int) -> tuple[str, ...]:
+        if j - i == len(tokens):
+            return ()  # synonyms of the whole compound are spellings of their own
+        return synonyms.get("".join(t.text for t in tokens[i:j]), ())
+
     parts: list[list[Spelling]] = []
     i = 0
     while i < len(tokens):
-        for j in range(len(tokens), i, -1):
-            others = (
-                synonyms.get("".join(t.text for t in tokens[i:j])) if j - i < len(tokens) else ()
-            )
-            if others:
-                break
-        else:
-            j, others = i + 1, ()
+        # The longest part with synonyms wins: 時間外労働 before 時間.
+        j = next((j for j in range(len(tokens), i, -1) if others(i, j)), i + 1)
         own = text[tokens[i].start - tokens[0].start : tokens[j - 1].end - tokens[0].start]
         own_words = tuple(t.text for t in tokens[i:j])
-        parts.append([Spelling(own, own_words), *(_spelling(o) for o in others)])
+        parts.append([Spelling(own, own_words), *(_spelling(o) for o in others(i, j))])
         i = j
     variants = []
     for combo in itertools.islice(itertools.product(*parts), 1, None):  # the first is the original
@@ -265,8 +265,11 @@ def _unit(tokens: Sequence[Token], text: str, synonyms, *, exact: bool = False) 
     spellings = [Spelling(text, words), *(_spelling(o) for o in synonyms.get("".join(words), ()))]
     if not exact:
         spellings += _inner_variants(tokens, text, synonyms)
-    unique = tuple({s.words: s for s in spellings if s.words}.values())
-    return Unit(unique, () if exact else _loose(tokens))
+    unique: dict[tuple[str, ...], Spelling] = {}
+    for spelling in spellings:
+        if spelling.words:
+            unique.setdefault(spelling.words, spelling)
+    return Unit(tuple(unique.values()), () if exact else _loose(tokens))
 
 
 def query_terms(text: str, synonym_groups: Mapping[str, Sequence[str]]) -> list[Term]:
@@ -276,7 +279,7 @@ def query_terms(text: str, synonym_groups: Mapping[str, Sequence[str]]) -> list[
     for term, is_phrase in split_query(text):
         normal = normalise(term)
         tokens = tokenize(normal)
-        if is_phrase or _key(term) in synonyms:
+        if is_phrase or "".join(t.text for t in tokens) in synonyms:
             # Kept whole: the user quoted it (never loosened), or a synonym group names it with
             # its particles (傾聴と対話).
             units = [_unit(tokens, normal, synonyms, exact=True)] if tokens else []

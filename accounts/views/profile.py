@@ -9,6 +9,7 @@ from django.views import View
 
 from .. import roles, services, twofactor
 from ..forms import ProfileForm
+from ..models import User
 
 
 class ProfileView(LoginRequiredMixin, View):
@@ -37,7 +38,9 @@ class ProfileView(LoginRequiredMixin, View):
     def post(self, request):
         if not self.can_edit():
             raise PermissionDenied
-        form = ProfileForm(request.POST, instance=request.user)
+        # A separate copy: validating a ModelForm writes into its instance, and the service
+        # must still see the stored values to know what changed.
+        form = ProfileForm(request.POST, instance=User.objects.get(pk=request.user.pk))
         if not form.is_valid():
             return self.respond(form)
         # The form only validated the data; the service saves it and writes the audit event.

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "privacy",
     "engagements",
     "surveys",
+    "publishing",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.sites",
@@ -158,6 +159,8 @@ WAGTAILADMIN_BASE_URL = env.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
+# An edit after the secretariat's approval needs a fresh approval (notes/security.md §4.4).
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # Wagtail's own search serves the admin only; the public case search is search/ (issue #3).
 # The fallback backend matches substrings (icontains): SQLite FTS5 and PostgreSQL full-text
 # search both miss a Japanese word inside a title, and editors search titles by such words.

@@ -52,4 +52,3 @@ def company_contact(user_with_role):
 def secretariat_client(client, secretariat):
     login_verified(client, secretariat)
     return client
-

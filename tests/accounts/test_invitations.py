@@ -18,7 +18,9 @@ NEW_PASSWORD = "あたらしい合言葉を決めました"
 
 @pytest.fixture
 def organisation():
-    return Organisation.objects.create(name="テスト商工会議所", kind=Organisation.Kind.REQUESTING_BODY)
+    return Organisation.objects.create(
+        name="テスト商工会議所", kind=Organisation.Kind.REQUESTING_BODY
+    )
 
 
 def invite(client, capture, **overrides):
@@ -46,9 +48,7 @@ def set_password(client, url, password=NEW_PASSWORD):
     response = client.get(path_of(url))
     if response.status_code != 302:
         return response
-    return client.post(
-        response["Location"], {"new_password1": password, "new_password2": password}
-    )
+    return client.post(response["Location"], {"new_password1": password, "new_password2": password})
 
 
 def test_invitation_mail_reaches_the_inbox_in_japanese(
@@ -178,7 +178,9 @@ def test_resend_replaces_the_link_and_changes_nothing_else(
     assert user.organisation == organisation and user.job_title == "経営指導員"
     assert list(user.groups.values_list("name", flat=True)) == ["伴走支援員"]
     assert Invitation.objects.filter(user=user).count() == 2
-    assert AuditEvent.objects.filter(action=audit.INVITATION_RESENT, target_id=str(user.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=audit.INVITATION_RESENT, target_id=str(user.pk)
+    ).exists()
 
 
 def test_registered_people_are_not_re_invited(
@@ -192,7 +194,9 @@ def test_registered_people_are_not_re_invited(
     assert supporter.has_usable_password()
 
 
-def test_existing_address_is_refused(secretariat_client, supporter, django_capture_on_commit_callbacks):
+def test_existing_address_is_refused(
+    secretariat_client, supporter, django_capture_on_commit_callbacks
+):
     response = invite(
         secretariat_client,
         django_capture_on_commit_callbacks,
@@ -234,7 +238,9 @@ def test_invitation_pages_are_for_the_secretariat_only(client, agency, supporter
     assert client.get("/accounts/users/new/")["Location"].startswith("/accounts/login/")
 
 
-def test_deactivated_invitee_cannot_use_the_link(secretariat_client, secretariat, mailoutbox, django_capture_on_commit_callbacks):
+def test_deactivated_invitee_cannot_use_the_link(
+    secretariat_client, secretariat, mailoutbox, django_capture_on_commit_callbacks
+):
     invite(secretariat_client, django_capture_on_commit_callbacks)
     user = User.objects.get(email="hanako@example.jp")
     secretariat_client.post(f"/accounts/users/{user.pk}/deactivate/")
@@ -243,7 +249,9 @@ def test_deactivated_invitee_cannot_use_the_link(secretariat_client, secretariat
     assert AuditEvent.objects.filter(action=audit.USER_DEACTIVATED, target_id=str(user.pk)).exists()
 
 
-def test_password_reset_mail_is_limited_and_silent(client, supporter, mailoutbox, django_capture_on_commit_callbacks):
+def test_password_reset_mail_is_limited_and_silent(
+    client, supporter, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(7):
             response = client.post("/accounts/password/reset/", {"email": supporter.email})

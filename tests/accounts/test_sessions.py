@@ -40,7 +40,9 @@ def test_idle_timeout_logs_out_with_a_japanese_message(client, supporter):
 
 def test_absolute_timeout_logs_out_even_when_active(client, supporter):
     sign_in(client, supporter)
-    move_session(client, **{SESSION_STARTED: settings.SESSION_ABSOLUTE_TIMEOUT + 1, SESSION_SEEN: 0})
+    move_session(
+        client, **{SESSION_STARTED: settings.SESSION_ABSOLUTE_TIMEOUT + 1, SESSION_SEEN: 0}
+    )
     response = client.get(PROFILE, follow=True)
     assert "12 時間が経過したため" in response.content.decode()
     assert client.get(PROFILE).status_code == 302

@@ -41,7 +41,9 @@ def test_sixth_attempt_from_one_address_is_refused_before_hashing(
     assert int(response["Retry-After"]) > 0
     assert "一時的にログインを止めています" in response.content.decode()
     assert len(hasher_calls) == 5
-    assert AuditEvent.objects.filter(action="login_lockout", target_id=str(supporter.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="login_lockout", target_id=str(supporter.pk)).count() == 1
+    )
 
 
 def test_cooloff_ends_after_fifteen_minutes(client, supporter, clock):
@@ -76,7 +78,9 @@ def test_two_hundred_guesses_from_twenty_ips_reach_the_hasher_at_most_twenty_tim
     statuses = []
     for i in range(200):
         ip = f"198.51.100.{i % 20 + 1}"
-        statuses.append(attempt(attacker, supporter.email, f"guess-{i:04d}-password", ip=ip).status_code)
+        statuses.append(
+            attempt(attacker, supporter.email, f"guess-{i:04d}-password", ip=ip).status_code
+        )
         clock.advance(3600 / 200 / 2)  # all 200 within half an hour
     assert len(hasher_calls) <= 20
     assert statuses.count(429) >= 180
@@ -100,7 +104,9 @@ def test_unknown_addresses_are_throttled_like_known_ones(client, clock):
 
 def test_one_ip_gets_twenty_login_posts_a_minute(client, supporter, hasher_calls, clock):
     statuses = [
-        attempt(client, f"person{i}@example.test", "wrong-password-123", ip="192.0.2.99").status_code
+        attempt(
+            client, f"person{i}@example.test", "wrong-password-123", ip="192.0.2.99"
+        ).status_code
         for i in range(25)
     ]
     assert statuses[:20] == [200] * 20

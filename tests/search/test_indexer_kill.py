@@ -62,7 +62,7 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def site(tmp_path, db):
+def site(tmp_path, django_db_setup, django_db_blocker):
     """manage.py on a database file of its own, which starts as a copy of the test database."""
     from django.db import connection
 
@@ -90,9 +90,10 @@ def site(tmp_path, db):
 
     if connection.vendor == "sqlite":
         # The migrated test database with the demo content, copied in milliseconds: running
-        # the migrations again would take most of this test's time.
-        connection.ensure_connection()
-        with sqlite3.connect(database) as copy:
+        # the migrations again would take most of this test's time. Outside any test
+        # transaction, which would keep the backup waiting for its lock.
+        with django_db_blocker.unblock(), sqlite3.connect(database) as copy:
+            connection.ensure_connection()
             connection.connection.backup(copy)
     else:
         manage("migrate", "--noinput", "-v0")

@@ -254,6 +254,29 @@ REMOTE_TEMPLATE = (
 )
 
 
+def many_shared_strings(count: int) -> bytes:
+    """A workbook whose shared-string table holds count short unique strings."""
+    items = b"".join(b"<si><t>s%d</t></si>" % i for i in range(count))
+    return with_shared_strings(
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + items
+        + b"</sst>"
+    )
+
+
+def undimensioned_sheet(rows: int) -> bytes:
+    """A workbook whose first sheet has no <dimension>, as some exporters write it."""
+    body = b"".join(
+        b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i) for i in range(1, rows)
+    )
+    sheet = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        + body
+        + b"</sheetData></worksheet>"
+    )
+    return rezip(xlsx_bytes(), replace={"xl/worksheets/sheet1.xml": sheet})
+
+
 def docx_bytes(*, creator: str = "山田太郎", company: str = "株式会社ミライ工業") -> bytes:
     """A minimal Word document written by hand: two paragraphs and a one-row table."""
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -771,6 +794,22 @@ SAMPLES: list[Sample] = [
         lambda: rezip(xlsx_bytes(), add={"xl/strings.dat": BILLION_LAUGHS}),
         REJECTED,
         "DTD",
+        archive=True,
+    ),
+    Sample(
+        "xlsx-200k-shared-strings",
+        "strings.xlsx",
+        lambda: many_shared_strings(200_000),
+        REJECTED,
+        "共有文字列が 10 万件",
+        archive=True,
+    ),
+    Sample(
+        "xlsx-sheet-without-dimension",
+        "export.xlsx",
+        lambda: undimensioned_sheet(300_000),
+        REJECTED,
+        "範囲情報「dimension」がありません",
         archive=True,
     ),
     Sample(

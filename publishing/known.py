@@ -1,0 +1,33 @@
+"""The names the platform knows from an engagement: what must never reach a published case."""
+
+from django.contrib.auth import get_user_model
+
+from engagements.models import Engagement
+
+
+def _person_name(display_name: str) -> str:
+    # Display names are 「姓 名」; anything after (a title typed into the name) is not a name.
+    parts = display_name.replace("\u3000", " ").split()
+    return " ".join(parts[:2])
+
+
+def known_entities(engagement: Engagement | None) -> dict[str, list[str]]:
+    """Persons, organisations and places of the engagement, for privacy.detect(known=...)."""
+    if engagement is None:
+        return {}
+    people = (
+        get_user_model()
+        .objects.filter(engagement_roles__engagement=engagement)
+        .select_related("organisation")
+    )
+    persons = {_person_name(p.display_name) for p in people if p.display_name.strip()}
+    organisations = {engagement.company.name}
+    if engagement.requesting_body:
+        organisations.add(engagement.requesting_body.name)
+    organisations |= {p.organisation.name for p in people if p.organisation}
+    places = {engagement.company.address} if engagement.company.address else set()
+    return {
+        "persons": sorted(persons),
+        "organisations": sorted(organisations),
+        "places": sorted(places),
+    }

@@ -1,0 +1,113 @@
+"""Proposal writes: submit, take, draft, and the supporter told of the outcome."""
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.mail import absolute_url, send_notification
+from engagements.models import Engagement
+from engagements.notifications import secretariat_users
+
+from .drafting import case_draft_from_engagement
+from .models import Proposal
+
+
+class AlreadyProposed(Exception):
+    """The engagement already has an open proposal."""
+
+
+@transaction.atomic
+def proposal_submit(*, engagement: Engagement, user, note: str) -> Proposal:
+    try:
+        with transaction.atomic():
+            proposal = Proposal.objects.create(engagement=engagement, proposed_by=user, note=note)
+    except IntegrityError as exc:
+        raise AlreadyProposed from exc
+    transaction.on_commit(lambda: _tell_secretariat(proposal))
+    return proposal
+
+
+def _tell_secretariat(proposal: Proposal) -> None:
+    url = absolute_url(reverse("publishing_admin:detail", args=[proposal.pk]))
+    for user in secretariat_users():
+        send_notification(
+            user,
+            subject=_("事例化の提案が届きました（%(code)s）") % {"code": proposal.engagement.code},
+            template="publishing/email/proposal_submitted",
+            context={"proposal": proposal, "url": url},
+        )
+
+
+@transaction.atomic
+def proposal_assign(*, proposal: Proposal, user) -> Proposal:
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal.assignee = user
+    if proposal.status == Proposal.Status.SUBMITTED:
+        proposal.status = Proposal.Status.IN_REVIEW
+    proposal.save(update_fields=["assignee", "status", "updated_at"])
+    return proposal
+
+
+@transaction.atomic
+def draft_create(*, proposal: Proposal, user):
+    """The case draft of a proposal, created once; a second call returns the same page."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.case_id:
+        return proposal.case
+    page = case_draft_from_engagement(proposal.engagement, user=user)
+    proposal.case = page
+    proposal.assignee = proposal.assignee or user
+    proposal.status = Proposal.Status.DRAFTING
+    proposal.save(update_fields=["case", "assignee", "status", "updated_at"])
+    return page
+
+
+@transaction.atomic
+def proposal_decline(*, proposal: Proposal, user, reason: str) -> Proposal:
+    proposal.status = Proposal.Status.DECLINED
+    proposal.save(update_fields=["status", "updated_at"])
+    transaction.on_commit(lambda: _tell_proposer(proposal, "declined", reason))
+    return proposal
+
+
+def after_review_action(task_state, action_name: str, user, comment: str) -> None:
+    """Keeps the proposal in step with the workflow (inside its transaction)."""
+    if action_name != "reject":
+        return  # approval ends in publication, handled by case_published
+    for proposal in Proposal.objects.filter(case_id=task_state.workflow_state.object_id).exclude(
+        status__in=[Proposal.Status.PUBLISHED, Proposal.Status.DECLINED]
+    ):
+        proposal.status = Proposal.Status.CHANGES_REQUESTED
+        proposal.save(update_fields=["status", "updated_at"])
+        transaction.on_commit(lambda p=proposal: _tell_proposer(p, "changes_requested", comment))
+
+
+def case_published(page) -> None:
+    """Marks the page's open proposals published and tells the proposers after commit."""
+    for proposal in Proposal.objects.filter(case=page, status__in=Proposal.OPEN):
+        proposal.status = Proposal.Status.PUBLISHED
+        proposal.save(update_fields=["status", "updated_at"])
+        transaction.on_commit(lambda p=proposal: _tell_proposer(p, "published", ""))
+
+
+SUBJECTS = {
+    "published": gettext_lazy("ご提案の事例が公開されました（%(code)s）"),
+    "changes_requested": gettext_lazy("ご提案の事例原稿について確認のお願い（%(code)s）"),
+    "declined": gettext_lazy("ご提案の事例化について（%(code)s）"),
+}
+
+
+def _tell_proposer(proposal: Proposal, event: str, comment: str) -> None:
+    if proposal.proposed_by is None or not proposal.proposed_by.is_active:
+        return
+    url = absolute_url(reverse("publishing:mine"))
+    case_url = ""
+    if event == "published" and proposal.case_id:
+        case_url = absolute_url(proposal.case.url or "")
+    send_notification(
+        proposal.proposed_by,
+        subject=str(SUBJECTS[event]) % {"code": proposal.engagement.code},
+        template=f"publishing/email/{event}",
+        context={"proposal": proposal, "comment": comment, "url": url, "case_url": case_url},
+    )
