@@ -67,6 +67,14 @@ def is_settled(request) -> bool:
     return getattr(request, "_audit_settled", False)
 
 
+class RejectedFormNotAuditedMixin:
+    """A form view whose invalid POST (re-rendered with 200) wrote nothing, so logs nothing."""
+
+    def form_invalid(self, form):
+        skip(self.request)
+        return super().form_invalid(form)
+
+
 def _describe_target(target) -> tuple[str, str]:
     if target is None:
         return "", ""

@@ -125,6 +125,11 @@ class TwoFactorMiddleware:
         return redirect(target)
 
 
+# Wagtail's live preview POSTs the whole edit form every few seconds and keeps it in the session
+# only; recording each would bury the real writes.
+NOT_WRITES = frozenset({"preview_on_add", "preview_on_edit"})
+
+
 class AuditWriteMiddleware:
     """Records every successful non-safe request of a signed-in person (never its body)."""
 
@@ -136,8 +141,10 @@ class AuditWriteMiddleware:
         user = request.user if request.method not in SAFE_METHODS else None
         actor = user if user is not None and user.is_authenticated else None
         response = self.get_response(request)
+        match = request.resolver_match
+        if match is not None and match.url_name in NOT_WRITES:
+            return response
         if actor is not None and response.status_code < 400 and not audit.is_settled(request):
-            match = request.resolver_match
             audit.record(
                 user=actor,
                 action=audit.WRITE,

@@ -5,6 +5,7 @@ import unicodedata
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from . import audit, invitations, roles
 from .importing import ImportPlan
@@ -103,7 +104,7 @@ def resend_invitation(*, user: User, by: User, request=None):
 def user_set_active(*, user: User, active: bool, by: User, request=None) -> None:
     """Deactivates (ending every session at its next request) or reactivates a person."""
     if user.pk == by.pk and not active:
-        raise PermissionDenied("自分自身は無効にできません。")
+        raise PermissionDenied(_("自分自身は無効にできません。"))
     user.is_active = active
     user.save(update_fields=["is_active"])
     audit.record(

@@ -148,7 +148,7 @@ def run(count: int, queries: int, reuse: bool) -> None:
     logging.getLogger("django_tasks").setLevel(logging.WARNING)
     from django.core.management import call_command
     from django.test import Client
-    from modelsearch.models import IndexEntry
+    from wagtail.search.models import IndexEntry
 
     from cases.models import CasePage
     from cases.synthetic import insert_cases

@@ -144,6 +144,7 @@ class AttachmentForm(forms.Form):
     slot = forms.ChoiceField(label=_("添付先"), choices=Attachment.Slot.choices)
     file = forms.FileField(
         label=_("ファイル"),
+        allow_empty_file=True,  # uploads.validation explains an empty file in its own words
         help_text=_(
             "写真（JPEG・PNG・WebP、10MB まで）、PDF・Excel（xlsx）・Word（docx）・"
             "PowerPoint（pptx）（20MB まで）。同じ名前のファイルは新しい版になります。"

@@ -68,9 +68,9 @@ def _sections(reports) -> list[CaseSection]:
             if first == last
             else _("第%(a)s回〜第%(b)s回の訪問") % {"a": first, "b": last}
         )
-        labels = dict(
-            (name, label) for name, label, _v in RECORD_FORMS[Record.Kind.VISIT_REPORT].display({})
-        )
+        labels = {
+            name: label for name, label, _v in RECORD_FORMS[Record.Kind.VISIT_REPORT].display({})
+        }
         paragraphs = []
         tools: dict[str, None] = {}
         for number, _date, data in group:

@@ -136,7 +136,7 @@ class LogoutView(TemplateView):
         return redirect("accounts:login")
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(audit.RejectedFormNotAuditedMixin, auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
@@ -151,7 +151,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-class SetPasswordView(auth_views.PasswordResetConfirmView):
+class SetPasswordView(audit.RejectedFormNotAuditedMixin, auth_views.PasswordResetConfirmView):
     """The link of an invitation or a reset: a new password, then the login page."""
 
     form_class = SetPasswordForm

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from .. import roles, services, twofactor
+from .. import audit, roles, services, twofactor
 from ..forms import ProfileForm
 from ..models import User
 
@@ -42,6 +42,7 @@ class ProfileView(LoginRequiredMixin, View):
         # must still see the stored values to know what changed.
         form = ProfileForm(request.POST, instance=User.objects.get(pk=request.user.pk))
         if not form.is_valid():
+            audit.skip(request)  # nothing was written
             return self.respond(form)
         # The form only validated the data; the service saves it and writes the audit event.
         changed = services.profile_update(

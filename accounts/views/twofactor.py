@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from .. import throttle, totp, twofactor
+from .. import audit, throttle, totp, twofactor
 from ..forms import CodeForm
 from .auth import safe_next
 
@@ -102,6 +102,7 @@ class TwoFactorSetupView(TwoFactorBaseView):
     def post(self, request):
         form = CodeForm(request.POST)
         if not form.is_valid():
+            audit.skip(request)  # an empty code: nothing checked, nothing written
             return self.respond(form)
         return self.check(form, twofactor.confirm_setup(request, form.cleaned_data["code"]))
 
@@ -124,5 +125,6 @@ class TwoFactorVerifyView(TwoFactorBaseView):
     def post(self, request):
         form = CodeForm(request.POST)
         if not form.is_valid():
+            audit.skip(request)  # an empty code: nothing checked, nothing written
             return self.respond(form)
         return self.check(form, twofactor.verify(request, form.cleaned_data["code"]))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from .. import importing, invitations, roles, selectors, services
+from .. import audit, importing, invitations, roles, selectors, services
 from ..access import DirectoryAccessMixin, UserManagementMixin
 from ..forms import DirectoryFilterForm, ImportForm, InviteForm
 from ..models import Organisation, User
@@ -81,11 +81,14 @@ class UserDetailView(DirectoryAccessMixin, DetailView):
         return context
 
 
-class UserInviteView(UserManagementMixin, FormView):
+class UserInviteView(UserManagementMixin, audit.RejectedFormNotAuditedMixin, FormView):
     """One person: create the account and send the invitation."""
 
     template_name = "accounts/user_invite.html"
     form_class = InviteForm
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "hours": invitations.link_hours()}
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -112,7 +115,7 @@ class UserInviteView(UserManagementMixin, FormView):
         return redirect("accounts:user_detail", pk=user.pk)
 
 
-class UserImportView(UserManagementMixin, FormView):
+class UserImportView(UserManagementMixin, audit.RejectedFormNotAuditedMixin, FormView):
     """A whole sheet, all or nothing: every problem is listed and nobody is created."""
 
     template_name = "accounts/user_import.html"

@@ -165,7 +165,10 @@ WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # The fallback backend matches substrings (icontains): SQLite FTS5 and PostgreSQL full-text
 # search both miss a Japanese word inside a title, and editors search titles by such words.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "modelsearch.backends.database.fallback"}}
-WAGTAILDOCS_EXTENSIONS = ["pdf", "xlsx", "docx", "pptx", "csv", "txt"]
+WAGTAILDOCS_EXTENSIONS = ["pdf", "xlsx", "docx", "pptx"]
+# Editors' uploads get the checks of uploads/validation.py: content, size, metadata removed.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "uploads.forms.SafeImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "uploads.forms.SafeDocumentForm"
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

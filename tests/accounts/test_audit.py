@@ -140,3 +140,15 @@ def test_audit_page_is_for_the_secretariat_with_filters(client, secretariat, age
         visitor = Client()
         login_verified(visitor, other)
         assert visitor.get("/accounts/audit/").status_code == 403
+
+
+def test_wagtail_live_preview_is_not_a_write(client, user_with_role):
+    from accounts import roles
+    from cases.models import CasePage
+
+    editor = user_with_role(roles.EDITOR, "preview@example.test")
+    login_verified(client, editor)
+    page = CasePage.objects.live().first()
+    response = client.post(f"/admin/pages/{page.pk}/edit/preview/", {"title": page.title})
+    assert response.status_code == 200
+    assert not AuditEvent.objects.filter(action=audit.WRITE).exists()

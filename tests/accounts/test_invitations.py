@@ -263,3 +263,11 @@ def test_password_reset_mail_is_limited_and_silent(
     assert set_password(Client(), url, "べつの合言葉に変えておきます").status_code == 302
     supporter.refresh_from_db()
     assert supporter.check_password("べつの合言葉に変えておきます")
+
+
+def test_a_rejected_form_writes_no_audit_event(secretariat_client):
+    response = secretariat_client.post("/accounts/users/new/", {"email": "not-an-address"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'aria-invalid="true"' in html and 'href="#id_email"' in html
+    assert not AuditEvent.objects.exists()
