@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from . import roles
@@ -244,15 +245,12 @@ def plan_import(rows: list[tuple[int, dict[str, str]]]) -> ImportPlan:
     organisations = _Organisations()
     seen: dict[str, int] = {}
     emails = [User.objects.normalize_email(nfkc(cells.get(EMAIL, ""))) for _line, cells in rows]
-    existing = {}
-    for user in User.objects.filter(email__in=[e for e in emails if e]):
-        existing[user.email.lower()] = user
-    # iexact cannot be batched portably; the rare mixed-case duplicates are caught one by one.
-    for email in emails:
-        if email and email.lower() not in existing:
-            match = User.objects.filter(email__iexact=email).first()
-            if match:
-                existing[email.lower()] = match
+    # One query, case-insensitive like the login: Tanaka@ and tanaka@ are the same mailbox.
+    lowered = {e.lower() for e in emails if e}
+    existing = {
+        user.lowered: user
+        for user in User.objects.annotate(lowered=Lower("email")).filter(lowered__in=lowered)
+    }
 
     def problem(line: int, column: str, reason: str) -> None:
         plan.problems.append(

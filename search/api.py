@@ -5,6 +5,7 @@ import unicodedata
 from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
+from wagtail.models import Site
 
 from cases.models import CasePage
 from cases.selectors import FILTERS, clean_filters
@@ -89,6 +90,18 @@ def _hit_pages(hits) -> dict:
     return pages
 
 
+def _current_site(request) -> Site | None:
+    """The request's site, for get_url to choose between a relative and an absolute URL.
+
+    With a single site (the cached root paths say so) every page belongs to it, so its id
+    is enough: Site.find_for_request would cost a database query on every request.
+    """
+    site_ids = {root.site_id for root in Site.get_site_root_paths()}
+    if len(site_ids) == 1:
+        return Site(id=site_ids.pop())
+    return Site.find_for_request(request)
+
+
 @require_GET
 def search_view(request):
     try:
@@ -97,6 +110,7 @@ def search_view(request):
         return _error(str(exc))
     response = service.search(search_request)
     pages = _hit_pages(response.hits)
+    site = _current_site(request) if pages else None
     results = []
     for hit in response.hits:
         page = pages.get(hit.id)
@@ -107,7 +121,7 @@ def search_view(request):
                 "id": page.external_id if hit.kind == "case" else page.slug,
                 "type": hit.kind,
                 "title": page.title,
-                "url": page.get_url(request=request),
+                "url": page.get_url(request=request, current_site=site),
                 "highlights": list(hit.highlights),
             }
         )

@@ -52,15 +52,10 @@ def chromium_path() -> str | None:
 
 
 def login(client, user):
-    """Signs `user` in; a second-factor role also gets a verified device in the session."""
-    from accounts import twofactor
+    """Signs `user` in; a second-factor role also gets a verified session."""
+    from accounts.testing import login_verified
 
-    client.force_login(user)
-    if twofactor.requires_second_factor(user):
-        device = twofactor.install_device(user, "JBSWY3DPEHPK3PXP")
-        session = client.session
-        session[twofactor.SESSION_KEY] = device.pk
-        session.save()
+    login_verified(client, user)
     return client
 
 
@@ -141,6 +136,11 @@ def world(db):
     )
     w.survey_a = Survey.objects.create(visit=w.visit_a)
     w.survey_b = Survey.objects.create(visit=w.visit_b)
+    from cases.models import CasePage
+    from publishing.models import Proposal
+
+    w.proposal = Proposal.objects.create(engagement=w.b, proposed_by=w.supporter_b, note="提案")
+    w.case = CasePage.objects.live().order_by("pk").first()
     return w
 
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +59,7 @@ def test_supporter_writes_a_report_with_a_photo(live_site, page, screenshot_dir,
         "「受注の入口で迷っている」と社長自身が言葉にした。"
     )
     page.get_by_label("ホワイトボード").first.check()
-    page.get_by_label(re.compile("^気づき・腹落ちの促進")).check()
+    page.get_by_label(re.compile("気づき・腹落ちの促進")).check()
     page.get_by_role("button", name="保存する").click()
     page.wait_for_url(visit_url)
     assert page.get_by_text("訪問支援実施報告を保存しました（第1版）").is_visible()
@@ -67,7 +68,7 @@ def test_supporter_writes_a_report_with_a_photo(live_site, page, screenshot_dir,
     photo = tmp_path / "ホワイトボード　1枚目.jpg"
     photo.write_bytes(photo_with_location())
     page.get_by_label("添付先").select_option(label="訪問支援実施報告")
-    page.get_by_label("ファイル", exact=True).set_input_files(str(photo))
+    page.locator("input[type=file]").set_input_files(str(photo))
     page.get_by_role("button", name="アップロード").click()
     assert page.get_by_text("「ホワイトボード　1枚目.jpg」をアップロードしました").is_visible()
     page.screenshot(path=screenshot_dir / "visit-with-report.png", full_page=True)
@@ -75,8 +76,9 @@ def test_supporter_writes_a_report_with_a_photo(live_site, page, screenshot_dir,
 
     page.get_by_role("link", name="ホワイトボード　1枚目.jpg").click()
     image = page.get_by_role("img", name=re.compile("ホワイトボード"))
-    assert image.is_visible()
-    served = page.request.get(image.get_attribute("src"))
+    expect(image).to_be_visible()
+    assert page.evaluate("document.querySelector('main img').naturalWidth") == 800
+    served = page.request.get(live_site + image.get_attribute("src"))
     assert served.ok
     exif = Image.open(io.BytesIO(served.body())).getexif()
     assert 0x8825 not in exif and 0x010F not in exif  # no location, no camera

@@ -10,6 +10,7 @@ from cases.models import CasePage
 from search import service
 from search.models import SearchOutbox
 from search.types import SearchRequest, SearchUnavailable
+from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
 
@@ -238,7 +239,7 @@ def test_admin_finds_a_japanese_word_inside_a_title(client, django_user_model):
     admin = django_user_model.objects.create_superuser(
         email="admin@example.test", password="x" * 16
     )
-    client.force_login(admin)
+    login(client, admin)
     case = CasePage.objects.get(external_id="demo-001")
     word = "価格交渉"
     assert word in case.title and not case.title.startswith(word)
