@@ -4,11 +4,14 @@ The draft keeps the reports' wording, names included; the anonymisation assistan
 gate take care of those before anything is published.
 """
 
+import io
+
 from django.utils.translation import gettext as _
+from PIL import Image as PILImage
 
 from cases.models import CaseIndexPage, CasePage, CaseSection, new_external_id
 from engagements.forms import RECORD_FORMS
-from engagements.models import Engagement, Record
+from engagements.models import Attachment, Engagement, Record
 from taxonomy import terms
 from taxonomy.vocabularies import Vocabulary
 
@@ -54,7 +57,40 @@ def _reports(engagement: Engagement) -> list[tuple[int, str, dict]]:
     return rows
 
 
-def _sections(reports) -> list[CaseSection]:
+def _photos(engagement: Engagement) -> dict[int, list]:
+    """Report photos per visit number as Wagtail images (already re-encoded without metadata).
+
+    Titles carry no file name: names written by the uploader stay out of the case.
+    """
+    from django.core.files.base import ContentFile
+    from wagtail.images import get_image_model
+
+    Image = get_image_model()
+    photos: dict[int, list] = {}
+    attachments = Attachment.objects.filter(
+        visit__engagement=engagement, slot=Attachment.Slot.VISIT_REPORT, kind="image"
+    ).select_related("visit")
+    latest = {}
+    for a in attachments.order_by("visit__number", "name_key", "-version"):
+        latest.setdefault((a.visit_id, a.name_key), a)
+    for a in latest.values():
+        number = a.visit.number
+        with a.file.open("rb") as handle:
+            content = handle.read()
+        with PILImage.open(io.BytesIO(content)) as decoded:
+            width, height = decoded.size
+        image = Image(title=_("%(code)s 第%(n)s回の写真") % {"code": engagement.code, "n": number})
+        image.file.save(
+            f"case-photo.{a.file.name.rsplit('.', 1)[-1]}", ContentFile(content), save=False
+        )
+        # Set after the file: assigning it resets the dimension fields.
+        image.width, image.height = width, height
+        image.save()
+        photos.setdefault(number, []).append(image)
+    return photos
+
+
+def _sections(reports, photos=None) -> list[CaseSection]:
     """Consecutive visits that reached the same phase become one section."""
     sections: list[CaseSection] = []
     phase, group = None, []
@@ -80,14 +116,13 @@ def _sections(reports) -> list[CaseSection]:
             if data.get("next_steps"):
                 paragraphs.append(f"{labels['next_steps']}: {data['next_steps']}")
             tools.update(dict.fromkeys(data.get("tools_used") or []))
-        sections.append(
-            CaseSection(
-                phase=phase,
-                heading=heading,
-                body=[("text", "\n\n".join(paragraphs))],
-                tools=" ".join(tools),
-            )
-        )
+        body = [("text", "\n\n".join(paragraphs))]
+        for number, _date, _data in group:
+            for image in (photos or {}).get(number, []):
+                # The editor checks every photo (names on a whiteboard) and rewrites the alt text.
+                alt = _("第%(n)s回の訪問で使ったホワイトボードの写真") % {"n": number}
+                body.append(("figure", {"image": image, "alt": alt, "caption": ""}))
+        sections.append(CaseSection(phase=phase, heading=heading, body=body, tools=" ".join(tools)))
 
     for number, date, data in reports:
         reached = (data.get("phase_reached") or [phase or "mutual-understanding"])[-1]
@@ -147,7 +182,7 @@ def case_draft_from_engagement(engagement: Engagement, *, user) -> CasePage:
         live=False,
         owner=user,
     )
-    page.sections = _sections(reports)
+    page.sections = _sections(reports, _photos(engagement))
     CaseIndexPage.objects.get().add_child(instance=page)
     page.save_revision(user=user, log_action=True)
     return page

@@ -32,7 +32,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_site(tmp_path_factory):
+def smtp_sink():
+    """Every e-mail the test server sends, received over real SMTP on loopback."""
+    from tests.smtp_sink import SMTPSink
+
+    sink = SMTPSink()
+    yield sink
+    sink.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_site(tmp_path_factory, smtp_sink):
     """Base URL of a server with the demo content, on its own SQLite file."""
     work = tmp_path_factory.mktemp("site")
     env = {
@@ -40,6 +50,10 @@ def live_site(tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
         "SEARCH_INDEX_DIR": str(work / "search"),  # shared by the loader and the server
+        "PRIVATE_MEDIA_ROOT": str(work / "private"),
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_sink.port),
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (["migrate", "--noinput", "-v0"], ["load_demo", "--accounts"]):
