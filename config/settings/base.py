@@ -139,6 +139,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Public media (case images) are served by nginx in production; Django serves them in
+# development and for the browser tests' server (only the public folder: private files never).
+SERVE_MEDIA = env.boolean("SERVE_MEDIA", False)
 # Attachments live outside MEDIA_ROOT and are served only through a permission-checked view.
 # An absolute override replaces the path; a relative one is taken from BASE_DIR.
 PRIVATE_MEDIA_ROOT = BASE_DIR / env.get("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private"))

@@ -32,4 +32,4 @@ if SEARCH["BACKEND"].endswith("EmbeddedBackend"):  # noqa: F405
 
 # Uploaded files of a test run go to a throw-away folder.
 PRIVATE_MEDIA_ROOT = env.get("PRIVATE_MEDIA_ROOT") or tempfile.mkdtemp(prefix="banso-private-")
-MEDIA_ROOT = tempfile.mkdtemp(prefix="banso-media-")
+MEDIA_ROOT = env.get("MEDIA_ROOT") or tempfile.mkdtemp(prefix="banso-media-")

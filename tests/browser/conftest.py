@@ -51,6 +51,8 @@ def live_site(tmp_path_factory, smtp_sink):
         "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
         "SEARCH_INDEX_DIR": str(work / "search"),  # shared by the loader and the server
         "PRIVATE_MEDIA_ROOT": str(work / "private"),
+        "MEDIA_ROOT": str(work / "media"),
+        "SERVE_MEDIA": "1",
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_sink.port),

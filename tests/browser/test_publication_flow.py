@@ -92,36 +92,41 @@ def test_report_to_published_case_without_names(browser, live_site, screenshot_d
 
     # Submitted to the workflow and approved by the secretariat: the approval publishes.
     page.get_by_role("link", name="編集画面に戻る").click()
+    page.wait_for_url(re.compile(r"/admin/pages/\d+/edit/"))
     page_id = re.search(r"/admin/pages/(\d+)/edit/", page.url)[1]
-    page.evaluate("document.querySelector('[name=action-submit]').click()")
-    page.wait_for_load_state()
-    page.goto(f"{live_site}/admin/pages/{page_id}/edit/")
-    approve_url = page.locator("[data-workflow-action-url*='/approve/']").first.get_attribute(
-        "data-workflow-action-url"
+    # 「事例の公開に提出する」 sits in the editor's action menu.
+    with page.expect_navigation():
+        page.locator("[name=action-submit]").dispatch_event("click")
+    # The reviewer approves from the dashboard's "awaiting your review" list.
+    page.goto(f"{live_site}/admin/")
+    approve = page.locator(
+        f"[data-workflow-action-url*='/{page_id}/approve/']:not([data-launch-modal])"
     )
-    token = next(c["value"] for c in context.cookies() if "csrftoken" in c["name"])
-    response = page.request.post(
-        live_site + approve_url, headers={"X-CSRFToken": token, "Referer": page.url}
-    )
-    assert response.ok
+    with page.expect_navigation():
+        approve.first.dispatch_event("click")
     context.close()
 
-    # The published page, found through the public case list, names nobody.
+    # The supporter sees the proposal published and follows the link to the public page.
     context = browser.new_context(locale="ja-JP")
     page = context.new_page()
-    page.goto(live_site + f"/admin/pages/{page_id}/")  # not signed in: no admin
-    case_url = page.request.get(f"{live_site}/api/v1/search/?q=直売所&page_size=50").json()
-    hits = [r for r in case_url["results"] if r["type"] == "case"]
-    target = next(r for r in hits if "下書き" in r["title"] or "伴走支援事例" in r["title"])
-    published = page.request.get(live_site + target["url"])
+    sign_in(page, live_site, "shienin@demo.example")
+    page.goto(live_site + "/proposals/")
+    row = page.locator("tr", has_text=CODE)
+    expect(row.get_by_text("公開済み")).to_be_visible()
+    case_path = row.locator("td").last.get_by_role("link").get_attribute("href")
+    context.close()
+
+    context = browser.new_context(locale="ja-JP")  # anonymous reader
+    page = context.new_page()
+    published = page.request.get(live_site + case_path)
     assert published.ok
     html = published.text()
-    page.goto(live_site + target["url"])
+    page.goto(live_site + case_path)
     page.screenshot(path=screenshot_dir / "published-case.png", full_page=True)
     for name in original_names():
         assert name not in html, name
         found = page.request.get(f"{live_site}/api/v1/search/", params={"q": name}).json()
-        assert target["url"] not in [r["url"] for r in found["results"]], name
+        assert case_path not in [r["url"] for r in found["results"]], name
     assert "0767" not in html
     images = page.locator("main img")
     assert images.count() >= 1
