@@ -1,6 +1,11 @@
 import os
 import shutil
 
+# Playwright's sync API runs an event loop in the main thread for the whole session (the browser
+# fixture); Django then refuses ORM calls "from an async context" in later tests. The tests never
+# run Django code concurrently with that loop, which is what the guard protects against.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 import pytest
 from django.core.management import call_command
 
@@ -49,6 +54,31 @@ def supporter(user_with_role):
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        require_program("chromium", "REQUIRE_BROWSER", "ブラウザーテストを省略します")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 def login(client, user):

@@ -457,6 +457,8 @@ DELEGATED_PREFIXES = {
     "documents/": "Wagtail documents: collection view permissions",
     "api/v1/": "Public search API: published, anonymised content only",
     "": "Wagtail page serving: live public pages (private pages need a login)",
+    # Only with DEBUG or SERVE_MEDIA (development, the browser tests' server); nginx in production.
+    "^media/(?P<path>.*)$": "Public media (case images); private files live outside MEDIA_ROOT",
 }
 
 

@@ -7,6 +7,7 @@ file enforces it); web processes open the index read-only and follow the symlink
 
 import html
 import os
+import re
 import shutil
 import threading
 import time
@@ -29,9 +30,14 @@ from ..types import (
     Suggestion,
 )
 
-SCHEMA_VERSION = "2"  # 2: summary_ja
+SCHEMA_VERSION = "3"  # 2: summary_ja; 3: phase_set, tool_set
 SUGGEST_SEP = "\x1f"
 SNIPPET_BYTES = 300  # about 100 Japanese characters
+# A multi-valued facet is also stored as the one sorted combination of its values: counting
+# combinations and adding them up per value is several times faster than counting the values.
+SET_FIELDS = {"phase": "phase_set", "tool": "tool_set"}
+SET_BUCKETS = 10_000  # more combinations than this, and the values are counted directly
+_FILTER_CODE = re.compile(r"[\w-]+")  # what may go into an aggregation's filter query string
 
 
 def _schema() -> tantivy.Schema:
@@ -49,6 +55,8 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("suggest", tokenizer_name="raw")
     for name in FACET_FIELDS:
         sb.add_text_field(name, stored=True, fast=True, tokenizer_name="raw")
+    for name in SET_FIELDS.values():
+        sb.add_text_field(name, fast=True, tokenizer_name="raw")
     return sb.build()
 
 
@@ -102,6 +110,8 @@ def to_tantivy(doc: SearchDocument) -> tantivy.Document:
     for name in ("phase", "tool"):
         for value in getattr(doc, name):
             d.add_text(name, value)
+        if getattr(doc, name):
+            d.add_text(SET_FIELDS[name], " ".join(sorted(set(getattr(doc, name)))))
     for phrase in dict.fromkeys(doc.suggest):
         key = analysis.normalise(phrase)
         d.add_text("suggest", f"{key}{SUGGEST_SEP}{phrase}")
@@ -281,23 +291,70 @@ class EmbeddedBackend:
         return Query.boolean_query(clauses)
 
     def _facets(self, searcher, base, filters) -> dict[str, list[FacetCount]]:
-        def aggregate(query, names):
-            spec = {n: {"terms": {"field": n, "size": 200}} for n in names}
-            return searcher.aggregate(query, spec)
+        """Each facet counted under every filter but its own, so a multi-select keeps its counts.
 
-        # One aggregation for the fields nobody filtered on; one more per filtered field, with
-        # its own filter left out, so the counts of a multi-select facet stay right.
-        unfiltered = [n for n in FACET_FIELDS if n not in filters]
-        results = aggregate(self._with_filters(base, filters), unfiltered) if unfiltered else {}
-        for name in filters:
-            results.update(aggregate(self._with_filters(base, filters, skip=name), [name]))
+        One aggregation pass over the unfiltered query serves all facets: the filter combinations
+        become filter sub-aggregations, so the text query, the costly part, is evaluated once
+        however many filters are set.
+        """
+        counts = self._facet_counts(searcher, base, filters, combined=True)
+        if counts is None:
+            counts = self._facet_counts(searcher, base, filters, combined=False)
         return {
             name: [
-                FacetCount(b["key"], b["doc_count"], b["key"] in filters.get(name, ()))
-                for b in results[name]["buckets"]
+                FacetCount(value, count, value in filters.get(name, ()))
+                for value, count in counts[name]
             ]
             for name in FACET_FIELDS
         }
+
+    def _facet_counts(self, searcher, base, filters, *, combined: bool):
+        """facet -> [(value, count)] by count, or None when the combinations did not all fit."""
+
+        def terms(name: str) -> dict:
+            if combined and name in SET_FIELDS:
+                return {"terms": {"field": SET_FIELDS[name], "size": SET_BUCKETS}}
+            return {"terms": {"field": name, "size": 200}}
+
+        # Facets that share the filters they are counted under share one (sub-)aggregation.
+        groups = {None: [n for n in FACET_FIELDS if n not in filters]}
+        groups.update({name: [name] for name in filters})
+        spec, separate = {}, []
+        for skip, names in groups.items():
+            if not names:
+                continue
+            aggs = {name: terms(name) for name in names}
+            others = {n: v for n, v in filters.items() if n != skip}
+            if not others:
+                spec.update(aggs)
+            elif all(_FILTER_CODE.fullmatch(v) for values in others.values() for v in values):
+                where = " AND ".join(
+                    "(" + " OR ".join(f'{n}:"{v}"' for v in values) + ")"
+                    for n, values in others.items()
+                )
+                spec[f"filtered-{skip}"] = {"filter": where, "aggs": aggs}
+            else:
+                separate.append((self._with_filters(base, filters, skip=skip), aggs))
+        results = {}
+        for query, aggs in [(Query.boolean_query(list(base)), spec), *separate]:
+            for key, value in (searcher.aggregate(query, aggs) if aggs else {}).items():
+                if key.startswith("filtered-"):
+                    results.update((n, r) for n, r in value.items() if n in FACET_FIELDS)
+                else:
+                    results[key] = value
+        counts = {}
+        for name, result in results.items():
+            if not (combined and name in SET_FIELDS):
+                counts[name] = [(b["key"], b["doc_count"]) for b in result["buckets"]]
+                continue
+            if result.get("sum_other_doc_count"):
+                return None
+            per_value: dict[str, int] = {}
+            for bucket in result["buckets"]:
+                for value in bucket["key"].split(" "):
+                    per_value[value] = per_value.get(value, 0) + bucket["doc_count"]
+            counts[name] = sorted(per_value.items(), key=lambda item: (-item[1], item[0]))
+        return counts
 
     # --- query building ------------------------------------------------------------------------
     def _text_query(self, request: SearchRequest) -> tuple[Query | None, list[str], Query | None]:

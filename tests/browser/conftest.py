@@ -10,19 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import chromium_path, require_program
-
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _free_port() -> int:
@@ -83,19 +71,6 @@ def live_site(tmp_path_factory, smtp_sink):
     server.terminate()
     server.wait(timeout=10)
     log.close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    path = chromium_path()
-    if path is None:
-        require_program("chromium", "REQUIRE_BROWSER", "ブラウザーテストを省略します")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 import json
 from io import StringIO
 
-import pytest
 from django.core.management import CommandError, call_command
 
 
@@ -48,17 +47,25 @@ def test_blank_lines_are_skipped():
     assert (rows, error) == ([{"spans": []}], None)
 
 
-def test_exit_status_is_non_zero_when_a_line_was_bad(capsys):
+def test_exit_status_is_non_zero_when_a_line_was_bad():
+    """As a batch job sees it: a separate process, JSON Lines in, exit status out."""
+    import json
+    import os
+    import subprocess
     import sys
+    from pathlib import Path
 
-    from django.core.management import ManagementUtility
-
-    stdin = sys.stdin
-    sys.stdin = StringIO("{oops\n")
-    try:
-        with pytest.raises(SystemExit) as exc:
-            ManagementUtility(["manage.py", "detect_personal_data"]).execute()
-    finally:
-        sys.stdin = stdin
-    assert exc.value.code == 1
-    assert '"error"' in capsys.readouterr().out
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, str(root / "manage.py"), "detect_personal_data"],
+        input='{oops\n{"text": "03-1234-5678"}\n',
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+        timeout=120,
+    )
+    assert result.returncode == 1
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert "error" in first
+    assert second == {"spans": [[0, 12, "phone"]]}

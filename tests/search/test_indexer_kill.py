@@ -7,6 +7,7 @@ restarted worker must then bring the index exactly in line with the database.
 """
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -61,11 +62,27 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def site(tmp_path, django_db_setup, django_db_blocker):
-    """manage.py on a database file of its own, which starts as a copy of the test database."""
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory, django_db_setup, django_db_blocker):
+    """The migrated test database with the demo content, as a file other processes can open.
+
+    Copied once per session (migrating again would take most of this test's time), before any
+    test transaction is open: an open one would keep the backup waiting for its lock forever.
+    """
     from django.db import connection
 
+    if connection.vendor != "sqlite":
+        return None
+    path = tmp_path_factory.mktemp("indexer") / "demo.sqlite3"
+    with django_db_blocker.unblock(), sqlite3.connect(path) as copy:
+        connection.ensure_connection()
+        connection.connection.backup(copy)
+    return path
+
+
+@pytest.fixture
+def site(tmp_path, demo_database):
+    """manage.py on a database file and an index directory of their own."""
     database = tmp_path / "db.sqlite3"
     env = {
         **os.environ,
@@ -88,13 +105,8 @@ def site(tmp_path, django_db_setup, django_db_blocker):
             pytest.fail(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result
 
-    if connection.vendor == "sqlite":
-        # The migrated test database with the demo content, copied in milliseconds: running
-        # the migrations again would take most of this test's time. Outside any test
-        # transaction, which would keep the backup waiting for its lock.
-        with django_db_blocker.unblock(), sqlite3.connect(database) as copy:
-            connection.ensure_connection()
-            connection.connection.backup(copy)
+    if demo_database:
+        shutil.copyfile(demo_database, database)
     else:
         manage("migrate", "--noinput", "-v0")
     manage("shell", "-c", PREPARE)
@@ -119,6 +131,7 @@ def outbox_rows(db: Path) -> int:
         return connection.execute("SELECT count(*) FROM search_searchoutbox").fetchone()[0]
 
 
+@pytest.mark.django_db  # creates the test database that demo_database copies
 def test_indexer_killed_mid_batch_recovers_to_match_the_database(site):
     database, index_dir, env, manage = site
     before = EmbeddedBackend(index_dir).versions()

@@ -8,13 +8,11 @@ from io import BytesIO
 import pytest
 from PIL import Image
 
-from tests.conftest import chromium_path, require_program
 from tests.uploads import hostile
 from uploads.serving import file_response
 
 pytestmark = pytest.mark.browser
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 EMBEDDING_PAGE = (
     '<!doctype html><html lang="ja"><title>埋め込み</title><body style="margin:0">'
     '<iframe id="pdf" src="/file/report.pdf" width="600" height="400"></iframe>'
@@ -64,18 +62,11 @@ def server() -> Iterator[str]:
     httpd.server_close()
 
 
-@pytest.fixture(scope="module")
-def page() -> Iterator[object]:
-    path = chromium_path()
-    if path is None:
-        require_program("chromium", "REQUIRE_BROWSER", "ブラウザーテストを省略します")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=ARGS)
-        context = browser.new_context(viewport={"width": 640, "height": 440})
-        yield context.new_page()
-        browser.close()
+@pytest.fixture
+def page(browser) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 640, "height": 440})
+    yield context.new_page()
+    context.close()
 
 
 def test_inline_pdf_renders_in_a_same_site_iframe_despite_csp_sandbox(server, page):
