@@ -258,3 +258,12 @@ def test_knowhow_from_a_case_links_back(
     extended = existing.get_latest_revision_as_object()
     assert page.pk in [link.case_id for link in extended.case_links.all()]
     assert "小さな成功を本人の言葉で振り返る。" in str(extended.body.raw_data)
+
+
+def test_editors_cannot_publish_cases_without_the_secretariats_approval(people):
+    case = CasePage.objects.live().first()
+    assert case.permissions_for_user(people.editor).can_edit()
+    assert not case.permissions_for_user(people.editor).can_publish()
+    assert case.permissions_for_user(people.secretariat).can_publish()
+    assert Workflow.objects.get(name="事例の公開").active
+    assert case.get_workflow().name == "事例の公開"
