@@ -6,6 +6,7 @@ file enforces it); web processes open the index read-only and follow the symlink
 """
 
 import html
+import logging
 import os
 import re
 import shutil
@@ -30,6 +31,7 @@ from ..types import (
     Suggestion,
 )
 
+logger = logging.getLogger(__name__)
 SCHEMA_VERSION = "3"  # 2: summary_ja; 3: phase_set, tool_set
 SUGGEST_SEP = "\x1f"
 SNIPPET_BYTES = 300  # about 100 Japanese characters
@@ -264,7 +266,13 @@ class EmbeddedBackend:
             Hit(id=int(i), kind=k, score=float(score), highlights=s)
             for (score, _), i, k, s in zip(result.hits, ids, kinds, snippets, strict=True)
         ]
-        facets = self._facets(searcher, base, filters) if request.facets else {}
+        facets = {}
+        if request.facets:
+            matching = None
+            if text_query is not None:
+                loosened = relaxed is not None and base[-1][1] is relaxed
+                matching = _matching(analysis.query_terms(request.text, request.synonyms), loosened)
+            facets = self._facets(searcher, base, filters, matching=matching, total=result.count)
         return SearchResponse(total=result.count, hits=hits, facets=facets, backend=self.name)
 
     @staticmethod
@@ -290,16 +298,25 @@ class EmbeddedBackend:
                 clauses.append((Occur.Must, Query.term_set_query(SCHEMA, name, values)))
         return Query.boolean_query(clauses)
 
-    def _facets(self, searcher, base, filters) -> dict[str, list[FacetCount]]:
+    def _facets(
+        self, searcher, base, filters, *, matching=None, total=None
+    ) -> dict[str, list[FacetCount]]:
         """Each facet counted under every filter but its own, so a multi-select keeps its counts.
 
         One aggregation pass over the unfiltered query serves all facets: the filter combinations
         become filter sub-aggregations, so the text query, the costly part, is evaluated once
-        however many filters are set.
+        however many filters are set. `matching` (see _matching) finds the documents of the text
+        query for less. As a guard against it drifting from _text_query, it is used only if it
+        counts the `total` the search found (with filters, only the filtered ones can be compared;
+        tests/search/test_embedded_facets.py compares the rest).
         """
-        counts = self._facet_counts(searcher, base, filters, combined=True)
-        if counts is None:
-            counts = self._facet_counts(searcher, base, filters, combined=False)
+        attempts = [(base, True, None), (base, False, None)]
+        if matching is not None:
+            attempts.insert(0, ([base[0], (Occur.Must, matching)], True, total))
+        for clauses, combined, expected in attempts:
+            counts = self._facet_counts(searcher, clauses, filters, combined, expected)
+            if counts is not None:
+                break
         return {
             name: [
                 FacetCount(value, count, value in filters.get(name, ()))
@@ -308,8 +325,9 @@ class EmbeddedBackend:
             for name in FACET_FIELDS
         }
 
-    def _facet_counts(self, searcher, base, filters, *, combined: bool):
-        """facet -> [(value, count)] by count, or None when the combinations did not all fit."""
+    def _facet_counts(self, searcher, base, filters, combined: bool, expected: int | None):
+        """facet -> [(value, count)] by count; None if the combinations did not all fit, or if
+        the documents under all filters are not the `expected` number (or cannot be counted)."""
 
         def terms(name: str) -> dict:
             if combined and name in SET_FIELDS:
@@ -320,6 +338,8 @@ class EmbeddedBackend:
         groups = {None: [n for n in FACET_FIELDS if n not in filters]}
         groups.update({name: [name] for name in filters})
         spec, separate = {}, []
+        if expected is not None:
+            spec["matched"] = {"value_count": {"field": "id"}}  # every document has one id
         for skip, names in groups.items():
             if not names:
                 continue
@@ -327,18 +347,22 @@ class EmbeddedBackend:
             others = {n: v for n, v in filters.items() if n != skip}
             if not others:
                 spec.update(aggs)
-            elif all(_FILTER_CODE.fullmatch(v) for values in others.values() for v in values):
-                where = " AND ".join(
-                    "(" + " OR ".join(f'{n}:"{v}"' for v in values) + ")"
-                    for n, values in others.items()
-                )
+            elif (where := _where(others)) is not None:
                 spec[f"filtered-{skip}"] = {"filter": where, "aggs": aggs}
             else:
                 separate.append((self._with_filters(base, filters, skip=skip), aggs))
+        if expected is not None and filters:
+            if (where := _where(filters)) is None:
+                return None
+            spec["matched"] = {"filter": where}
         results = {}
         for query, aggs in [(Query.boolean_query(list(base)), spec), *separate]:
             for key, value in (searcher.aggregate(query, aggs) if aggs else {}).items():
-                if key.startswith("filtered-"):
+                if key == "matched":
+                    if value.get("doc_count", value.get("value")) != expected:
+                        logger.warning("facets: the lighter query found other documents")
+                        return None
+                elif key.startswith("filtered-"):
                     results.update((n, r) for n, r in value.items() if n in FACET_FIELDS)
                 else:
                     results[key] = value
@@ -486,6 +510,57 @@ def _unit_query(unit: analysis.Unit) -> Query:
         )
         clauses.append(Query.boost_query(every_word, boost * analysis.LOOSE_FACTOR))
     return Query.disjunction_max_query(clauses, analysis.TIE_BREAKER)
+
+
+def _matching(terms: list[analysis.Term], loosened: bool) -> Query:
+    """The documents _text_query's strict (or, `loosened`, relaxed) query finds, found for less.
+
+    For counting facets, where scores do not matter. A phrase of a spelling that contains all
+    of the unit's loose words can only match where the loose clause on that field matches too,
+    so it adds no document and is left out: those phrases are the costliest clauses to evaluate
+    (the positions of frequent words such as 化). _facets checks the count against the search's.
+    """
+
+    def unit_matching(unit: analysis.Unit) -> Query:
+        loose = set(unit.loose)
+        clauses = []
+        for spelling in unit.spellings:
+            if not (loose and loose <= set(spelling.words)):
+                clauses += [_sequence(field, list(spelling.words)) for field, _ in _WORD_FIELDS]
+            grams = analysis.bigrams(spelling.text)
+            for field, _ in _GRAM_FIELDS if grams else ():
+                clauses.append(
+                    Query.boolean_query(
+                        [(Occur.Must, Query.term_query(SCHEMA, field, g)) for g in grams]
+                    )
+                )
+        for field, _ in _WORD_FIELDS if unit.loose else ():
+            clauses.append(
+                Query.boolean_query(
+                    [(Occur.Must, Query.term_query(SCHEMA, field, w)) for w in unit.loose]
+                )
+            )
+        return Query.boolean_query([(Occur.Should, q) for q in clauses])
+
+    if loosened:
+        units = [unit_matching(unit) for term in terms for unit in term.units]
+        return Query.boolean_query([(Occur.Should, q) for q in units], len(units) // 2)
+    musts = []
+    for term in terms:
+        units = [unit_matching(unit) for unit in term.units]
+        needed = min(term.needed, len(units))
+        musts.append(Query.boolean_query([(Occur.Should, q) for q in units], needed))
+    return Query.boolean_query([(Occur.Must, q) for q in musts])
+
+
+def _where(filters: Mapping[str, Sequence[str]]) -> str | None:
+    """The filters as a query string for a filter aggregation, or None if a code cannot be one."""
+    if not all(_FILTER_CODE.fullmatch(v) for values in filters.values() for v in values):
+        return None
+    return " AND ".join(
+        "(" + " OR ".join(f'{name}:"{value}"' for value in values) + ")"
+        for name, values in filters.items()
+    )
 
 
 def _marked(fragment: str, ranges) -> str:

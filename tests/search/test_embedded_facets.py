@@ -1,0 +1,83 @@
+"""The embedded engine's fast facet path counts exactly what the search finds.
+
+Facets are counted with a lighter query than the scored one (search.backends.embedded._matching)
+and from value combinations (phase_set, tool_set). The engine checks the lighter query against
+the search's total and falls back when they differ, so a change to the query construction that
+breaks the equivalence costs speed, not correctness: these tests catch it.
+"""
+
+import random
+
+import pytest
+from tantivy import Occur, Query
+
+from cases.synthetic import synthetic_case
+from search import analysis
+from search.backends import embedded
+from search.types import FACET_FIELDS, SearchDocument, SearchRequest
+
+from .test_contract import CORPUS, SYNONYMS
+
+TEXTS = [
+    "傾聴",
+    "経営デザインシート",
+    "ロカベン",
+    "見える化",
+    "シュミレーション",
+    "ＩＴ導入",
+    "後継者が理念を言語化できていない製造業",
+    "原価計算 見直し",
+    '"価格転嫁"',
+    "傾聴と対話",
+    "取締役",
+    "存在しない語 傾聴",
+]
+FILTERS = [{}, {"industry": ["E", "M"]}, {"tool": ["whiteboard", "swot"], "phase": ["trust"]}]
+
+
+def synthetic(n: int) -> SearchDocument:
+    r = synthetic_case(n, random.Random(n))
+    return SearchDocument(
+        id=1000 + n,
+        version=1,
+        kind="case",
+        title=r["title"],
+        body="\n".join([r["lead"], *(p["body"] for p in r["phases"]), r["outcomes"]]),
+        summary=r["lead"],
+        published=738000 + n,
+        industry=r["company"]["industry"],
+        region=r["company"]["region"],
+        employees=r["company"]["employees"],
+        scale_phase=r["typology"]["scale_phase"],
+        phase=tuple(dict.fromkeys(p["phase"] for p in r["phases"])),
+        tool=tuple(dict.fromkeys(t for p in r["phases"] for t in p.get("tools", []))),
+    )
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    backend = embedded.EmbeddedBackend(tmp_path_factory.mktemp("facets") / "index")
+    backend.rebuild([*CORPUS, *(synthetic(n) for n in range(1, 61))])
+    return backend
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+@pytest.mark.parametrize("text", TEXTS)
+def test_lighter_facet_query_finds_what_the_search_finds(engine, text, filters):
+    request = SearchRequest(text=text, filters=filters, synonyms=SYNONYMS)
+    searcher = engine._searcher()
+    strict, _, relaxed = engine._text_query(request)
+    kind = (Occur.Must, Query.term_set_query(embedded.SCHEMA, "kind", list(request.kinds)))
+    base = [kind, (Occur.Must, strict)]
+    total = searcher.search(engine._with_filters(base, filters), limit=1).count
+    if relaxed is not None and total == 0:
+        base = [kind, (Occur.Must, relaxed)]
+        total = searcher.search(engine._with_filters(base, filters), limit=1).count
+    terms = analysis.query_terms(text, SYNONYMS)
+    lighter = [kind, (Occur.Must, embedded._matching(terms, base[-1][1] is relaxed))]
+
+    fast = engine._facet_counts(searcher, lighter, filters, True, total)
+    assert fast is not None, "the lighter query or the value combinations did not serve"
+    assert fast == engine._facet_counts(searcher, base, filters, False, None)
+    facets = engine.search(request).facets
+    assert {n: [(f.value, f.count) for f in facets[n]] for n in FACET_FIELDS} == fast
