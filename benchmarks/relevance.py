@@ -27,6 +27,10 @@ def main() -> None:
     import django
 
     django.setup()
+    import logging
+
+    # The immediate task backend logs every page task of load_demo at INFO.
+    logging.getLogger("django_tasks").setLevel(logging.WARNING)
     from django.core.management import call_command
 
     from search.relevance import evaluate, summary

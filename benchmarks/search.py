@@ -100,8 +100,10 @@ def database_search(query: dict) -> tuple[int, int]:
     return total, len(hits)
 
 
-def timed(calls: int, run, check) -> list[float]:
-    """Milliseconds of each `run(query)`; `check(query, answer)` runs outside the clock."""
+def timed(calls: int, run, check, per_query: dict | None = None) -> list[float]:
+    """Milliseconds of each `run(query)`; `check(query, answer)` runs outside the clock.
+
+    `per_query`, if given, collects the timings of each query under repr(query)."""
     timings = []
     for i in range(calls):
         query = QUERIES[i % len(QUERIES)]
@@ -109,6 +111,8 @@ def timed(calls: int, run, check) -> list[float]:
         answer = run(query)
         timings.append((time.perf_counter() - started) * 1000)
         check(query, answer)
+        if per_query is not None:
+            per_query.setdefault(repr(query), []).append(timings[-1])
     return timings
 
 
@@ -218,7 +222,8 @@ def run(count: int, queries: int, reuse: bool) -> None:
 
     load = os.getloadavg()[0]
     timed(len(QUERIES), api, check_api)  # warm-up: Sudachi dictionary, synonyms, page cache
-    api_ms = timed(queries, api, check_api)
+    api_by_query: dict[str, list[float]] = {}
+    api_ms = timed(queries, api, check_api, api_by_query)
     api_load = os.getloadavg()[0]
     p95 = percentile(api_ms, 0.95)
     target = TARGET_P95_MS.get(count)
@@ -227,16 +232,20 @@ def run(count: int, queries: int, reuse: bool) -> None:
     )
     print(f"API /api/v1/search/, {queries} requests: {summary(api_ms)}{verdict}", flush=True)
     timed(len(QUERIES), baseline, check_baseline)
-    db_ms = timed(queries, baseline, check_baseline)
+    db_by_query: dict[str, list[float]] = {}
+    db_ms = timed(queries, baseline, check_baseline, db_by_query)
     print(f"Wagtail database search, {queries} queries: {summary(db_ms)}")
     print(
         f"ratio database / API: p50 {statistics.median(db_ms) / statistics.median(api_ms):.1f}x, "
         f"p95 {percentile(db_ms, 0.95) / p95:.1f}x"
     )
-    print(f"{'API total':>10}{'DB total':>10}  query")
+    print(f"{'API total':>10}{'DB total':>10}{'API p50':>10}{'DB p50':>10}  query")
     for query in QUERIES:
+        key = repr(query)
         label = " ".join(f"{k}={v}" for k, v in query.items()) or "(empty query)"
-        print(f"{totals[repr(query)]:>10,}{db_totals[repr(query)]:>10,}  {label}")
+        api_p50 = statistics.median(api_by_query[key])
+        db_p50 = statistics.median(db_by_query[key])
+        print(f"{totals[key]:>10,}{db_totals[key]:>10,}{api_p50:>8.1f}ms{db_p50:>8.1f}ms  {label}")
     print(
         f"queries with hits: API {sum(1 for t in totals.values() if t)}/{len(QUERIES)}, "
         f"database {sum(1 for t in db_totals.values() if t)}/{len(QUERIES)}"

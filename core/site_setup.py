@@ -53,6 +53,10 @@ EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page
 CASE_EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "lock_page", "unlock_page"]
 TRAINER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
 IMAGE_PERMISSIONS = ["add_image", "choose_image", "add_document", "choose_document"]
+# The secretariat keeps the search synonyms (settings menu of the admin).
+SECRETARIAT_MODEL_PERMISSIONS = [
+    ("search", f"{action}_synonym") for action in ("add", "change", "delete", "view")
+]
 
 
 @transaction.atomic
@@ -107,6 +111,11 @@ def setup_site() -> HomePage:
                 collection=collection,
                 permission=Permission.objects.get(codename=codename),
             )
+    secretariat = Group.objects.get(name=roles.SECRETARIAT)
+    for app_label, codename in SECRETARIAT_MODEL_PERMISSIONS:
+        secretariat.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
     return home
 
 

@@ -203,19 +203,29 @@ def _key(text: str) -> str:
     return "".join(t.text for t in tokenize(normalise(text)))
 
 
+# In a synonym group, the words before this marker also find the words after it, not the reverse:
+# 一次産業 => 農業、林業、漁業 (a search for 農業 should not bring up fishing).
+ONE_WAY = "=>"
+
+
 @functools.lru_cache(maxsize=8)
 def synonym_index(groups: tuple[tuple[str, ...], ...]) -> dict[str, tuple[str, ...]]:
-    """Normalised token string of each variant -> the other variants of its groups.
+    """Normalised token string of each variant -> the other variants it also finds.
 
-    A word in two groups (SWOT分析 in a spelling group and an abbreviation group) gets both.
-    Cached: the groups change only when the secretariat edits them, and tokenising every variant
-    on each request would cost more than the search itself.
+    A group is a tuple of equivalent words, or of words, ONE_WAY and the narrower words they
+    also find. A word in two groups (SWOT分析 in a spelling group and an abbreviation group) gets
+    both. Cached: the groups change only when the secretariat edits them, and tokenising every
+    variant on each request would cost more than the search itself.
     """
     index: dict[str, list[str]] = {}
-    for variants in groups:
-        for variant in variants:
+    for group in groups:
+        words, narrower = group, ()
+        if ONE_WAY in group:
+            cut = group.index(ONE_WAY)
+            words, narrower = group[:cut], group[cut + 1 :]
+        for variant in words:
             others = index.setdefault(_key(variant), [])
-            others += [v for v in variants if v != variant and v not in others]
+            others += [v for v in (*words, *narrower) if v != variant and v not in others]
     return {key: tuple(others) for key, others in index.items() if others}
 
 

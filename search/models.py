@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
+from .analysis import ONE_WAY
+
 
 class SearchOutbox(models.Model):
     """A page whose index entry must be refreshed; written in the same transaction as the change.
@@ -34,7 +36,10 @@ class Synonym(models.Model):
         _("同義語"),
         max_length=500,
         help_text=_(
-            "同じ意味で検索したい語を読点（、）かカンマで区切って入力します。例: ロカベン、ローカルベンチマーク"
+            "同じ意味で検索したい語を読点（、）かカンマで区切って入力します。"
+            "例: ロカベン、ローカルベンチマーク。"
+            "一方向にしたいときは「=>」で区切ります。例: 一次産業 => 農業、林業、漁業"
+            "（一次産業で検索すると農業・林業・漁業も探しますが、農業で一次産業は探しません）"
         ),
     )
     note = models.CharField(_("メモ"), max_length=200, blank=True)
@@ -52,8 +57,24 @@ class Synonym(models.Model):
 
     @property
     def term_list(self) -> list[str]:
-        return [t.strip() for t in re.split(r"[、,，]", self.terms) if t.strip()]
+        """The words, with analysis.ONE_WAY between the two sides of a one-way group."""
+        sides = [_words(side) for side in _ONE_WAY.split(self.terms)]
+        return [w for i, side in enumerate(sides) for w in ([ONE_WAY] if i else []) + side]
 
     def clean(self):
-        if len(self.term_list) < 2:
+        sides = [_words(side) for side in _ONE_WAY.split(self.terms)]
+        if len(sides) > 2:
+            raise ValidationError({"terms": _("「=>」は 1 つだけにしてください。")})
+        if len(sides) == 2 and not all(sides):
+            raise ValidationError(
+                {"terms": _("「=>」の左右どちらにも 1 語以上を入力してください。")}
+            )
+        if len(sides) == 1 and len(sides[0]) < 2:
             raise ValidationError({"terms": _("2 語以上を区切って入力してください。")})
+
+
+_ONE_WAY = re.compile(r"=>|＝＞|→")
+
+
+def _words(text: str) -> list[str]:
+    return [t.strip() for t in re.split(r"[、,，]", text) if t.strip()]

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.utils.module_loading import import_string
 
 from . import documents
@@ -37,7 +37,8 @@ def reset_backend() -> None:
 
 def synonym_groups() -> dict[str, list[str]]:
     """Synonym groups from the database, re-read when one is edited."""
-    stamp = Synonym.objects.aggregate(stamp=Max("updated_at"), n=Max("id"))
+    # The count too: deleting a group other than the newest changes neither maximum.
+    stamp = Synonym.objects.aggregate(stamp=Max("updated_at"), last=Max("id"), n=Count("id"))
     if stamp != _synonyms["stamp"]:
         _synonyms["groups"] = {str(s.pk): s.term_list for s in Synonym.objects.all()}
         _synonyms["stamp"] = stamp

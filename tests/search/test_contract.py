@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 
+from search.analysis import ONE_WAY
 from search.types import SearchDocument, SearchRequest
 
 SYNONYMS = {"1": ["ロカベン", "ローカルベンチマーク"], "2": ["見える化", "可視化"]}
@@ -171,6 +172,17 @@ def test_synonyms(engine):
     assert ids(engine, "ロカベン") == {5}
     assert ids(engine, "可視化") == {1, 8}
     assert ids(engine, "ロカベン", synonyms={}) == set()
+
+
+def test_one_way_synonyms_find_narrower_words_but_not_the_reverse(engine):
+    # 工業 also finds 製造業 (doc 4); 製造業 does not find 工業 (in doc 1's 金属加工業).
+    rules = {
+        "1": ["工業", ONE_WAY, "製造業", "金属加工業"],
+        "2": ["ロカベン", "ローカルベンチマーク"],
+    }
+    assert ids(engine, "工業", synonyms=rules) == {1, 4}
+    assert ids(engine, "製造業", synonyms=rules) == {4}
+    assert ids(engine, "ロカベン", synonyms=rules) == {5}
 
 
 def test_phrase_query_keeps_word_order(engine):
