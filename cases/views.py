@@ -30,7 +30,7 @@ def _page_number(raw: str | None) -> int:
         return 1
 
 
-def run_search(params, *, kinds=("case",), page_size=PAGE_SIZE):
+def run_search(params, *, kinds=("case",), page_size=PAGE_SIZE, facets=True):
     """Parse list/search parameters, run the search and return (request, response, rejected)."""
     selected, rejected = selectors.clean_filters(params)
     text = " ".join(params.get("q", []))[:200]
@@ -44,6 +44,7 @@ def run_search(params, *, kinds=("case",), page_size=PAGE_SIZE):
         sort=sort,
         page=_page_number((params.get("page") or [None])[0]),
         page_size=page_size,
+        facets=facets,
     )
     response = service.search(request)
     last_page = max(1, -(-response.total // page_size))
@@ -97,7 +98,26 @@ def case_list_context(http_request, index_page) -> dict:
     }
     if response.total == 0:
         context["alternatives"] = zero_result_help(request)
+    if request.text.strip():
+        # Know-how answers the same question from another side: the best few beside the cases.
+        _, knowhow, _ = run_search(
+            {"q": [request.text]}, kinds=("knowhow",), page_size=3, facets=False
+        )
+        context["knowhow"] = knowhow_results(knowhow.hits)
+        context["knowhow_total"] = knowhow.total
     return context
+
+
+def knowhow_results(hits) -> list:
+    """The live, public know-how pages of `hits` in their order, with their highlights."""
+    pages = KnowHowPage.objects.live().public().in_bulk([hit.id for hit in hits])
+    results = []
+    for hit in hits:
+        page = pages.get(hit.id)
+        if page is not None:
+            page.highlights = hit.highlights
+            results.append(page)
+    return results
 
 
 def zero_result_help(request: SearchRequest) -> list[dict]:

@@ -24,9 +24,24 @@ class KnowHowIndexPage(Page):
         verbose_name = _("ノウハウ一覧ページ")
 
     def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        from cases.views import knowhow_results, run_search
         from taxonomy import terms
 
         context = super().get_context(request, *args, **kwargs)
+        query = request.GET.get("q", "").strip()
+        context["query"] = query
+        if query:
+            params = {"q": [query], "page": request.GET.getlist("page")}
+            search, response, _ = run_search(params, kinds=("knowhow",), facets=False)
+            context["results"] = knowhow_results(response.hits)
+            context["total"] = response.total
+            context["degraded"] = response.degraded
+            context["pager"] = Paginator(range(response.total), search.page_size).get_page(
+                search.page
+            )
+            return context
         articles = KnowHowPage.objects.child_of(self).live().specific().order_by("title")
         by_skill: dict[str, list] = {code: [] for code in terms.terms("skill")}
         for article in articles:

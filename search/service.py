@@ -124,29 +124,43 @@ def search(request: SearchRequest) -> SearchResponse:
 
 
 def database_search(request: SearchRequest) -> SearchResponse:
-    """Plain database search: substring match on title and lead, same filters and facets."""
+    """Plain database search: substring match on title and lead (know-how: title and summary),
+    same filters and facets; cases first, then know-how."""
     from cases import selectors
+    from knowhow.models import KnowHowPage
 
     qs = selectors.published_cases()
+    knowhow = KnowHowPage.objects.live().public()
     for term in request.text.split():
         qs = qs.filter(Q(title__icontains=term) | Q(lead__icontains=term))
+        knowhow = knowhow.filter(Q(title__icontains=term) | Q(summary__icontains=term))
     if "case" not in request.kinds:
         qs = qs.none()
     selected = {k: list(v) for k, v in request.filters.items() if v}
+    if "knowhow" not in request.kinds or selected:
+        knowhow = knowhow.none()  # know-how has no company profile to filter on
     filtered = selectors.apply_filters(qs, selected)
     if request.sort == "published":
         filtered = filtered.order_by("published_on", "first_published_at", "pk")
+        knowhow = knowhow.order_by("first_published_at", "pk")
     else:
         filtered = selectors.newest_first(filtered)
-    offset = (request.page - 1) * request.page_size
-    ids = list(filtered.values_list("pk", flat=True)[offset : offset + request.page_size])
+        knowhow = knowhow.order_by("-first_published_at", "-pk")
+    case_total = filtered.count()
+    start, end = (request.page - 1) * request.page_size, request.page * request.page_size
+    hits = [
+        Hit(id=i, kind="case", score=0.0) for i in filtered.values_list("pk", flat=True)[start:end]
+    ]
+    if len(hits) < request.page_size:
+        more = knowhow.values_list("pk", flat=True)[max(0, start - case_total) : end - case_total]
+        hits += [Hit(id=i, kind="knowhow", score=0.0) for i in more]
     facets = {}
     if request.facets:
         for name, options in selectors.facet_options(qs, selected).items():
             facets[name] = [FacetCount(o.value, o.count, o.selected) for o in options]
     return SearchResponse(
-        total=filtered.count(),
-        hits=[Hit(id=i, kind="case", score=0.0) for i in ids],
+        total=case_total + knowhow.count(),
+        hits=hits,
         facets=facets,
         backend="database",
         degraded=True,

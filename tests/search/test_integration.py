@@ -229,6 +229,39 @@ def test_zero_results_offer_a_way_out(client):
     assert "絞り込みを外して「ホワイトボード」で検索" in html
 
 
+def test_case_search_shows_the_best_know_how_beside_the_cases(client):
+    response = client.get("/cases/", {"q": "傾聴"})
+    html = response.content.decode()
+    titles = [page.title for page in response.context["knowhow"]]
+    assert 0 < len(titles) <= 3 and response.context["knowhow_total"] >= len(titles)
+    assert "敬意を持って傾聴する" in titles[0]
+    assert "「傾聴」に関するノウハウ" in html and "<mark>傾聴</mark>" in html
+    # No query, no box: the plain list is not a search.
+    assert "knowhow" not in client.get("/cases/").context
+
+
+def test_know_how_index_searches_know_how(client):
+    response = client.get("/knowhow/", {"q": "傾聴"})
+    html = response.content.decode()
+    assert response.context["total"] >= 2
+    assert "「傾聴」のノウハウ" in html and 'role="status"' in html and "<mark>" in html
+    empty = client.get("/knowhow/", {"q": "存在しない語ぴよぴよ"}).content.decode()
+    assert "見つかりませんでした" in empty and "/cases/?q=" in empty
+
+
+def test_know_how_search_degrades_to_the_database(client, monkeypatch):
+    def down(self, request):
+        raise SearchUnavailable("test: engine down")
+
+    monkeypatch.setattr(type(service.backend()), "search", down)
+    response = client.get("/knowhow/", {"q": "傾聴"})
+    assert response.status_code == 200 and response.context["degraded"]
+    assert any("傾聴" in page.title for page in response.context["results"])
+    assert "簡易検索" in response.content.decode()
+    api = client.get("/api/v1/search/", {"q": "傾聴"}).json()
+    assert api["degraded"] and {"case", "knowhow"} <= {r["type"] for r in api["results"]}
+
+
 def test_search_results_highlight_matches(client):
     response = client.get("/cases/", {"q": "経営デザインシート"})
     assert response.context["total"] >= 3
