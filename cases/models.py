@@ -9,6 +9,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail import blocks
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -63,6 +64,15 @@ class CaseTag(TaggedItemBase):
     content_object = ParentalKey(
         "cases.CasePage", related_name="tagged_items", on_delete=models.CASCADE
     )
+
+
+class CasePageForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A callable default makes Django compare the id with a hidden "initial-" input that
+        # Wagtail's panel does not render, so every save counted as an edit of the id; with
+        # re-approval on edit, approving from the editor then restarted the workflow.
+        self.fields["external_id"].show_hidden_initial = False
 
 
 class CasePage(Page):
@@ -187,6 +197,7 @@ class CasePage(Page):
     ]
     promote_panels = [FieldPanel("external_id"), FieldPanel("published_on"), *Page.promote_panels]
 
+    base_form_class = CasePageForm
     edit_handler = TabbedInterface(
         [
             ObjectList(content_panels, heading=_("内容")),

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -79,18 +80,19 @@ def answer(request, pk):
 def status_list(request):
     """Every visit's survey with its status (answered, waiting, overdue, not started)."""
     _require(roles.VIEW_ANSWERS, request.user)
-    today = timezone.localdate()
-    surveys = Survey.objects.select_related("visit__engagement__company", "response").order_by(
+    surveys = Survey.objects.annotate(status_code=Survey.status_expression(timezone.localdate()))
+    counts = dict.fromkeys(Survey.Status.values, 0)
+    counts.update(surveys.order_by().values_list("status_code").annotate(n=Count("id")))
+    wanted = request.GET.get("status", "")
+    if wanted not in Survey.Status.values:
+        wanted = ""
+    rows = surveys.filter(status_code=wanted) if wanted else surveys
+    rows = rows.select_related("visit__engagement__company", "response").order_by(
         "deadline", "visit__engagement__code", "visit__number"
     )
-    wanted = request.GET.get("status", "")
-    rows = [s for s in surveys if not wanted or s.status(today) == wanted]
-    for s in rows:
-        s.current_status = s.status(today)
-    counts = dict.fromkeys(Survey.Status.values, 0)
-    for s in surveys:
-        counts[s.status(today)] += 1
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    for s in page:
+        s.current_status = Survey.Status(s.status_code)
     return render(
         request,
         "surveys/status_list.html",

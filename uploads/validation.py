@@ -778,14 +778,45 @@ _EMPTY_PROPERTIES = {
         b'extended-properties"/>'
     ),
 }
+# Custom properties are whatever the author typed (担当者, 顧客名 …): all of them go.
+_CUSTOM_PROPERTIES = "docprops/custom.xml"
+_EMPTY_CUSTOM_PROPERTIES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"/>'
+)
+# Review features name people: comment and tracked-change authors (w:author, w:initials), the
+# people lists Office keeps for them with sign-in addresses (userId, displayName), workbook
+# comment authors (<author>) and slide comment authors (name= in the authors' parts).
+_REVIEW_PARTS = re.compile(
+    r"word/[^/]+\.xml|xl/comments[^/]*(?:/[^/]+)?\.xml|xl/(?:threadedcomments|persons)/[^/]+\.xml"
+    r"|ppt/(?:commentauthors|authors)\.xml|ppt/comments/[^/]+\.xml"
+)
+_AUTHORS_PARTS = re.compile(r"ppt/(?:commentauthors|authors)\.xml")
+_PERSON_ATTRIBUTE = re.compile(
+    rb"(\s(?:[\w.-]+:)?(?:author|initials|userId|displayName|providerId)\s*=\s*)"
+    rb"(?:\"[^\"]*\"|'[^']*')"
+)
+_NAME_ATTRIBUTE = re.compile(rb"(\s(?:[\w.-]+:)?name\s*=\s*)(?:\"[^\"]*\"|'[^']*')")
+_AUTHOR_ELEMENT = re.compile(rb"(<((?:[\w.-]+:)?)author(?:\s[^>]*)?>)[^<]*(</\2author\s*>)")
+ANONYMOUS = "匿名".encode()
 # Fixed timestamps: member dates say when and, with the time zone, roughly where it was edited.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _without_reviewers(xml: bytes, key: str) -> bytes:
+    """The part with every reviewer's name and address replaced by 匿名."""
+    xml = _PERSON_ATTRIBUTE.sub(rb'\1"' + ANONYMOUS + rb'"', xml)
+    if _AUTHORS_PARTS.fullmatch(key):
+        xml = _NAME_ATTRIBUTE.sub(rb'\1"' + ANONYMOUS + rb'"', xml)
+    return _AUTHOR_ELEMENT.sub(rb"\1" + ANONYMOUS + rb"\3", xml)
 
 
 def _rewrite_without_personal_metadata(
     archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
 ) -> bytes:
-    """Copy every part into a fresh zip, emptying the author and company properties."""
+    """Copy every part into a fresh zip, emptying the author and company properties, the custom
+    properties and the names of comment and tracked-change authors."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
         for info in infos:
@@ -796,6 +827,12 @@ def _rewrite_without_personal_metadata(
             if key in _PERSONAL_PROPERTIES:
                 xml = _read_xml_part(archive, info.filename)
                 target.writestr(copy, _empty_properties(xml, key))
+                continue
+            if key == _CUSTOM_PROPERTIES:
+                target.writestr(copy, _EMPTY_CUSTOM_PROPERTIES)
+                continue
+            if _REVIEW_PARTS.fullmatch(key):
+                target.writestr(copy, _without_reviewers(archive.read(info), key))
                 continue
             # Streaming keeps memory flat; reading to the end also checks each member's CRC.
             with archive.open(info) as source, target.open(copy, "w") as sink:

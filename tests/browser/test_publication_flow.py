@@ -97,13 +97,13 @@ def test_report_to_published_case_without_names(browser, live_site, screenshot_d
     # 「事例の公開に提出する」 sits in the editor's action menu.
     with page.expect_navigation():
         page.locator("[name=action-submit]").dispatch_event("click")
-    # The reviewer approves from the dashboard's "awaiting your review" list.
-    page.goto(f"{live_site}/admin/")
-    approve = page.locator(
-        f"[data-workflow-action-url*='/{page_id}/approve/']:not([data-launch-modal])"
-    )
+    # The reviewer approves from inside the editor, where the whole form is sent again: an
+    # untouched form must not count as an edit, or the approval would restart the workflow.
+    page.goto(f"{live_site}/admin/pages/{page_id}/edit/")
     with page.expect_navigation():
-        approve.first.dispatch_event("click")
+        page.locator(
+            "[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])"
+        ).first.dispatch_event("click")
     context.close()
 
     # The supporter sees the proposal published and follows the link to the public page.

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from engagements.models import Visit
 from surveys import services
 from surveys.models import Survey, SurveyResponse
 from tests.conftest import login
@@ -105,6 +106,42 @@ def test_status_list_shows_answered_waiting_and_overdue(client, world):
     assert "回答済み" in html and "期限切れ" in html
     overdue = client.get(reverse("surveys:status"), {"status": "overdue"}).content.decode()
     assert "T-B" in overdue and "T-A" not in overdue
+
+
+def test_status_in_sql_agrees_with_the_model_for_every_status(world):
+    today = datetime.date(2030, 6, 15)
+    days = datetime.timedelta(days=1)
+    Survey.objects.filter(pk=world.survey_a.pk).update(starts_on=today + days, deadline=None)
+    Survey.objects.filter(pk=world.survey_b.pk).update(starts_on=None, deadline=today - days)
+    extra = [
+        Survey.objects.create(visit=Visit.objects.create(engagement=world.a, number=n), **dates)
+        for n, dates in (
+            (90, {"starts_on": today, "deadline": today}),  # the last day: still waiting
+            (91, {"starts_on": None, "deadline": None}),
+            (92, {"starts_on": today - days, "deadline": today - days}),
+        )
+    ]
+    SurveyResponse.objects.create(survey=extra[-1], **ANSWER)  # late, but answered
+    annotated = Survey.objects.annotate(code=Survey.status_expression(today))
+    by_sql = {s.pk: s.code for s in annotated}
+    by_model = {s.pk: s.status(today) for s in Survey.objects.select_related("response")}
+    assert by_sql == by_model
+    assert set(by_sql.values()) == set(Survey.Status.values)
+
+
+def test_status_list_counts_in_sql_and_pages(client, world, django_assert_max_num_queries):
+    for n in range(60):
+        visit = Visit.objects.create(engagement=world.a, number=100 + n)
+        Survey.objects.create(visit=visit, deadline=datetime.date(2020, 1, 1))
+    login(client, world.secretariat)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("surveys:status"), {"status": "overdue"})
+    statuses = {code: count for code, _label, count in response.context["statuses"]}
+    assert statuses["overdue"] >= 60
+    assert len(response.context["page"].object_list) == 50
+    everything = client.get(reverse("surveys:status"), {"status": "nonsense"})
+    assert everything.context["wanted"] == ""
+    assert everything.context["page"].paginator.count == sum(statuses.values())
 
 
 def test_request_goes_out_on_the_start_date_once(world, django_capture_on_commit_callbacks):

@@ -337,6 +337,93 @@ def docx_bytes(*, creator: str = "山田太郎", company: str = "株式会社ミ
     return _zip({name: text.encode() for name, text in parts.items()})
 
 
+REVIEWER, REVIEWER_ADDRESS = "高橋健一", "k.takahashi@maru7.example"
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+
+
+def docx_with_review() -> bytes:
+    """docx_bytes with a comment, a tracked insertion, Word's people list and custom properties,
+    each naming the reviewer."""
+    base = docx_bytes()
+    with zipfile.ZipFile(io.BytesIO(base)) as archive:
+        document = archive.read("word/document.xml").decode()
+    document = document.replace(
+        "<w:p/>",
+        f'<w:p><w:ins w:id="1" w:author="{REVIEWER}" w:date="2025-04-11T10:00:00Z">'
+        "<w:r><w:t>追記した一文。</w:t></w:r></w:ins></w:p>",
+    )
+    comments = (
+        f'<w:comments xmlns:w="{_W}"><w:comment w:id="0" w:author="{REVIEWER}" '
+        "w:initials='高' w:date=\"2025-04-11T10:00:00Z\"><w:p><w:r><w:t>数字を確認</w:t></w:r>"
+        "</w:p></w:comment></w:comments>"
+    )
+    people = (
+        f'<w15:people xmlns:w15="{_W15}"><w15:person w15:author="{REVIEWER}">'
+        f'<w15:presenceInfo w15:providerId="AD" w15:userId="{REVIEWER_ADDRESS}"/>'
+        "</w15:person></w15:people>"
+    )
+    custom = (
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-'
+        'properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="担当者">'
+        f"<vt:lpwstr>{REVIEWER}</vt:lpwstr></property></Properties>"
+    )
+    return rezip(
+        base,
+        replace={"word/document.xml": document.encode()},
+        add={
+            "word/comments.xml": comments.encode(),
+            "word/people.xml": people.encode(),
+            "docProps/custom.xml": custom.encode(),
+        },
+    )
+
+
+def xlsx_with_comment() -> bytes:
+    """A workbook made with openpyxl whose cell comment carries the reviewer as its author."""
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(hidden=False)))
+    workbook.active["C2"].comment = openpyxl.comments.Comment("単価を確認", REVIEWER)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def pptx_with_comment_authors() -> bytes:
+    """pptx_bytes with the classic and the modern list of comment authors."""
+    p = "http://schemas.openxmlformats.org/presentationml/2006/main"
+    p188 = "http://schemas.microsoft.com/office/powerpoint/2018/8/main"
+    return rezip(
+        pptx_bytes(),
+        add={
+            "ppt/commentAuthors.xml": (
+                f'<p:cmAuthorLst xmlns:p="{p}"><p:cmAuthor id="0" name="{REVIEWER}" '
+                'initials="KT" lastIdx="1" clrIdx="0"/></p:cmAuthorLst>'
+            ).encode(),
+            "ppt/authors.xml": (
+                f'<p188:authorLst xmlns:p188="{p188}"><p188:author id="{{6A1B}}" '
+                f'name="{REVIEWER}" initials="KT" userId="{REVIEWER_ADDRESS}" providerId="AD"/>'
+                "</p188:authorLst>"
+            ).encode(),
+        },
+    )
+
+
+def _reviewers_removed(clean: CleanUpload, original: bytes) -> None:
+    def parts(content: bytes) -> dict[str, bytes]:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return {name: archive.read(name) for name in archive.namelist()}
+
+    assert REVIEWER.encode() in b"".join(parts(original).values())
+    cleaned = parts(clean.content)
+    for name, data in cleaned.items():
+        for personal in (REVIEWER, REVIEWER_ADDRESS, "k.takahashi"):
+            assert personal.encode() not in data, (name, personal)
+    text = b"".join(cleaned.values())
+    # What was written stays: the comment, the tracked insertion, the slides and cells.
+    assert any(kept.encode() in text for kept in ("数字を確認", "単価を確認", "支援の流れ"))
+
+
 def pptx_bytes() -> bytes:
     """A bare-bones presentation: two slides, listed in reverse file order in sldIdLst."""
     p = "http://schemas.openxmlformats.org/presentationml/2006/main"
@@ -834,6 +921,30 @@ SAMPLES: list[Sample] = [
         docx_bytes,
         NEUTRALISED,
         check=_office_properties_emptied,
+        archive=True,
+    ),
+    Sample(
+        "docx-review-authors",
+        "議事録（コメント付き）.docx",
+        docx_with_review,
+        NEUTRALISED,
+        check=_reviewers_removed,
+        archive=True,
+    ),
+    Sample(
+        "xlsx-comment-author",
+        "訪問記録（コメント付き）.xlsx",
+        xlsx_with_comment,
+        NEUTRALISED,
+        check=_reviewers_removed,
+        archive=True,
+    ),
+    Sample(
+        "pptx-comment-authors",
+        "説明資料（コメント付き）.pptx",
+        pptx_with_comment_authors,
+        NEUTRALISED,
+        check=_reviewers_removed,
         archive=True,
     ),
     # PDF.
