@@ -132,11 +132,7 @@ def zero_result_help(request: SearchRequest) -> list[dict]:
         if without.total:
             ways.append({"kind": "without_filters", "q": request.text, "count": without.total})
     if request.text:
-        try:
-            suggestions = service.backend().suggest(request.text[:2], limit=3)
-        except Exception:  # noqa: BLE001 - help text only; the page must still render
-            suggestions = []
-        for s in suggestions:
+        for s in service.suggest(request.text[:2], limit=3):
             if s.text != request.text:
                 ways.append({"kind": "suggestion", "q": s.text, "count": s.count})
     return ways

@@ -2,6 +2,7 @@
 
 import logging
 import threading
+import time
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
@@ -11,11 +12,57 @@ from django.utils.module_loading import import_string
 
 from . import documents
 from .models import SearchOutbox, Synonym
-from .types import FacetCount, Hit, SearchRequest, SearchResponse, SearchUnavailable
+from .types import (
+    FacetCount,
+    Hit,
+    SearchRequest,
+    SearchResponse,
+    SearchUnavailable,
+    Suggestion,
+)
 
 logger = logging.getLogger(__name__)
+
+
+class CircuitBreaker:
+    """Keeps a hung engine from holding every search for its whole timeout.
+
+    After FAILURES slow failures in a row (each took SLOW seconds or more; a refused connection
+    fails at once and costs nothing), calls skip the engine for PAUSE seconds, so the caller's
+    fallback answers at once; then the next call tries the engine again.
+    """
+
+    FAILURES, SLOW, PAUSE = 3, 0.5, 30.0
+
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.slow_failures = 0
+        self.open_until = 0.0
+
+    def call(self, fn, *args, **kwargs):
+        """fn's result; SearchUnavailable without calling fn while the breaker is open."""
+        if self.clock() < self.open_until:
+            raise SearchUnavailable("検索エンジンが応答しないため、しばらく呼び出しを控えています")
+        started = self.clock()
+        try:
+            result = fn(*args, **kwargs)
+        except Exception:
+            with self.lock:
+                if self.clock() - started >= self.SLOW:
+                    self.slow_failures += 1
+                    if self.slow_failures >= self.FAILURES:
+                        self.slow_failures = 0
+                        self.open_until = self.clock() + self.PAUSE
+                        logger.error("search engine hangs: not called for %.0f s", self.PAUSE)
+            raise
+        self.slow_failures = 0
+        return result
+
+
 _backend_lock = threading.Lock()
 _backend = None
+_breaker = CircuitBreaker()
 _synonyms: dict = {"stamp": None, "groups": {}}
 
 
@@ -30,9 +77,10 @@ def backend():
 
 
 def reset_backend() -> None:
-    global _backend
+    global _backend, _breaker
     with _backend_lock:
         _backend = None
+        _breaker = CircuitBreaker()
 
 
 def synonym_groups() -> dict[str, list[str]]:
@@ -115,7 +163,7 @@ def search(request: SearchRequest) -> SearchResponse:
     """Search with the engine; if it cannot answer, fall back to the database (degraded)."""
     request = SearchRequest(**{**request.__dict__, "synonyms": synonym_groups()})
     try:
-        return backend().search(request)
+        return _breaker.call(backend().search, request)
     except SearchUnavailable as exc:
         logger.warning("search engine unavailable, using the database: %s", exc)
     except Exception:
@@ -170,7 +218,16 @@ def database_search(request: SearchRequest) -> SearchResponse:
 def more_like_this(page_id: int, *, limit: int = 3) -> Sequence[Hit] | None:
     """Similar pages, or None when the engine cannot answer (the caller falls back)."""
     try:
-        return backend().more_like_this(page_id, limit=limit)
+        return _breaker.call(backend().more_like_this, page_id, limit=limit)
     except Exception:
         logger.warning("more_like_this unavailable", exc_info=True)
         return None
+
+
+def suggest(prefix: str, *, limit: int = 8) -> Sequence[Suggestion]:
+    """Completions for what is being typed; none when the engine cannot answer (optional help)."""
+    try:
+        return _breaker.call(backend().suggest, prefix, limit=limit)
+    except Exception:
+        logger.warning("suggest unavailable", exc_info=True)
+        return []

@@ -96,13 +96,23 @@ MAPPINGS = {
 }
 
 
+WRITE_TIMEOUT = 60.0
+
+
 class ElasticsearchBackend:
     """Elasticsearch through elasticsearch.dsl (kuromoji + ICU plugins required)."""
 
     name = "elasticsearch"
 
-    def __init__(self, url: str, index: str = "banso-cases", timeout: float = 5.0):
-        self.client = Elasticsearch(url, request_timeout=timeout)
+    def __init__(self, url: str, index: str = "banso-cases", timeout: float = 2.0):
+        # Short and not retried on timeout: a search waits at most `timeout` for a hung server
+        # before the site answers from the database (service.CircuitBreaker then stops asking).
+        self.client = Elasticsearch(
+            url, request_timeout=timeout, max_retries=1, retry_on_timeout=False
+        )
+        # Bulk writes, index creation and scans run in the indexer, not in a request: they may
+        # take their time.
+        self.writes = self.client.options(request_timeout=WRITE_TIMEOUT)
         self.alias = index
 
     def _call(self, fn, *args, **kwargs):
@@ -135,7 +145,7 @@ class ElasticsearchBackend:
         if not self._call(self.client.indices.exists_alias, name=self.alias):
             name = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}"
             self._call(
-                self.client.indices.create,
+                self.writes.indices.create,
                 index=name,
                 settings=SETTINGS,
                 mappings=MAPPINGS,
@@ -150,7 +160,7 @@ class ElasticsearchBackend:
             for d in docs
         ]
         if actions:
-            self._call(helpers.bulk, self.client, actions, refresh="wait_for", raise_on_error=False)
+            self._call(helpers.bulk, self.writes, actions, refresh="wait_for", raise_on_error=False)
 
     def index(self, docs: Iterable[SearchDocument]) -> None:
         self.apply(docs, ())
@@ -160,7 +170,7 @@ class ElasticsearchBackend:
 
     def rebuild(self, docs: Iterable[SearchDocument], *, progress=None) -> int:
         name = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.monotonic_ns() % 10_000}"
-        self._call(self.client.indices.create, index=name, settings=SETTINGS, mappings=MAPPINGS)
+        self._call(self.writes.indices.create, index=name, settings=SETTINGS, mappings=MAPPINGS)
 
         def actions():
             for doc in docs:
@@ -168,18 +178,18 @@ class ElasticsearchBackend:
                     progress()
                 yield {"_index": name, "_id": doc.id, "_source": self._source(doc)}
 
-        count, _ = self._call(helpers.bulk, self.client, actions(), refresh=True)
+        count, _ = self._call(helpers.bulk, self.writes, actions(), refresh=True)
         try:
             old = list(self._call(self.client.indices.get_alias, name=self.alias))
         except NotFoundError:
             old = []
         moves = [{"remove": {"index": i, "alias": self.alias}} for i in old]
         self._call(
-            self.client.indices.update_aliases,
+            self.writes.indices.update_aliases,
             actions=[*moves, {"add": {"index": name, "alias": self.alias}}],
         )
         for index in old:
-            self._call(self.client.indices.delete, index=index)
+            self._call(self.writes.indices.delete, index=index)
         return count
 
     def drop(self) -> None:
@@ -190,7 +200,7 @@ class ElasticsearchBackend:
             pass
 
     def versions(self) -> Mapping[int, int]:
-        hits = helpers.scan(self.client, index=self.alias, _source=["id", "version"])
+        hits = helpers.scan(self.writes, index=self.alias, _source=["id", "version"])
         return {h["_source"]["id"]: h["_source"]["version"] for h in self._call(list, hits)}
 
     # --- reading ---------------------------------------------------------------------------
