@@ -20,6 +20,8 @@ from PIL import Image, ImageCms, ImageOps
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
+from uploads import sandbox
+
 logger = logging.getLogger(__name__)
 
 MB = 1024 * 1024
@@ -35,6 +37,9 @@ ZIP_RATIO_FLOOR = 1 * MB
 # Parts read whole into memory (content types, document properties) are tiny in real files.
 XML_PART_MAX = 5 * MB
 PDF_MAX_OBJECTS = 500_000
+# A PDF is parsed in a child process (uploads/sandbox.py) with these limits.
+PDF_SECONDS = 15.0
+PDF_MEMORY_MB = 512
 
 IMAGE_KINDS = frozenset({"image"})
 DOCUMENT_KINDS = frozenset({"pdf", "xlsx", "docx", "pptx"})
@@ -160,7 +165,7 @@ def _validate(uploaded: UploadLike, kinds: frozenset[str]) -> CleanUpload:
         content = _clean_image(data, extension, image_format)
         return CleanUpload(name, content, CONTENT_TYPES[image_format], kind)
     if kind == "pdf":
-        return CleanUpload(name, _clean_pdf(data, extension), CONTENT_TYPES["pdf"], kind)
+        return CleanUpload(name, _clean_pdf_limited(data, extension), CONTENT_TYPES["pdf"], kind)
     return CleanUpload(name, _clean_ooxml(data, extension), CONTENT_TYPES[kind], kind)
 
 
@@ -879,6 +884,26 @@ def _prove_parses(content: bytes, extension: str) -> None:
 
 
 # --- PDF ----------------------------------------------------------------------------------------
+
+
+def _clean_pdf_limited(data: bytes, extension: str) -> bytes:
+    """_clean_pdf with a time and memory limit: a PDF that makes the parser loop costs no more."""
+    try:
+        return sandbox.run_limited(
+            lambda content: _clean_pdf(content, extension),
+            data,
+            seconds=PDF_SECONDS,
+            memory_mb=PDF_MEMORY_MB,
+        )
+    except sandbox.LimitExceeded as exc:
+        logger.warning("PDF refused: %s", exc)
+        raise ValidationError(
+            _(
+                "この PDF は解析に時間かメモリーがかかりすぎるため登録できません。"
+                "「PDF として印刷」などで保存し直してからアップロードしてください。"
+            ),
+            code="pdf_too_costly",
+        ) from exc
 
 
 def _clean_pdf(data: bytes, extension: str) -> bytes:
