@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from taxonomy.fields import TermField
 from taxonomy.vocabularies import Vocabulary
 
+from .fields import EncryptedTextField
+
 
 class Organisation(models.Model):
     """A company supported, a requesting body, a supporter's body, the agency or the secretariat."""
@@ -152,7 +154,7 @@ class TOTPDevice(models.Model):
         on_delete=models.CASCADE,
         related_name="totp_device",
     )
-    secret = models.CharField(_("共有鍵"), max_length=64)
+    secret = EncryptedTextField(_("共有鍵"))  # stored encrypted: see accounts/fields.py
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
     # The newest 30-second step accepted; a code of this step or older never works again.

@@ -11,6 +11,8 @@ VAR_DIR = BASE_DIR / "var"
 SECRET_KEY = env.get(
     "SECRET_KEY", "insecure-dev-key-change-me"
 )  # production.py requires a real one
+# Keys for encrypted fields (accounts/fields.py); empty: derived from SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = env.listing("FIELD_ENCRYPTION_KEYS", "")
 DEBUG = env.boolean("DEBUG", False)
 ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
