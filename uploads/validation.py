@@ -3,6 +3,7 @@
 import contextlib
 import io
 import logging
+import math
 import re
 import shutil
 import unicodedata
@@ -27,7 +28,12 @@ logger = logging.getLogger(__name__)
 MB = 1024 * 1024
 IMAGE_MAX_BYTES = 10 * MB
 DOCUMENT_MAX_BYTES = 20 * MB
-MAX_PIXELS = 40_000_000
+# Pixels decode to 4 bytes each: a 40 MP photo needs 160 MB at full size. JPEGs decode smaller
+# (JPEG_MAX_SIDE); PNG and WebP (screenshots, diagrams) decode whole, so they get less.
+MAX_PIXELS = {"JPEG": 40_000_000, "PNG": 24_000_000, "WEBP": 24_000_000}
+# Photos (JPEG) are stored at most this many pixels on their long side, enough to read a
+# whiteboard: a 40 MP phone photo decodes at half scale, in a quarter of the memory.
+JPEG_MAX_SIDE = 4096
 ZIP_MAX_ENTRIES = 1000
 ZIP_MAX_TOTAL = 100 * MB
 ZIP_MAX_RATIO = 100
@@ -416,8 +422,9 @@ def _clean_image(data: bytes, extension: str, image_format: str) -> bytes:
         try:
             with Image.open(io.BytesIO(data), formats=[pil_format]) as image:
                 width, height = image.size
-                if width * height > MAX_PIXELS:
-                    raise _too_many_pixels(width, height)
+                if width * height > MAX_PIXELS[pil_format]:
+                    raise _too_many_pixels(width, height, pil_format)
+                _draft_large_jpeg(image)
                 image.load()
                 ImageOps.exif_transpose(image, in_place=True)
                 clean = _pixels_only(image, pil_format)
@@ -426,7 +433,7 @@ def _clean_image(data: bytes, extension: str, image_format: str) -> bytes:
         except ValidationError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _too_many_pixels(*_header_size(data, pil_format)) from None
+            raise _too_many_pixels(*_header_size(data, pil_format), pil_format) from None
         except Exception as exc:
             raise ValidationError(
                 _(
@@ -436,6 +443,15 @@ def _clean_image(data: bytes, extension: str, image_format: str) -> bytes:
                 code="broken_image",
             ) from exc
     return out.getvalue()
+
+
+def _draft_large_jpeg(image: Image.Image) -> None:
+    """Have a JPEG larger than JPEG_MAX_SIDE decode at 1/2 or 1/4 scale, to a long side of
+    2048–4096: the full-size pixels then never exist (draft mode scales inside the decoder)."""
+    long_side = max(image.size)
+    if image.format == "JPEG" and long_side > JPEG_MAX_SIDE:
+        wanted = JPEG_MAX_SIDE // 2 / long_side
+        image.draft(image.mode, (math.ceil(image.width * wanted), math.ceil(image.height * wanted)))
 
 
 _SAVE_OPTIONS: dict[str, dict[str, Any]] = {
@@ -450,19 +466,23 @@ _KEEP_MODES = {
 }
 
 
-def _too_many_pixels(width: int, height: int) -> ValidationError:
+def _too_many_pixels(width: int, height: int, pil_format: str) -> ValidationError:
+    params = {"limit": f"{MAX_PIXELS[pil_format] // 10_000:,}"}
     if not width or not height:
         return ValidationError(
-            _("画像の画素数が多すぎます。4,000 万画素以下に縮小してからアップロードしてください。"),
+            _(
+                "画像の画素数が多すぎます。%(limit)s 万画素以下に縮小してからアップロードしてください。"
+            ),
             code="too_many_pixels",
+            params=params,
         )
     return ValidationError(
         _(
             "画像の画素数が多すぎます（%(width)s×%(height)s）。"
-            "4,000 万画素以下に縮小してからアップロードしてください。"
+            "%(limit)s 万画素以下に縮小してからアップロードしてください。"
         ),
         code="too_many_pixels",
-        params={"width": f"{width:,}", "height": f"{height:,}"},
+        params={**params, "width": f"{width:,}", "height": f"{height:,}"},
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags, Image, PngImagePlugin, TiffImagePlugin
+from PIL import ExifTags, Image, ImageDraw, PngImagePlugin, TiffImagePlugin
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, TextStringObject
 
@@ -83,6 +83,37 @@ def jpeg_with_location() -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif, xmp=xmp, comment=b"Yamada Taro")
     return out.getvalue()
+
+
+def large_photo(width: int, height: int) -> bytes:
+    """A phone-sized photo (smooth, so it stays under 10 MB) shot sideways: EXIF orientation 6."""
+    image = Image.effect_noise((width // 8, height // 8), 60).resize((width, height)).convert("RGB")
+    exif = image.getexif()
+    exif[ExifTags.Base.Orientation] = 6
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85, exif=exif)
+    return out.getvalue()
+
+
+def large_diagram(width: int, height: int) -> bytes:
+    """A screenshot-like PNG: flat colours and lines, a few hundred kB however large."""
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    for x in range(0, width, 300):
+        draw.line((x, 0, width - x, height), fill="navy", width=8)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _stored_size(low: int, high: int, portrait: bool) -> Callable[[CleanUpload, bytes], None]:
+    def check(clean: CleanUpload, original: bytes) -> None:
+        with Image.open(io.BytesIO(clean.content)) as image:
+            assert low <= max(image.size) <= high, image.size
+            assert (image.height > image.width) == portrait, image.size
+            assert not image.getexif()
+
+    return check
 
 
 def png_html_polyglot() -> bytes:
@@ -754,6 +785,28 @@ SAMPLES: list[Sample] = [
         lambda: png_bomb(7_000, 7_000),
         REJECTED,
         "画素数が多すぎます（7,000×7,000）",
+    ),
+    # A 40 MP phone photo decodes at half scale: stored upright, 3,648 px on its long side.
+    Sample(
+        "photo-40mp",
+        "ホワイトボード.jpg",
+        lambda: large_photo(7296, 5472),
+        NEUTRALISED,
+        check=_stored_size(2048, 4096, portrait=True),
+    ),
+    Sample(
+        "png-24mp-diagram",
+        "業務フロー図.png",
+        lambda: large_diagram(6000, 4000),
+        NEUTRALISED,
+        check=_stored_size(6000, 6000, portrait=False),
+    ),
+    Sample(
+        "png-30mp-diagram",
+        "大きな図.png",
+        lambda: large_diagram(6708, 4472),
+        REJECTED,
+        "2,400 万画素以下",
     ),
     Sample(
         "image-over-10mb",
