@@ -84,7 +84,12 @@ class TwoFactorSetupView(TwoFactorBaseView):
         # segno writes the SVG itself from our own URI; nothing user-supplied reaches it raw.
         svg = mark_safe(  # noqa: S308
             qr.svg_inline(
-                scale=5, border=4, dark="#000", light="#fff", title=_("認証アプリ用の QR コード")
+                scale=5,
+                border=4,
+                dark="#000",
+                light="#fff",
+                omitsize=True,  # a viewBox instead of a fixed size: the stylesheet scales it
+                title=_("認証アプリ用の QR コード"),
             )
         )
         return super().respond(
