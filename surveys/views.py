@@ -44,7 +44,7 @@ def my_surveys(request):
         surveys_to_answer(request.user)
         .exclude(starts_on__gt=timezone.localdate())
         .select_related("visit__engagement", "response")
-        .order_by("-visit__scheduled_on", "-pk")
+        .order_by("visit__engagement__code", "-visit__scheduled_on", "-pk")  # grouped by engagement
     )
     if roles.has_any_role(request.user, {roles.SECRETARIAT}):
         return redirect("surveys:status")

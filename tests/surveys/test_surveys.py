@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from engagements.models import Visit
+from engagements.models import EngagementMember, Visit
 from surveys import services
 from surveys.models import Survey, SurveyResponse
 from tests.conftest import login
@@ -108,6 +108,17 @@ def test_status_list_shows_answered_waiting_and_overdue(client, world):
     assert "T-B" in overdue and "T-A" not in overdue
 
 
+def test_a_contact_of_two_engagements_sees_surveys_grouped_by_engagement(client, world):
+    EngagementMember.objects.create(engagement=world.b, user=world.contact, role="company_contact")
+    login(client, world.contact)
+    html = client.get(reverse("surveys:mine")).content.decode()
+    # Both are 第1回訪問: only the engagement heading tells them apart.
+    first, second = html.index("<h2>案件A</h2>"), html.index("<h2>案件B</h2>")
+    link_a = reverse("surveys:answer", args=[world.survey_a.pk])
+    link_b = reverse("surveys:answer", args=[world.survey_b.pk])
+    assert first < html.index(link_a) < second < html.index(link_b)
+
+
 def test_status_in_sql_agrees_with_the_model_for_every_status(world):
     today = datetime.date(2030, 6, 15)
     days = datetime.timedelta(days=1)
@@ -194,7 +205,7 @@ def test_exports_never_contain_formulas(client, world, fmt):
 
 
 def test_analysis_counts_awareness_by_visit(client, world):
-    from engagements.models import Visit
+    from engagements.models import EngagementMember, Visit
 
     SurveyResponse.objects.all().delete()  # only this test's answers (rolled back afterwards)
     visit2 = Visit.objects.create(engagement=world.a, number=2)
