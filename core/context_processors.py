@@ -18,11 +18,13 @@ def work_navigation(request) -> dict:
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    from accounts import roles
+    from accounts import roles, twofactor
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"work_items": []}
+    if twofactor.requires_second_factor(user) and not twofactor.is_verified(request):
+        return {"work_items": []}  # the setup and code pages: every link would lead back there
     items = []
     if not roles.role_names(user) <= {roles.COMPANY_CONTACT, roles.TRAINER}:
         items.append((_("伴走支援案件"), reverse("engagements:list")))

@@ -75,6 +75,19 @@ def test_two_factor_roles_reach_no_protected_route_before_verifying(client, user
     assert not AuditEvent.objects.filter(user=user, action="write").exists()
 
 
+def test_no_work_menu_until_the_second_factor_is_given(client, secretariat):
+    sign_in(client, secretariat)
+    secret = set_up_device(client)
+    client.post("/accounts/logout/")
+    sign_in(client, secretariat)
+    response = client.get(VERIFY)
+    assert response.context["work_items"] == []
+    assert "ログアウト" in response.content.decode()  # leaving is still possible
+    client.post(VERIFY, {"code": totp.hotp(secret, totp.current_step() + 1)})
+    titles = [item["title"] for item in client.get("/accounts/profile/").context["work_items"]]
+    assert "回答状況" in titles
+
+
 def test_superuser_also_needs_the_second_factor(client, django_user_model):
     admin = django_user_model.objects.create_superuser(email="root@example.test", password=PASSWORD)
     sign_in(client, admin)
