@@ -58,11 +58,11 @@ class Synonym(models.Model):
     @property
     def term_list(self) -> list[str]:
         """The words, with analysis.ONE_WAY between the two sides of a one-way group."""
-        sides = [_words(side) for side in _ONE_WAY.split(self.terms)]
+        sides = self._sides()
         return [w for i, side in enumerate(sides) for w in ([ONE_WAY] if i else []) + side]
 
     def clean(self):
-        sides = [_words(side) for side in _ONE_WAY.split(self.terms)]
+        sides = self._sides()
         if len(sides) > 2:
             raise ValidationError({"terms": _("「=>」は 1 つだけにしてください。")})
         if len(sides) == 2 and not all(sides):
@@ -72,9 +72,9 @@ class Synonym(models.Model):
         if len(sides) == 1 and len(sides[0]) < 2:
             raise ValidationError({"terms": _("2 語以上を区切って入力してください。")})
 
-
-_ONE_WAY = re.compile(r"=>|＝＞|→")
-
-
-def _words(text: str) -> list[str]:
-    return [t.strip() for t in re.split(r"[、,，]", text) if t.strip()]
+    def _sides(self) -> list[list[str]]:
+        """The words of each side of the arrow (one side for a two-way group)."""
+        return [
+            [word.strip() for word in re.split(r"[、,，]", side) if word.strip()]
+            for side in re.split(r"=>|＝＞|→", self.terms)
+        ]

@@ -205,8 +205,6 @@ def test_exports_never_contain_formulas(client, world, fmt):
 
 
 def test_analysis_counts_awareness_by_visit(client, world):
-    from engagements.models import EngagementMember, Visit
-
     SurveyResponse.objects.all().delete()  # only this test's answers (rolled back afterwards)
     visit2 = Visit.objects.create(engagement=world.a, number=2)
     SurveyResponse.objects.create(survey=world.survey_a, **{**ANSWER, "q3": ["current"]})
