@@ -68,8 +68,9 @@ def test_keyboard_user_can_skip_to_content(live_site, page):
     assert page.url.endswith("#main")
 
 
-def test_search_box_suggests_completions_for_kana(live_site, page):
-    page.goto(live_site + "/cases/")
+@pytest.mark.parametrize("path", ["/cases/", "/knowhow/"])
+def test_search_box_suggests_completions_for_kana(live_site, page, path):
+    page.goto(live_site + path)
     with page.expect_response(lambda r: "/api/v1/suggest/" in r.url):
         page.locator("#q").press_sequentially("けいえいでざいん", delay=20)
     page.wait_for_function("document.querySelectorAll('#q-suggestions option').length > 0")
