@@ -112,14 +112,15 @@ def verify(request, code: str) -> Outcome:
 
 
 @transaction.atomic
-def device_reset(*, user, by, request=None) -> None:
+def device_reset(*, user, by, request=None, detail: str = "") -> None:
     """Removes a person's device (lost phone): they set up a new one at their next sign-in."""
     deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    outcome = "認証アプリを削除" if deleted else "認証アプリは未登録"
     audit.record(
         user=by,
         action=audit.TWO_FACTOR_RESET,
         target=user,
-        detail="認証アプリを削除" if deleted else "認証アプリは未登録",
+        detail=f"{outcome}（{detail}）" if detail else outcome,
         request=request,
     )
 
