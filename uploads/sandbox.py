@@ -27,7 +27,12 @@ def run_limited(fn: Callable[[bytes], bytes], data: bytes, *, seconds: float, me
     beyond what the parent had mapped, or dies.
     """
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError as exc:  # out of processes or memory: refuse the file, not the request
+        os.close(read_end)
+        os.close(write_end)
+        raise LimitExceeded(f"cannot fork: {exc}") from exc
     if pid == 0:  # the child: never returns
         os.close(read_end)
         status = 1

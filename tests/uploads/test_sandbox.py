@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.uploads import hostile
-from uploads import validation
+from uploads import sandbox, validation
 from uploads.sandbox import LimitExceeded, run_limited
 
 
@@ -82,3 +82,12 @@ def _no_children_left() -> bool:
         return os.waitpid(-1, os.WNOHANG) == (0, 0)
     except ChildProcessError:
         return True  # no children at all
+
+
+def test_no_process_to_spare_refuses_the_file_not_the_request(monkeypatch):
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(sandbox.os, "fork", no_fork)
+    with pytest.raises(LimitExceeded, match="cannot fork"):
+        run_limited(upper, b"abc", seconds=5, memory_mb=64)
