@@ -73,12 +73,17 @@ def browser():
     path = chromium_path()
     if path is None:
         require_program("chromium", "REQUIRE_BROWSER", "ブラウザーテストを省略します")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # While Playwright's event loop runs, Django keeps database connections per async
+        # context, not per thread: the tests that ran meanwhile opened connections of their own,
+        # which must be closed now, or dropping the PostgreSQL test database fails at the end.
+        connections.close_all()
 
 
 def login(client, user):
