@@ -112,8 +112,9 @@ def verify(request, code: str) -> Outcome:
 
 
 @transaction.atomic
-def device_reset(*, user, by, request=None, detail: str = "") -> None:
-    """Removes a person's device (lost phone): they set up a new one at their next sign-in."""
+def device_reset(*, user, by, request=None, detail: str = "") -> bool:
+    """Removes a person's device (lost phone): they set up a new one at their next sign-in.
+    True if there was one."""
     deleted, _ = TOTPDevice.objects.filter(user=user).delete()
     outcome = "認証アプリを削除" if deleted else "認証アプリは未登録"
     audit.record(
@@ -123,6 +124,7 @@ def device_reset(*, user, by, request=None, detail: str = "") -> None:
         detail=f"{outcome}（{detail}）" if detail else outcome,
         request=request,
     )
+    return bool(deleted)
 
 
 def install_device(user, secret: str) -> TOTPDevice:

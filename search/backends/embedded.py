@@ -244,7 +244,13 @@ class EmbeddedBackend:
 
     def search(self, request: SearchRequest) -> SearchResponse:
         searcher = self._searcher()
-        text_query, highlight_terms, relaxed = self._text_query(request)
+        # Analysed once (Sudachi and the synonyms): the search, the highlights and the facets.
+        terms = (
+            analysis.query_terms(request.text, request.synonyms)
+            if analysis.split_query(request.text)
+            else None
+        )
+        text_query, highlight_terms, relaxed = self._text_query(terms)
         kind = (Occur.Must, Query.term_set_query(SCHEMA, "kind", list(request.kinds)))
         base = [kind] if text_query is None else [kind, (Occur.Must, text_query)]
         filters = {name: list(values) for name, values in request.filters.items() if values}
@@ -271,7 +277,7 @@ class EmbeddedBackend:
             matching = None
             if text_query is not None:
                 loosened = relaxed is not None and base[-1][1] is relaxed
-                matching = _matching(analysis.query_terms(request.text, request.synonyms), loosened)
+                matching = _matching(terms, loosened)
             facets = self._facets(searcher, base, filters, matching=matching, total=result.count)
         return SearchResponse(total=result.count, hits=hits, facets=facets, backend=self.name)
 
@@ -381,11 +387,13 @@ class EmbeddedBackend:
         return counts
 
     # --- query building ------------------------------------------------------------------------
-    def _text_query(self, request: SearchRequest) -> tuple[Query | None, list[str], Query | None]:
-        """(strict query, words to highlight, relaxed query for when strict finds nothing)."""
-        if not analysis.split_query(request.text):
+    def _text_query(
+        self, terms: list[analysis.Term] | None
+    ) -> tuple[Query | None, list[str], Query | None]:
+        """(strict query, words to highlight, relaxed query for when strict finds nothing);
+        `terms` is None for a query without words."""
+        if terms is None:
             return None, [], None
-        terms = analysis.query_terms(request.text, request.synonyms)
         if not terms:
             return Query.empty_query(), [], None
         highlight = list(

@@ -66,14 +66,14 @@ def engine(tmp_path_factory):
 def test_lighter_facet_query_finds_what_the_search_finds(engine, text, filters):
     request = SearchRequest(text=text, filters=filters, synonyms=SYNONYMS)
     searcher = engine._searcher()
-    strict, _, relaxed = engine._text_query(request)
+    terms = analysis.query_terms(text, SYNONYMS)
+    strict, _, relaxed = engine._text_query(terms)
     kind = (Occur.Must, Query.term_set_query(embedded.SCHEMA, "kind", list(request.kinds)))
     base = [kind, (Occur.Must, strict)]
     total = searcher.search(engine._with_filters(base, filters), limit=1).count
     if relaxed is not None and total == 0:
         base = [kind, (Occur.Must, relaxed)]
         total = searcher.search(engine._with_filters(base, filters), limit=1).count
-    terms = analysis.query_terms(text, SYNONYMS)
     lighter = [kind, (Occur.Must, embedded._matching(terms, base[-1][1] is relaxed))]
 
     fast = engine._facet_counts(searcher, lighter, filters, True, total)

@@ -25,9 +25,7 @@ class Command(BaseCommand):
             user = User.objects.get(email__iexact=email.strip())
         except User.DoesNotExist as exc:
             raise CommandError(f"{email} の利用者は見つかりません。") from exc
-        had_device = twofactor.confirmed_device(user) is not None
-        twofactor.device_reset(user=user, by=None, detail=f"コンソールから: {reason}")
-        if had_device:
+        if twofactor.device_reset(user=user, by=None, detail=f"コンソールから: {reason}"):
             self.stdout.write(
                 f"{user.email} の認証アプリを削除しました。次回ログイン時に登録し直します。"
             )
