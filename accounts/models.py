@@ -66,7 +66,7 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="members",
     )
-    # 任意登録情報: what a person may update about themselves (DOMAIN.md access matrix).
+    # 任意登録情報: what a person may update about themselves (docs/domain.md access matrix).
     job_title = models.CharField(_("役職"), max_length=100, blank=True)
     phone = models.CharField(_("電話番号"), max_length=30, blank=True)
     qualifications = models.CharField(_("保有資格"), max_length=200, blank=True)

@@ -1,6 +1,6 @@
 """Roles are Django groups; these names are the only place they are spelled.
 
-The access matrix of the programme (DOMAIN.md) is reproduced cell by cell in MATRIX. Everything a
+The access matrix of the programme (docs/domain.md) is reproduced cell by cell in MATRIX. Everything a
 matrix cell allows is further limited to the engagements a person belongs to (engagements/access.py).
 """
 

@@ -1,4 +1,4 @@
-"""Case interchange format v1 (../shared/case-format.md): validation, import and export.
+"""Case interchange format v1 (docs/case-format.md): validation, import and export.
 
 A file is validated as a whole first; nothing is written unless every line is valid. Codes are
 checked against the Term table, so the vocabularies stay data.

@@ -1,4 +1,4 @@
-"""The code lists of the case interchange format (../shared/case-format.md) with Japanese labels.
+"""The code lists of the case interchange format (docs/case-format.md) with Japanese labels.
 
 This module seeds the Term table (migration 0002) and is the reference the tests compare against;
 at run time labels come from the database, where the secretariat may edit them.

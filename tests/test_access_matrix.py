@@ -1,4 +1,4 @@
-"""The route inventory and the role × route × engagement matrix (DOMAIN.md access matrix).
+"""The route inventory and the role × route × engagement matrix (docs/domain.md access matrix).
 
 INVENTORY lists every URL pattern of the project. A pattern missing from it fails
 test_every_route_is_in_the_inventory; every entry is requested as each role, for an object of the

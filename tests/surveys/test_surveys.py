@@ -17,7 +17,7 @@ from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
 
-# Copied from DOMAIN.md: the programme's wording, which the form must show exactly.
+# Copied from docs/domain.md: the programme's wording, which the form must show exactly.
 WORDING = [
     "今回の訪問支援において、支援チームに対して、ご自身で伝えたいと思われたことを充分にお話しすることができましたか？",
     "充分にお話できた",
