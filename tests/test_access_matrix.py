@@ -5,16 +5,18 @@ test_every_route_is_in_the_inventory; every entry is requested as each role, for
 person's own engagement and of another engagement, and must answer exactly as listed.
 
 Cells: 200 = the page, 403 = refused, 404 = hidden (other engagement, not disclosed),
-LOGIN = redirected to sign in, DONE = the write succeeded (redirect or thank-you page),
+LOGIN = redirected to sign in, REDIRECTED = sent elsewhere, DONE = the write succeeded (redirect or thank-you page, and a
+statement really wrote to a table other than sessions, audit log and task queue),
 ADMIN_REFUSED = refused inside the Wagtail admin (sent back to its dashboard with a message).
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -23,6 +25,7 @@ from tests.conftest import login, tiny_png
 
 LOGIN = "login"
 DONE = "done"
+REDIRECTED = "redirected"  # a page that sends this person elsewhere (GET, not the sign-in page)
 ADMIN_REFUSED = "admin-refused"  # Wagtail's answer to PermissionDenied: back to the dashboard
 ROLES = (
     "anonymous",
@@ -46,6 +49,8 @@ class Route:
     data: Callable | None = None
     label: str = ""
     extra: dict = field(default_factory=dict)
+    # Puts the target where the action really writes (run inside each request's savepoint).
+    prepare: Callable | None = None
 
 
 def cells(*values):
@@ -224,7 +229,9 @@ SURVEY_POST = {
 }
 INVENTORY += [
     # Surveys (surveys/urls.py)
-    Route("surveys/", _u("surveys:mine"), cells(LOGIN, 403, 403, 200, 403, 403, DONE, 403, 403)),
+    Route(
+        "surveys/", _u("surveys:mine"), cells(LOGIN, 403, 403, 200, 403, 403, REDIRECTED, 403, 403)
+    ),
     Route(
         "surveys/<int:pk>/answer/",
         _u("surveys:answer", lambda w: w.survey_a.pk),
@@ -312,8 +319,10 @@ INVENTORY += [
         _u("accounts:invitation_confirm", "MQ", "bad-token"),
         EVERYONE,
     ),
-    Route("accounts/2fa/setup/", _u("accounts:two_factor_setup"), cells(LOGIN, *[DONE] * 8)),
-    Route("accounts/2fa/verify/", _u("accounts:two_factor_verify"), cells(LOGIN, *[DONE] * 8)),
+    Route("accounts/2fa/setup/", _u("accounts:two_factor_setup"), cells(LOGIN, *[REDIRECTED] * 8)),
+    Route(
+        "accounts/2fa/verify/", _u("accounts:two_factor_verify"), cells(LOGIN, *[REDIRECTED] * 8)
+    ),
     Route("accounts/profile/", _u("accounts:profile"), SIGNED_IN),
     Route(
         "accounts/profile/",
@@ -343,7 +352,27 @@ INVENTORY += [
     Route("accounts/users/import/sample.csv", _u("accounts:user_import_sample"), SECRETARIAT_ONLY),
     Route("accounts/audit/", _u("accounts:audit_log"), SECRETARIAT_ONLY),
 ]
-for _action in ("resend", "deactivate", "activate", "two_factor_reset"):
+
+
+def _invited_only(w):
+    w.contact.set_unusable_password()
+    w.contact.last_login = None
+    w.contact.save()
+
+
+def _with_device(w):
+    from accounts import twofactor
+
+    twofactor.install_device(w.contact, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+
+
+USER_ACTIONS = {
+    "resend": _invited_only,
+    "deactivate": None,
+    "activate": None,
+    "two_factor_reset": _with_device,
+}
+for _action, _prepare in USER_ACTIONS.items():
     _path = {"two_factor_reset": "2fa/reset"}.get(_action, _action)
     INVENTORY.append(
         Route(
@@ -351,6 +380,7 @@ for _action in ("resend", "deactivate", "activate", "two_factor_reset"):
             _u(f"accounts:user_{_action}", USER),
             SECRETARIAT_POST,
             method="post",
+            prepare=_prepare,
         )
     )
 INVENTORY += [
@@ -396,6 +426,15 @@ INVENTORY += [
         REVIEW_PAGES,
     ),
 ]
+
+
+def _draftable(w):
+    """Engagement B's company gets the profile a case's 基礎情報 is made from."""
+    company = w.b.company
+    company.industry, company.prefecture, company.employees = "E", "17", 12
+    company.save()
+
+
 for _name in ("assign", "create_draft", "decline"):
     INVENTORY.append(
         Route(
@@ -404,6 +443,7 @@ for _name in ("assign", "create_draft", "decline"):
             REVIEW_POSTS,
             method="post",
             data=lambda w: {"reason": "今回は見送ります。"},
+            prepare=_draftable if _name == "create_draft" else None,
         )
     )
 
@@ -415,23 +455,51 @@ def _client_for(world, role) -> Client:
     return client
 
 
-def _outcome(response) -> object:
+NOTHING_WRITTEN = "answered without writing"
+# Bookkeeping that any request may write: sessions, the audit log, the task queue.
+BOOKKEEPING_TABLES = ("django_session", "accounts_auditevent", "django_tasks")
+WRITE_SQL = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+class WriteRecorder:
+    """Tables written by the statements Django runs (a write counts only if one really happens)."""
+
+    def __init__(self):
+        self.tables: list[str] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        match = WRITE_SQL.match(sql)
+        if match and not match[2].startswith(BOOKKEEPING_TABLES):
+            self.tables.append(match[2])
+        return execute(sql, params, many, context)
+
+
+def _outcome(response, wrote: bool) -> object:
     if response.status_code == 302:
         location = response["Location"]
         if "/accounts/login/" in location:
             return LOGIN
-        return ADMIN_REFUSED if location == "/admin/" else DONE
-    if response.status_code == 200 and response.wsgi_request.method == "POST":
-        return DONE
-    return response.status_code
+        if location == "/admin/":
+            return ADMIN_REFUSED
+    if response.wsgi_request.method == "POST" and response.status_code in (200, 302):
+        # A form shown again with its errors, or a redirect that changed nothing, is no write.
+        return DONE if wrote else NOTHING_WRITTEN
+    return REDIRECTED if response.status_code == 302 else response.status_code
 
 
 def _request(route: Route, world, role):
+    """The response, and whether it wrote anything besides bookkeeping."""
+    if route.prepare:
+        route.prepare(world)
     client = _client_for(world, role)
     url = route.url(world)
-    if route.method == "post":
-        return client.post(url, route.data(world) if route.data else {})
-    return client.get(url)
+    recorder = WriteRecorder()
+    with connection.execute_wrapper(recorder):
+        if route.method == "post":
+            response = client.post(url, route.data(world) if route.data else {})
+        else:
+            response = client.get(url)
+    return response, bool(recorder.tables)
 
 
 @pytest.mark.django_db
@@ -443,8 +511,8 @@ def test_matrix(world, route):
     wrong = []
     for role, expected in zip(ROLES, route.expect, strict=True):
         with transaction.atomic():
-            response = _request(route, world, role)
-            outcome = _outcome(response)
+            response, wrote = _request(route, world, role)
+            outcome = _outcome(response, wrote)
             transaction.set_rollback(True)
         if outcome != expected:
             wrong.append(f"{role}: expected {expected}, got {outcome}")

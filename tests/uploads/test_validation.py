@@ -329,8 +329,10 @@ def test_fuzz_garbage_only_raises_validation_error(extension, monkeypatch):
             outcomes["rejected"] += 1
         else:
             outcomes["accepted"] += 1
-    assert sum(outcomes.values()) == 2000
+    # Both outcomes occur: garbage is refused, and some mutants survive the sniffing, so the
+    # parsers behind it were reached (2026-12-06: docx 7, pptx 3, xlsx 28, images and PDF ≥ 96).
     assert outcomes["rejected"] > 0
+    assert outcomes["accepted"] > 0
 
 
 def test_external_hyperlinks_are_allowed():
