@@ -1,8 +1,15 @@
 # The application image: web (gunicorn) and the task worker run from it.
-FROM python:3.11-slim-bookworm
+# Exact tags: a rebuild brings no surprise upgrade. Bookworm's PostgreSQL client is 15, the major
+# version of the db service, so pg_dump/pg_restore (manage.py backup/restore) match the server.
+FROM python:3.11.13-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.production
 WORKDIR /app
-RUN useradd --create-home --uid 1000 app
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client-15 \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --create-home --uid 1000 app \
+    && mkdir -p /data/media /data/private /backups \
+    && chown app:app /data/media /data/private /backups
 COPY pyproject.toml ./
 RUN pip install --no-cache-dir --upgrade pip && pip install --no-cache-dir .
 COPY . .
