@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test test-fast setup lint demo clean
+.PHONY: run test test-fast test-es setup lint demo clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 が必要です（$(PYTHON) が見つかりません）"; exit 1; }
@@ -42,6 +42,13 @@ test: setup
 test-fast: setup
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -m "not browser" -q $(ARGS)
+
+# The backend contract suite against a real Elasticsearch with kuromoji + ICU (docs/search.md):
+#   ES_URL=http://localhost:9200 make test-es
+# Every test must pass on both backends; none of the elasticsearch ones may be skipped.
+test-es: setup
+	@test -n "$(ES_URL)" || { echo "ES_URL を指定してください（例: ES_URL=http://localhost:9200 make test-es）"; exit 1; }
+	DJANGO_SETTINGS_MODULE=config.settings.test ES_URL="$(ES_URL)" $(BIN)/python -m pytest -rs -v tests/search/test_contract.py
 
 lint: setup
 	$(BIN)/ruff check --fix .

@@ -12,18 +12,30 @@ class SearchOutbox(models.Model):
     """A page whose index entry must be refreshed; written in the same transaction as the change.
 
     The indexer reloads the page when it drains the row, so the row needs no operation: a live,
-    public page is (re)indexed, anything else is removed from the index.
+    public page is (re)indexed, anything else is removed from the index. A row leaves the table
+    only once the engine has confirmed its page; a failed one stays with its error and waits
+    until next_attempt_at (exponential backoff), or, when the engine refused the document itself
+    (held), until the page changes again, a rebuild, or `search_worker --retry-held`.
     """
 
     page_id = models.PositiveBigIntegerField(_("ページ ID"), db_index=True)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     attempts = models.PositiveSmallIntegerField(_("試行回数"), default=0)
     last_error = models.TextField(_("最後のエラー"), blank=True)
+    next_attempt_at = models.DateTimeField(_("次の試行日時"), null=True, blank=True)
+    held = models.BooleanField(
+        _("保留"),
+        default=False,
+        help_text=_(
+            "検索エンジンがこの文書を受け付けませんでした（再試行しても同じ結果になるエラー）。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("検索インデックス更新待ち")
         verbose_name_plural = _("検索インデックス更新待ち")
         ordering = ["id"]
+        indexes = [models.Index(fields=["held", "next_attempt_at"], name="search_outbox_due")]
 
     def __str__(self):
         return f"page {self.page_id}"

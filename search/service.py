@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, Max, Q
 from django.utils.module_loading import import_string
 
 from . import documents
@@ -25,38 +25,48 @@ logger = logging.getLogger(__name__)
 
 
 class CircuitBreaker:
-    """Keeps a hung engine from holding every search for its whole timeout.
+    """Keeps a broken engine from being called on every request.
 
-    After FAILURES slow failures in a row (each took SLOW seconds or more; a refused connection
-    fails at once and costs nothing), calls skip the engine for PAUSE seconds, so the caller's
-    fallback answers at once; then the next call tries the engine again.
+    After FAILURES failures in a row, calls skip the engine for PAUSE seconds, so the caller's
+    fallback answers at once; then the next call tries the engine again, and one more failure
+    opens the breaker again at once (a success closes it). Fast failures count as well as slow
+    ones: a refused connection or a version mismatch (400 on every request) costs little per
+    call, but each one is a request the degraded site did not need to make, and a cluster that
+    refused three in a row will refuse the next one too.
     """
 
-    FAILURES, SLOW, PAUSE = 3, 0.5, 30.0
+    FAILURES, PAUSE = 3, 30.0
 
     def __init__(self, clock=time.monotonic):
         self.clock = clock
         self.lock = threading.Lock()
-        self.slow_failures = 0
+        self.failures = 0
         self.open_until = 0.0
+
+    @property
+    def is_open(self) -> bool:
+        return self.clock() < self.open_until
 
     def call(self, fn, *args, **kwargs):
         """fn's result; SearchUnavailable without calling fn while the breaker is open."""
-        if self.clock() < self.open_until:
+        if self.is_open:
             raise SearchUnavailable("検索エンジンが応答しないため、しばらく呼び出しを控えています")
-        started = self.clock()
         try:
             result = fn(*args, **kwargs)
         except Exception:
             with self.lock:
-                if self.clock() - started >= self.SLOW:
-                    self.slow_failures += 1
-                    if self.slow_failures >= self.FAILURES:
-                        self.slow_failures = 0
-                        self.open_until = self.clock() + self.PAUSE
-                        logger.error("search engine hangs: not called for %.0f s", self.PAUSE)
+                self.failures += 1
+                if self.failures >= self.FAILURES:
+                    # The count is not reset: after the pause, one failure re-opens at once.
+                    self.open_until = self.clock() + self.PAUSE
+                    logger.error(
+                        "search engine failed %s times in a row: not called for %.0f s",
+                        self.failures,
+                        self.PAUSE,
+                    )
             raise
-        self.slow_failures = 0
+        with self.lock:
+            self.failures = 0
         return result
 
 
@@ -112,25 +122,11 @@ def _schedule_drain() -> None:
     drain_search_outbox.enqueue()
 
 
-def drain_outbox(*, batch: int = 500) -> int:
-    """Apply queued changes to the index; rows are removed only after the index committed."""
-    processed = 0
-    while True:
-        rows = list(SearchOutbox.objects.order_by("id")[:batch])
-        if not rows:
-            return processed
-        ids = {row.page_id for row in rows}
-        try:
-            docs = list(documents.documents(ids))
-            gone = ids - {d.id for d in docs}
-            backend().apply(docs, gone)
-        except Exception as exc:
-            SearchOutbox.objects.filter(pk__in=[r.pk for r in rows]).update(
-                attempts=F("attempts") + 1, last_error=str(exc)[:2000]
-            )
-            raise
-        SearchOutbox.objects.filter(id__lte=rows[-1].id, page_id__in=ids).delete()
-        processed += len(ids)
+def drain_outbox(*, batch: int = 500, now=None) -> int:
+    """Apply the due outbox rows to the index (search/tasks.py keeps what fails)."""
+    from .tasks import drain_outbox as drain
+
+    return drain(batch=batch, now=now)
 
 
 def rebuild(*, progress=None) -> int:

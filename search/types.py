@@ -1,4 +1,4 @@
-"""The search interface both backends implement (see ../shared/notes/search.md §5.2)."""
+"""The search interface both backends implement (see docs/search.md)."""
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -12,6 +12,29 @@ MAX_PAGE_SIZE = 100
 
 class SearchUnavailable(Exception):
     """The engine cannot answer now (not built, locked, unreachable)."""
+
+
+@dataclass(frozen=True)
+class ItemFailure:
+    """Why the engine refused one document of a write (docs/search.md, "Outbox")."""
+
+    error: str
+    # False for a refusal that the same document will meet again (a mapping error): the outbox
+    # keeps the row for a person to look at instead of retrying it.
+    retryable: bool = True
+    retry_after: float | None = None  # seconds the engine asked us to wait, if it said
+
+
+class IndexingFailed(SearchUnavailable):
+    """Some documents of a write were refused; the others were applied."""
+
+    def __init__(self, failures: Mapping[int, ItemFailure]):
+        self.failures = dict(failures)
+        first = next(iter(self.failures.values()), None)
+        super().__init__(
+            f"{len(self.failures)} 件を索引に反映できませんでした"
+            + (f"（例: {first.error}）" if first else "")
+        )
 
 
 @dataclass(frozen=True)

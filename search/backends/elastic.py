@@ -1,30 +1,56 @@
 """The production backend: Elasticsearch with kuromoji behind ICU normalisation.
 
-Analysis follows ../shared/notes/search.md §3: kuromoji search mode (compounds split, the
-compound itself discarded), base forms, katakana stemming, NFKC case folding in front, a bigram
-sub-field for recall, kana-aware completion. Synonyms are expanded at query time from the same
-data the embedded backend uses, so both backends read one dictionary. Writes go to an alias; a
-rebuild fills a new index and moves the alias in one request.
+Analysis (docs/search.md, "Elasticsearch"): kuromoji search mode (compounds split, the compound
+itself discarded), base forms, katakana stemming, NFKC case folding in front, a bigram
+sub-field for recall, kana-aware completion, and the Sudachi normalised forms the embedded
+backend searches (the *_norm fields), so both backends find the same spelling variants. Synonyms
+are expanded at query time from the same data the embedded backend uses. Writes go to an alias;
+a rebuild fills a new index and moves the alias in one request.
+
+Every request goes through _call: whatever the client raises (a refused connection, a timeout,
+any 4xx/5xx answer) becomes SearchUnavailable, which the site answers with its database search
+and the outbox worker with a backoff. A write reports each refused document (IndexingFailed).
 """
 
+import email.utils
+import logging
+import threading
 import time
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 
-from elasticsearch import Elasticsearch, NotFoundError, helpers
-from elasticsearch import TransportError as ESTransportError
+import elastic_transport
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
+from elasticsearch import __versionstr__ as CLIENT_VERSION
 from elasticsearch.dsl import A, Q, Search
+from elasticsearch.helpers import BulkIndexError, ScanError
 
 from .. import analysis
 from ..types import (
     FACET_FIELDS,
     FacetCount,
     Hit,
+    IndexingFailed,
+    ItemFailure,
     SearchDocument,
     SearchRequest,
     SearchResponse,
     SearchUnavailable,
     Suggestion,
 )
+
+logger = logging.getLogger(__name__)
+
+# Raised whenever MAPPINGS or SETTINGS change in a way that needs a search_rebuild; stored in
+# the index (_meta) so that search_check can tell an index built by older code.
+MAPPING_VERSION = 2  # 2: the *_norm fields (Sudachi normalised forms)
+REQUIRED_PLUGINS = ("analysis-icu", "analysis-kuromoji")
+# Elasticsearch refuses from + size beyond index.max_result_window (10,000 by default); a request
+# past it would be a 400, which the breaker would count against a healthy cluster.
+MAX_RESULT_WINDOW = 10_000
+# A bulk item with one of these statuses may go through later (overloaded, conflict, timeout);
+# other 4xx refusals (a mapping error) would come back on every retry.
+RETRYABLE_STATUSES = {408, 409, 429}
 
 SETTINGS = {
     "number_of_shards": 1,
@@ -63,6 +89,8 @@ SETTINGS = {
                 "tokenizer": "bigram",
                 "filter": ["lowercase"],
             },
+            # The Sudachi normalised forms, already split and lower-cased by analysis.tokenize.
+            "ja_norm": {"type": "custom", "tokenizer": "whitespace"},
             "ja_completion_index": {"type": "kuromoji_completion", "mode": "index"},
             "ja_completion_query": {"type": "kuromoji_completion", "mode": "query"},
         },
@@ -76,8 +104,11 @@ _TEXT = {
         "ngram": {"type": "text", "analyzer": "ja_bigram", "term_vector": "with_positions_offsets"}
     },
 }
+_NORM = {"type": "text", "analyzer": "ja_norm"}
+NORM_FIELDS = {"title": "title_norm", "summary": "summary_norm", "body": "body_norm"}
 MAPPINGS = {
     "dynamic": "strict",
+    "_meta": {"mapping_version": MAPPING_VERSION},
     "properties": {
         "id": {"type": "long"},
         "version": {"type": "long"},
@@ -86,6 +117,7 @@ MAPPINGS = {
         "title": _TEXT,
         "summary": {"type": "text", "analyzer": "ja"},
         "body": _TEXT,
+        **dict.fromkeys(NORM_FIELDS.values(), _NORM),
         "suggest": {
             "type": "completion",
             "analyzer": "ja_completion_index",
@@ -97,6 +129,94 @@ MAPPINGS = {
 
 
 WRITE_TIMEOUT = 60.0
+VERSIONS_TIMEOUT = 60.0  # each page of the scan behind versions(), not the whole scan
+
+
+def compatible(server: str, client: str = CLIENT_VERSION) -> bool:
+    """A client works with servers of its major version and its minor or a later one."""
+    try:
+        s_major, s_minor = (int(x) for x in server.split(".")[:2])
+        c_major, c_minor = (int(x) for x in client.split(".")[:2])
+    except ValueError:
+        return False
+    return s_major == c_major and s_minor >= c_minor
+
+
+def error_type(exc: BaseException) -> str:
+    """Elasticsearch's name for an error answer (media_type_header_exception, …), or ''."""
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        return str(body["error"].get("type", ""))
+    return ""
+
+
+def retry_after(exc: BaseException) -> float | None:
+    """Seconds from the Retry-After header of an error answer (seconds or an HTTP date)."""
+    meta = getattr(exc, "meta", None)
+    value = meta.headers.get("retry-after") if meta is not None else None
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        return max(email.utils.parsedate_to_datetime(value).timestamp() - time.time(), 0.0)
+    except (TypeError, ValueError):
+        return None
+
+
+def describe(exc: BaseException) -> str:
+    if isinstance(exc, elastic_transport.ConnectionTimeout):
+        return f"Elasticsearch が時間内に応答しませんでした: {exc}"
+    if isinstance(exc, elastic_transport.ConnectionError):
+        return f"Elasticsearch に接続できません: {exc}"
+    if error_type(exc) == "media_type_header_exception":
+        return (
+            f"Elasticsearch がクライアント {CLIENT_VERSION} の要求形式を受け付けません"
+            f"（サーバーのメジャーバージョンが違います）: {exc}"
+        )
+    if isinstance(exc, ApiError):
+        return f"Elasticsearch がエラーを返しました: {exc}"
+    if isinstance(exc, BulkIndexError):
+        return (
+            f"Elasticsearch が {len(exc.errors)} 件の文書を受け付けませんでした: {exc.errors[:1]}"
+        )
+    return f"Elasticsearch を呼び出せません: {exc}"
+
+
+# Everything the client raises for an answer it did not like or a server it could not reach.
+# ApiError (4xx/5xx) is not a TransportError in elastic-transport 9, so both are named.
+CLIENT_ERRORS = (
+    elastic_transport.TransportError,
+    elastic_transport.ApiError,
+    BulkIndexError,
+    ScanError,
+)
+
+
+def normalised_words(text: str) -> str:
+    """The Sudachi normalised forms of text, space-separated: what the embedded backend indexes.
+
+    シュミレーション is stored as シミュレーション and 引越し as 引っ越し, so a query's own normalised
+    forms (analysis.Spelling.words) find every spelling, as they do in the embedded backend.
+    """
+    return " ".join("".join(t.text.split()) for t in analysis.tokenize(analysis.normalise(text)))
+
+
+def item_failure(result: Mapping) -> ItemFailure:
+    """What went wrong with one item of a bulk answer."""
+    status = int(result.get("status", 500))
+    error = result.get("error") or {}
+    kind = error.get("type", "") if isinstance(error, Mapping) else str(error)
+    reason = error.get("reason", "") if isinstance(error, Mapping) else ""
+    retryable = (
+        status in RETRYABLE_STATUSES
+        or status >= 500
+        # The alias went away (a rebuild in between, or dropped): it is created again next time.
+        or (status == 404 and kind == "index_not_found_exception")
+    )
+    return ItemFailure(f"[{status}] {kind}: {reason}".strip(), retryable=retryable)
 
 
 class ElasticsearchBackend:
@@ -104,22 +224,98 @@ class ElasticsearchBackend:
 
     name = "elasticsearch"
 
-    def __init__(self, url: str, index: str = "banso-cases", timeout: float = 2.0):
+    def __init__(
+        self,
+        url: str,
+        index: str = "banso-cases",
+        timeout: float = 2.0,
+        *,
+        write_timeout: float = WRITE_TIMEOUT,
+        replicas: int = 0,
+    ):
         # Short and not retried on timeout: a search waits at most `timeout` for a hung server
         # before the site answers from the database (service.CircuitBreaker then stops asking).
+        self.url = url
         self.client = Elasticsearch(
             url, request_timeout=timeout, max_retries=1, retry_on_timeout=False
         )
         # Bulk writes, index creation and scans run in the indexer, not in a request: they may
-        # take their time.
-        self.writes = self.client.options(request_timeout=WRITE_TIMEOUT)
+        # take their time. Never retried by the client: the outbox retries with a backoff and
+        # knows which documents the engine took.
+        self.writes = self.client.options(request_timeout=write_timeout, max_retries=0)
         self.alias = index
+        # One node (docker-compose.yml) cannot hold a replica: with 1 the index stays yellow.
+        self.replicas = replicas
+        self._compatible = False
+        self._alias_ready = False
+        self._lock = threading.Lock()
+
+    def _unavailable(self, exc: BaseException) -> SearchUnavailable:
+        if isinstance(exc, ApiError) and exc.meta.status == 400:
+            # The cluster may have been replaced by one of another version: check again on
+            # the next call, which then says so instead of repeating a bare 400.
+            self._compatible = False
+        unavailable = SearchUnavailable(describe(exc))
+        unavailable.retry_after = retry_after(exc)  # read by the outbox's backoff
+        return unavailable
 
     def _call(self, fn, *args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except (ESTransportError, ConnectionError) as exc:
-            raise SearchUnavailable(f"Elasticsearch に接続できません: {exc}") from exc
+        except CLIENT_ERRORS as exc:
+            raise self._unavailable(exc) from exc
+
+    # --- the cluster -----------------------------------------------------------------------
+    def server_version(self) -> str:
+        """The cluster's version number, even from a server that refuses this client's format."""
+        try:
+            return self.client.info()["version"]["number"]
+        except ApiError as exc:
+            if error_type(exc) != "media_type_header_exception":
+                raise
+        # A server of another major version answers 400 to the client's versioned media type;
+        # asked in plain JSON, it still says what it is.
+        _meta, body = self.client.transport.perform_request(
+            "GET", "/", headers={"accept": "application/json"}
+        )
+        if isinstance(body, Mapping) and isinstance(body.get("version"), Mapping):
+            return str(body["version"].get("number", "?"))
+        return "?"
+
+    def version_problem(self) -> str | None:
+        """Why this client cannot work with the cluster, in Japanese, or None."""
+        server = self._call(self.server_version)
+        if compatible(server):
+            return None
+        major_minor = ".".join(server.split(".")[:2])
+        return (
+            f"Elasticsearch のバージョンが合いません: サーバー {server}、クライアント "
+            f"{CLIENT_VERSION}（クライアントは同じメジャーの同じか古いマイナーである必要が"
+            f"あります。pyproject.toml の elasticsearch を {major_minor}.x に合わせてください）"
+        )
+
+    def _ready(self) -> None:
+        """Checks the cluster's version once, on first use; raises SearchUnavailable if wrong.
+
+        A failed check is not remembered: the next call checks again, so a cluster that was
+        down or is upgraded is used as soon as it fits.
+        """
+        if self._compatible:
+            return
+        with self._lock:
+            if self._compatible:
+                return
+            problem = self.version_problem()
+            if problem:
+                logger.error("%s", problem)
+                raise SearchUnavailable(problem)
+            self._compatible = True
+
+    def _settings(self, *, building: bool = False) -> dict:
+        if building:
+            # Filled in one go: no refresh and no replica until the index is complete.
+            return {**SETTINGS, "number_of_replicas": 0, "refresh_interval": "-1"}
+        return {**SETTINGS, "number_of_replicas": self.replicas}
 
     # --- writing ---------------------------------------------------------------------------
     @staticmethod
@@ -136,31 +332,79 @@ class ElasticsearchBackend:
             "phase": list(doc.phase),
             "tool": list(doc.tool),
         }
+        for field, norm in NORM_FIELDS.items():
+            source[norm] = normalised_words(getattr(doc, field))
         for name in ("industry", "region", "employees", "scale_phase"):
             if getattr(doc, name):
                 source[name] = getattr(doc, name)
         return source
 
+    @property
+    def first_index(self) -> str:
+        # One fixed name: two indexers that find no alias both try to create this index with
+        # the alias, and the second is told it exists (never two indices behind the alias).
+        return f"{self.alias}-first"
+
     def _ensure_alias(self) -> None:
-        if not self._call(self.client.indices.exists_alias, name=self.alias):
-            name = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}"
-            self._call(
-                self.writes.indices.create,
-                index=name,
-                settings=SETTINGS,
+        """Create the first index with the alias unless the alias exists (checked once)."""
+        if self._alias_ready:
+            return
+        if self._call(self.writes.indices.exists_alias, name=self.alias):
+            self._alias_ready = True
+            return
+        try:
+            self.writes.indices.create(
+                index=self.first_index,
+                settings=self._settings(),
                 mappings=MAPPINGS,
                 aliases={self.alias: {}},
             )
+        except ApiError as exc:
+            if error_type(exc) != "resource_already_exists_exception":
+                raise self._unavailable(exc) from exc
+        except CLIENT_ERRORS as exc:
+            raise self._unavailable(exc) from exc
+        self._alias_ready = True
 
     def apply(self, docs: Iterable[SearchDocument], delete_ids: Iterable[int]) -> None:
+        """Index docs and delete delete_ids in one bulk request.
+
+        Raises IndexingFailed naming every document that was not applied (all of them when the
+        request itself failed); the others are in the index and searchable.
+        """
+        docs, delete_ids = list(docs), list(delete_ids)
+        if not docs and not delete_ids:
+            return
+        self._ready()
         self._ensure_alias()
-        actions = [{"_op_type": "delete", "_index": self.alias, "_id": i} for i in delete_ids]
-        actions += [
-            {"_op_type": "index", "_index": self.alias, "_id": d.id, "_source": self._source(d)}
-            for d in docs
-        ]
-        if actions:
-            self._call(helpers.bulk, self.writes, actions, refresh="wait_for", raise_on_error=False)
+        operations: list[dict] = []
+        for pk in delete_ids:
+            operations.append({"delete": {"_index": self.alias, "_id": str(pk)}})
+        for doc in docs:
+            operations += [{"index": {"_index": self.alias, "_id": str(doc.id)}}, self._source(doc)]
+        try:
+            # require_alias: if the alias vanished, refuse instead of auto-creating an index
+            # with a guessed mapping under its name.
+            response = self.writes.bulk(
+                operations=operations, refresh="wait_for", require_alias=True
+            )
+        except CLIENT_ERRORS as exc:
+            self._unavailable(exc)  # forget what may have changed
+            failure = ItemFailure(describe(exc), retryable=True, retry_after=retry_after(exc))
+            raise IndexingFailed(
+                dict.fromkeys([*delete_ids, *(d.id for d in docs)], failure)
+            ) from exc
+        failures = {}
+        for item in response["items"]:
+            ((operation, result),) = item.items()
+            status = int(result.get("status", 500))
+            gone = operation == "delete" and status == 404 and result.get("result") == "not_found"
+            if not (200 <= status < 300 or gone):
+                failures[int(result["_id"])] = item_failure(result)
+                if status == 404:
+                    self._alias_ready = False  # the alias went away: create it next time
+        if failures:
+            raise IndexingFailed(failures)
 
     def index(self, docs: Iterable[SearchDocument]) -> None:
         self.apply(docs, ())
@@ -169,39 +413,158 @@ class ElasticsearchBackend:
         self.apply((), ids)
 
     def rebuild(self, docs: Iterable[SearchDocument], *, progress=None) -> int:
-        name = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.monotonic_ns() % 10_000}"
-        self._call(self.writes.indices.create, index=name, settings=SETTINGS, mappings=MAPPINGS)
+        """Fill a new index, check it, then move the alias to it in one request.
+
+        A failed build deletes its half-built index; the alias and the old index are untouched.
+        """
+        self._ready()
+        name = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        self._call(
+            self.writes.indices.create,
+            index=name,
+            settings=self._settings(building=True),
+            mappings=MAPPINGS,
+        )
 
         def actions():
             for doc in docs:
                 if progress:
                     progress()
-                yield {"_index": name, "_id": doc.id, "_source": self._source(doc)}
+                yield {"_index": name, "_id": str(doc.id), "_source": self._source(doc)}
 
-        count, _ = self._call(helpers.bulk, self.writes, actions(), refresh=True)
         try:
-            old = list(self._call(self.client.indices.get_alias, name=self.alias))
-        except NotFoundError:
-            old = []
-        moves = [{"remove": {"index": i, "alias": self.alias}} for i in old]
-        self._call(
-            self.writes.indices.update_aliases,
-            actions=[*moves, {"add": {"index": name, "alias": self.alias}}],
-        )
+            # No refresh per chunk (refresh_interval -1): one refresh below, before the swap.
+            # A 429 is retried by the helper with its own backoff; any refused document fails
+            # the build (BulkIndexError), as an index that lacks it must not go live.
+            count, _ = self._call(
+                helpers.bulk, self.writes, actions(), max_retries=3, initial_backoff=2
+            )
+            self._call(
+                self.writes.indices.put_settings,
+                index=name,
+                # None restores the default refresh (and lets an idle index skip refreshes).
+                settings={"index": {"refresh_interval": None, "number_of_replicas": self.replicas}},
+            )
+            self._call(self.writes.indices.refresh, index=name)
+            indexed = self._call(self.writes.count, index=name)["count"]
+            if indexed != count:
+                raise SearchUnavailable(
+                    f"新しい索引の件数が合いません（送信 {count} 件、索引 {indexed} 件）"
+                )
+            old = self._aliased_indices()
+            moves = [{"remove": {"index": i, "alias": self.alias}} for i in old]
+            self._call(
+                self.writes.indices.update_aliases,
+                actions=[*moves, {"add": {"index": name, "alias": self.alias}}],
+            )
+        except BaseException:
+            try:
+                self.writes.indices.delete(index=name)
+            except CLIENT_ERRORS:
+                logger.exception("could not delete the half-built index %s", name)
+            raise
         for index in old:
-            self._call(self.writes.indices.delete, index=index)
+            try:
+                self.writes.indices.delete(index=index)
+            except CLIENT_ERRORS:  # the new index is live: an old one left over is only waste
+                logger.exception("could not delete the old index %s", index)
         return count
 
-    def drop(self) -> None:
+    def _aliased_indices(self) -> list[str]:
         try:
-            for index in self.client.indices.get_alias(name=self.alias):
-                self.client.indices.delete(index=index)
+            return list(self.writes.indices.get_alias(name=self.alias))
         except NotFoundError:
-            pass
+            return []
+        except CLIENT_ERRORS as exc:
+            raise SearchUnavailable(describe(exc)) from exc
+
+    def drop(self) -> None:
+        for index in self._aliased_indices():
+            self._call(self.writes.indices.delete, index=index)
 
     def versions(self) -> Mapping[int, int]:
-        hits = helpers.scan(self.writes, index=self.alias, _source=["id", "version"])
-        return {h["_source"]["id"]: h["_source"]["version"] for h in self._call(list, hits)}
+        """id -> version of every indexed document; empty when there is no index yet."""
+        self._ready()
+        hits = helpers.scan(
+            self.writes,
+            index=self.alias,
+            _source=["id", "version"],
+            size=1000,
+            scroll="2m",
+            request_timeout=VERSIONS_TIMEOUT,
+        )
+        try:
+            return {h["_source"]["id"]: h["_source"]["version"] for h in hits}
+        except NotFoundError as exc:
+            if error_type(exc) == "index_not_found_exception":
+                return {}
+            raise SearchUnavailable(describe(exc)) from exc
+        except CLIENT_ERRORS as exc:
+            raise SearchUnavailable(describe(exc)) from exc
+
+    # --- health (manage.py search_check) ---------------------------------------------------
+    def check(self) -> list[tuple[bool, str]]:
+        """(ok, what) for each thing search_check looks at, in Japanese; stops at a blocker."""
+        results: list[tuple[bool, str]] = []
+        try:
+            server = self.server_version()
+        except CLIENT_ERRORS as exc:
+            return [(False, f"{self.url} の {describe(exc)}")]
+        if not compatible(server):
+            return [(False, self.version_problem() or "")]
+        results.append(
+            (True, f"Elasticsearch {server} に接続しました（クライアント {CLIENT_VERSION}）")
+        )
+        try:
+            nodes = self.client.nodes.info(metric="plugins")["nodes"]
+            for node in nodes.values():
+                have = {p.get("name") for p in node.get("plugins", ())}
+                missing = [p for p in REQUIRED_PLUGINS if p not in have]
+                if missing:
+                    results.append(
+                        (
+                            False,
+                            f"ノード {node.get('name', '?')} にプラグイン {', '.join(missing)} "
+                            "がありません（docker/elasticsearch/Dockerfile でインストールします）",
+                        )
+                    )
+            if not any(not ok for ok, _ in results):
+                results.append((True, f"プラグイン {', '.join(REQUIRED_PLUGINS)} があります"))
+            indices = self._aliased_indices()
+            if not indices:
+                results.append(
+                    (
+                        False,
+                        f"エイリアス {self.alias} がありません"
+                        "（manage.py search_rebuild で索引を作ります）",
+                    )
+                )
+                return results
+            if len(indices) > 1:
+                results.append(
+                    (False, f"エイリアス {self.alias} が複数の索引を指しています: {indices}")
+                )
+            mappings = self.client.indices.get_mapping(index=self.alias)
+            for index, body in mappings.items():
+                found = body.get("mappings", {}).get("_meta", {}).get("mapping_version")
+                if found != MAPPING_VERSION:
+                    results.append(
+                        (
+                            False,
+                            f"索引 {index} の形式（版 {found}）がこのプログラムの版 "
+                            f"{MAPPING_VERSION} と違います（manage.py search_rebuild が必要です）",
+                        )
+                    )
+                else:
+                    results.append((True, f"索引 {index}（形式の版 {found}）"))
+            health = self.client.cluster.health(index=self.alias)["status"]
+            if health == "red":
+                results.append((False, "索引の状態が red です（シャードが割り当てられていません）"))
+            else:
+                results.append((True, f"索引の状態: {health}"))
+        except CLIENT_ERRORS as exc:
+            results.append((False, describe(exc)))
+        return results
 
     # --- reading ---------------------------------------------------------------------------
     def text_query(self, request: SearchRequest, *, relaxed: bool = False):
@@ -258,14 +621,19 @@ class ElasticsearchBackend:
                 fragment_size=120,
                 number_of_fragments=1,
                 type="fvh",
+                # Japanese has no spaces: cut at sentence ends (。！？), not mid-sentence.
+                boundary_scanner="sentence",
+                boundary_scanner_locale="ja-JP",
             )
             search = search.highlight("body", matched_fields=["body", "body.ngram"])
+        # Past the result window a page is empty (the total and facets still count): asking
+        # Elasticsearch for it would be a 400, which is the caller's mistake, not the engine's.
         start = (request.page - 1) * request.page_size
-        return search.extra(track_total_hits=True, _source=["id", "kind"])[
-            start : start + request.page_size
-        ]
+        end = min(start + request.page_size, MAX_RESULT_WINDOW)
+        return search.extra(track_total_hits=True, _source=["id", "kind"])[min(start, end) : end]
 
     def search(self, request: SearchRequest) -> SearchResponse:
+        self._ready()
         result = self._call(self.build(request).execute)
         if result.hits.total.value == 0 and self.relaxable(request):
             result = self._call(self.build(request, relaxed=True).execute)
@@ -292,7 +660,16 @@ class ElasticsearchBackend:
         )
 
     def more_like_this(self, doc_id: int, *, limit: int = 3) -> Sequence[Hit]:
-        source = self._call(self.client.get, index=self.alias, id=doc_id)["_source"]
+        self._ready()
+        try:
+            source = self.client.get(index=self.alias, id=doc_id, source_includes=["kind"])
+        except NotFoundError as exc:
+            if error_type(exc):  # index_not_found_exception: no index behind the alias
+                raise SearchUnavailable(describe(exc)) from exc
+            return []  # the page is not indexed (yet): nothing to compare with
+        except CLIENT_ERRORS as exc:
+            raise SearchUnavailable(describe(exc)) from exc
+        source = source["_source"]
         search = (
             Search(using=self.client, index=self.alias)
             .query(
@@ -320,15 +697,20 @@ class ElasticsearchBackend:
         prefix = analysis.to_katakana(analysis.nfkc(prefix.strip()))
         if not prefix:
             return []
-        body = {
-            "suggest": {
+        self._ready()
+        # Only the suggestions: no hits (size 0) and no stored documents (source False).
+        result = self._call(
+            self.client.search,
+            index=self.alias,
+            suggest={
                 "s": {
                     "prefix": prefix,
                     "completion": {"field": "suggest", "size": limit, "skip_duplicates": True},
                 }
-            }
-        }
-        result = self._call(self.client.search, index=self.alias, body=body, _source=False)
+            },
+            size=0,
+            source=False,
+        )
         return [Suggestion(o["text"], 1) for o in result["suggest"]["s"][0]["options"]]
 
 
@@ -362,6 +744,10 @@ def _unit_query(unit: analysis.Unit):
     for spelling in unit.spellings:
         for field, boost in _WORD_FIELDS:
             options.append(Q("match_phrase", **{field: {"query": spelling.text, "boost": boost}}))
+            # Sudachi's normalised forms, as the embedded backend matches them: シュミレーション
+            # finds シミュレーション, 引っ越し finds 引越し (kuromoji knows neither variant).
+            words = {"query": " ".join(spelling.words), "boost": boost}
+            options.append(Q("match_phrase", **{NORM_FIELDS[field]: words}))
         grams = analysis.bigrams(spelling.text)
         for field, boost in _GRAM_FIELDS if grams else ():
             # Per gram, as in the embedded backend: a phrase scores the sum of its grams.
@@ -374,4 +760,5 @@ def _unit_query(unit: analysis.Unit):
             "boost": boost * analysis.LOOSE_FACTOR,
         }
         options.append(Q("match", **{field: query}))
+        options.append(Q("match", **{NORM_FIELDS[field]: query}))
     return Q("dis_max", queries=options, tie_breaker=analysis.TIE_BREAKER)

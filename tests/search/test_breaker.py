@@ -33,10 +33,13 @@ def failing(clock: Clock, seconds: float):
     return fn, calls
 
 
+SLOW = 0.5  # seconds a hung engine costs each caller
+
+
 def test_slow_failures_open_the_breaker_for_a_while():
     clock = Clock()
     breaker = CircuitBreaker(clock)
-    hang, calls = failing(clock, CircuitBreaker.SLOW)
+    hang, calls = failing(clock, SLOW)
     for _ in range(CircuitBreaker.FAILURES):
         with pytest.raises(SearchUnavailable):
             breaker.call(hang)
@@ -48,23 +51,36 @@ def test_slow_failures_open_the_breaker_for_a_while():
     assert breaker.call(lambda: "answer") == "answer"  # tried again, and it answers
 
 
-def test_fast_failures_and_successes_keep_it_closed():
+def test_fast_failures_open_it_too():
+    """A refused connection or a 400 version mismatch fails at once, on every call: after a few
+    in a row the degraded site stops asking (it used to call the broken cluster every time)."""
     clock = Clock()
     breaker = CircuitBreaker(clock)
     refused, calls = failing(clock, 0.0)
-    hang, _ = failing(clock, CircuitBreaker.SLOW)
     for _ in range(10):
         with pytest.raises(SearchUnavailable):
             breaker.call(refused)
-    assert len(calls) == 10  # a refused connection costs nothing: always try
-    for _ in range(3):  # slow, slow, success: the count starts again
-        for _ in range(CircuitBreaker.FAILURES - 1):
-            with pytest.raises(SearchUnavailable):
-                breaker.call(hang)
-        breaker.call(lambda: None)
+    assert len(calls) == CircuitBreaker.FAILURES
+    assert breaker.is_open
+
+
+def test_after_the_pause_one_failure_reopens_and_a_success_closes():
+    clock = Clock()
+    breaker = CircuitBreaker(clock)
+    refused, calls = failing(clock, 0.0)
+    for _ in range(CircuitBreaker.FAILURES):
+        with pytest.raises(SearchUnavailable):
+            breaker.call(refused)
+    clock.now += CircuitBreaker.PAUSE
     with pytest.raises(SearchUnavailable):
-        breaker.call(refused)
-    assert len(calls) == 11
+        breaker.call(refused)  # the one trial call
+    assert len(calls) == CircuitBreaker.FAILURES + 1 and breaker.is_open
+    clock.now += CircuitBreaker.PAUSE
+    assert breaker.call(lambda: "answer") == "answer"
+    for _ in range(CircuitBreaker.FAILURES - 1):  # closed again: the count starts from zero
+        with pytest.raises(SearchUnavailable):
+            breaker.call(refused)
+    assert not breaker.is_open
 
 
 @pytest.fixture

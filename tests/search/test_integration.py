@@ -93,9 +93,11 @@ def test_engine_down_during_indexing_loses_nothing(fresh_index, monkeypatch):
     with pytest.raises(SearchUnavailable):
         service.drain_outbox()
     row = SearchOutbox.objects.get(page_id=case.pk)
-    assert row.attempts == 1 and "disk full" in row.last_error
+    assert row.attempts == 1 and "disk full" in row.last_error and not row.held
     monkeypatch.undo()
-    service.drain_outbox()
+    assert service.drain_outbox() == 0  # not before its backoff is over: no hot loop
+    assert SearchOutbox.objects.filter(page_id=case.pk).exists()
+    assert service.drain_outbox(now=row.next_attempt_at) == 1
     assert not SearchOutbox.objects.exists()
     assert_index_matches_database()
 
