@@ -33,9 +33,9 @@ MAX_FILTER_VALUES = 100
 # A page number has at most a handful of digits; longer input is not parsed at all (int() of a
 # huge string costs time, and its value would overflow the engine's and the database's integers).
 _MAX_DIGITS = 9
+_HUGE = 10**_MAX_DIGITS  # what any longer number counts as
 # NUL and the other control characters mean nothing in a search; PostgreSQL refuses NUL in a
 # string literal, and they are invisible when the query is shown back.
-_HUGE = 10**_MAX_DIGITS
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
