@@ -52,6 +52,14 @@ class CaseIndexPage(Page):
     class Meta:
         verbose_name = _("事例一覧ページ")
 
+    def serve(self, request, *args, **kwargs):
+        from search import params
+
+        try:
+            return super().serve(request, *args, **kwargs)
+        except params.BadParameter as error:  # raised by get_context: a query it cannot use
+            return params.bad_request_page(request, error)
+
     def get_context(self, request, *args, **kwargs):
         from .views import case_list_context
 

@@ -1,11 +1,13 @@
 """Context builders for the case pages (thin: reads live in selectors and the search service)."""
 
+from dataclasses import replace
+
 from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
 from knowhow.models import KnowHowPage
-from search import service
-from search.types import SearchRequest
+from search import params, service
+from search.types import MAX_RESULT_WINDOW, SearchRequest, SearchResponse
 from taxonomy import terms
 
 from . import selectors
@@ -23,40 +25,39 @@ FILTER_LABELS = {
 }
 
 
-def _page_number(raw: str | None) -> int:
-    try:
-        return max(1, int(raw or 1))
-    except ValueError:
-        return 1
-
-
-def run_search(params, *, kinds=("case",), page_size=PAGE_SIZE, facets=True):
-    """Parse list/search parameters, run the search and return (request, response, rejected)."""
-    selected, rejected = selectors.clean_filters(params)
-    text = " ".join(params.get("q", []))[:200]
-    sort = (params.get("sort") or [""])[0]
-    if sort not in SORTS:
-        sort = "relevance" if text.strip() else "-published"
-    request = SearchRequest(
-        text=text,
-        filters=selected,
-        kinds=kinds,
-        sort=sort,
-        page=_page_number((params.get("page") or [None])[0]),
-        page_size=page_size,
-        facets=facets,
-    )
+def run_search(request: SearchRequest) -> tuple[SearchRequest, SearchResponse]:
+    """Run the search; a page past the last one with results shows that last page instead."""
     response = service.search(request)
-    last_page = max(1, -(-response.total // page_size))
+    reachable = min(response.total, MAX_RESULT_WINDOW)  # no engine answers deeper (types.py)
+    last_page = max(1, -(-reachable // request.page_size))
     if request.page > last_page and response.total:
-        request = SearchRequest(**{**request.__dict__, "page": last_page})
+        request = replace(request, page=last_page)
         response = service.search(request)
-    return request, response, rejected
+    return request, response
+
+
+def pager(response: SearchResponse, request: SearchRequest):
+    """The page links: only as many pages as can be shown (see MAX_RESULT_WINDOW)."""
+    reachable = min(response.total, MAX_RESULT_WINDOW)
+    return Paginator(range(reachable), request.page_size).get_page(request.page)
 
 
 def case_list_context(http_request, index_page) -> dict:
-    params = dict(http_request.GET.lists())
-    request, response, rejected = run_search(params)
+    """The case list. Every query-string value is bounded by search.params; a value it cannot
+    use raises params.BadParameter, which CaseIndexPage.serve answers with the 400 page."""
+    found = params.search_params(
+        http_request.GET, strict=False, page_size=PAGE_SIZE, kinds=("case",)
+    )
+    request, response = run_search(
+        SearchRequest(
+            text=found.text,
+            filters=found.filters,
+            kinds=found.kinds,
+            sort=found.sort,
+            page=found.page,
+            page_size=PAGE_SIZE,
+        )
+    )
     loaded = {
         c.pk: c
         for c in selectors.with_list_data(
@@ -69,7 +70,6 @@ def case_list_context(http_request, index_page) -> dict:
         if case is not None:  # the index may briefly lag an unpublish; the database decides
             case.highlights = hit.highlights
             results.append(case)
-    page = Paginator(range(response.total), PAGE_SIZE).get_page(request.page)
     facets = []
     for name in FILTER_LABELS:
         counts = {f.value: f for f in response.facets.get(name, ())}
@@ -86,7 +86,7 @@ def case_list_context(http_request, index_page) -> dict:
         facets.append((name, FILTER_LABELS[name], options))
     context = {
         "results": results,
-        "pager": page,
+        "pager": pager(response, request),
         "total": response.total,
         "facets": facets,
         "selected": dict(request.filters),
@@ -94,14 +94,14 @@ def case_list_context(http_request, index_page) -> dict:
         "sort": request.sort,
         "sorts": SORTS,
         "degraded": response.degraded,
-        "rejected_filters": rejected,
+        "rejected_filters": found.rejected,
     }
     if response.total == 0:
         context["alternatives"] = zero_result_help(request)
     if request.text.strip():
         # Know-how answers the same question from another side: the best few beside the cases.
-        _, knowhow, _ = run_search(
-            {"q": [request.text]}, kinds=("knowhow",), page_size=3, facets=False
+        _, knowhow = run_search(
+            SearchRequest(text=request.text, kinds=("knowhow",), page_size=3, facets=False)
         )
         context["knowhow"] = knowhow_results(knowhow.hits)
         context["knowhow_total"] = knowhow.total

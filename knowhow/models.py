@@ -23,24 +23,38 @@ class KnowHowIndexPage(Page):
     class Meta:
         verbose_name = _("ノウハウ一覧ページ")
 
-    def get_context(self, request, *args, **kwargs):
-        from django.core.paginator import Paginator
+    def serve(self, request, *args, **kwargs):
+        from search import params
 
-        from cases.views import knowhow_results, run_search
+        try:
+            return super().serve(request, *args, **kwargs)
+        except params.BadParameter as error:  # raised by get_context: a query it cannot use
+            return params.bad_request_page(request, error)
+
+    def get_context(self, request, *args, **kwargs):
+        from cases.views import PAGE_SIZE, knowhow_results, pager, run_search
+        from search import params
+        from search.types import SearchRequest
         from taxonomy import terms
 
         context = super().get_context(request, *args, **kwargs)
-        query = request.GET.get("q", "").strip()
+        # Bounded by search.params (a BadParameter becomes the 400 page, see serve).
+        query = params.query_text(request.GET).strip()
         context["query"] = query
         if query:
-            params = {"q": [query], "page": request.GET.getlist("page")}
-            search, response, _ = run_search(params, kinds=("knowhow",), facets=False)
+            search, response = run_search(
+                SearchRequest(
+                    text=query,
+                    kinds=("knowhow",),
+                    page=params.page_number(request.GET, page_size=PAGE_SIZE, clamp=True),
+                    page_size=PAGE_SIZE,
+                    facets=False,
+                )
+            )
             context["results"] = knowhow_results(response.hits)
             context["total"] = response.total
             context["degraded"] = response.degraded
-            context["pager"] = Paginator(range(response.total), search.page_size).get_page(
-                search.page
-            )
+            context["pager"] = pager(response, search)
             return context
         articles = KnowHowPage.objects.child_of(self).live().specific().order_by("title")
         by_skill: dict[str, list] = {code: [] for code in terms.terms("skill")}

@@ -1,26 +1,21 @@
 """JSON API: /api/v1/search/, /api/v1/suggest/ and their OpenAPI document."""
 
-import unicodedata
-
 from django.http import JsonResponse
 from django.urls import path
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
 from cases.models import CasePage
-from cases.selectors import FILTERS, clean_filters
+from cases.selectors import FILTERS
 from knowhow.models import KnowHowPage
 from taxonomy import terms
 
-from . import service
-from .types import FACET_FIELDS, KINDS, MAX_PAGE_SIZE, SORTS, SearchRequest
+from . import params, service
+from .types import FACET_FIELDS, KINDS, MAX_PAGE_SIZE, MAX_RESULT_WINDOW, SORTS, SearchRequest
 
 VOCABULARY = FILTERS  # parameter name -> vocabulary, shared with the case list page
 PARAMETERS = {"q", "type", "sort", "page", "page_size", *FACET_FIELDS}
-
-
-class BadRequest(Exception):
-    pass
 
 
 def _error(message: str, status: int = 400) -> JsonResponse:
@@ -29,44 +24,26 @@ def _error(message: str, status: int = 400) -> JsonResponse:
     )
 
 
-def _integer(params, name: str, default: int, low: int, high: int) -> int:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(unicodedata.normalize("NFKC", raw))
-    except ValueError as exc:
-        raise BadRequest(f"{name} は整数で指定してください（{raw!r}）") from exc
-    if not low <= value <= high:
-        raise BadRequest(f"{name} は {low}〜{high} で指定してください")
-    return value
+def parse_request(query) -> SearchRequest:
+    """The search the query string asks for; BadParameter (Japanese) for anything unusable.
 
-
-def parse_request(params) -> SearchRequest:
-    unknown = sorted(set(params) - PARAMETERS)
+    The bounds are params.py's, shared with the HTML pages; the API is strict about them.
+    """
+    unknown = sorted(set(query) - PARAMETERS)
     if unknown:
-        raise BadRequest(
-            f"未知のパラメーターです: {', '.join(unknown)}（使えるもの: {', '.join(sorted(PARAMETERS))}）"
+        shown = ", ".join(params.shown(name) for name in unknown[:10])
+        raise params.BadParameter(
+            _("未知のパラメーターです: %(names)s（使えるもの: %(known)s）")
+            % {"names": shown, "known": ", ".join(sorted(PARAMETERS))}
         )
-    filters, rejected = clean_filters({name: params.getlist(name) for name in FACET_FIELDS})
-    if rejected:
-        raise BadRequest(f"使えないコードです: {', '.join(rejected)}（コードは事例交換形式のもの）")
-    kinds = params.getlist("type") or list(KINDS)
-    if set(kinds) - set(KINDS):
-        raise BadRequest(f"type は {' / '.join(KINDS)} のいずれかです")
-    text = params.get("q", "")
-    if len(text) > 200:
-        raise BadRequest("q は 200 文字以内にしてください")
-    sort = params.get("sort") or ("relevance" if text.strip() else "-published")
-    if sort not in SORTS:
-        raise BadRequest(f"sort は {' / '.join(SORTS)} のいずれかです")
+    found = params.search_params(query, strict=True)
     return SearchRequest(
-        text=text,
-        filters=filters,
-        kinds=kinds,
-        sort=sort,
-        page=_integer(params, "page", 1, 1, 10_000),
-        page_size=_integer(params, "page_size", 20, 1, MAX_PAGE_SIZE),
+        text=found.text,
+        filters=found.filters,
+        kinds=found.kinds,
+        sort=found.sort,
+        page=found.page,
+        page_size=found.page_size,
     )
 
 
@@ -106,7 +83,7 @@ def _current_site(request) -> Site | None:
 def search_view(request):
     try:
         search_request = parse_request(request.GET)
-    except BadRequest as exc:
+    except params.BadParameter as exc:
         return _error(str(exc))
     response = service.search(search_request)
     pages = _hit_pages(response.hits)
@@ -152,11 +129,12 @@ def search_view(request):
 
 @require_GET
 def suggest_view(request):
-    text = request.GET.get("q", "")
+    try:
+        text = params.query_text(request.GET, max_chars=params.MAX_SUGGEST_CHARS)
+    except params.BadParameter as exc:
+        return _error(str(exc))
     if not text.strip():
-        return _error("q を指定してください")
-    if len(text) > 50:
-        return _error("q は 50 文字以内にしてください")
+        return _error(_("q を指定してください"))
     suggestions = service.suggest(text, limit=8)  # never raises: suggestions are optional
     return JsonResponse(
         {"suggestions": [{"text": s.text, "count": s.count} for s in suggestions]},
@@ -183,7 +161,11 @@ OPENAPI = {
             "get": {
                 "summary": "事例とノウハウの検索",
                 "parameters": [
-                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "schema": {"type": "string", "maxLength": params.MAX_QUERY_CHARS},
+                    },
                     {
                         "name": "type",
                         "in": "query",
@@ -194,7 +176,12 @@ OPENAPI = {
                         "in": "query",
                         "schema": {"type": "string", "enum": list(SORTS)},
                     },
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {
+                        "name": "page",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1},
+                        "description": f"page × page_size は {MAX_RESULT_WINDOW} 件まで（それより深いページは 400）",
+                    },
                     {
                         "name": "page_size",
                         "in": "query",
@@ -273,7 +260,7 @@ OPENAPI = {
                         "name": "q",
                         "in": "query",
                         "required": True,
-                        "schema": {"type": "string", "maxLength": 50},
+                        "schema": {"type": "string", "maxLength": params.MAX_SUGGEST_CHARS},
                     }
                 ],
                 "responses": {

@@ -156,8 +156,13 @@ def reconcile(*, repair: bool) -> dict[str, list[int]]:
 
 # --- searching -------------------------------------------------------------------------------
 def search(request: SearchRequest) -> SearchResponse:
-    """Search with the engine; if it cannot answer, fall back to the database (degraded)."""
+    """Search with the engine; if it cannot answer, fall back to the database (degraded).
+
+    A page beyond MAX_RESULT_WINDOW is served as the last page inside it, so no backend is ever
+    asked for offset + limit > MAX_RESULT_WINDOW (see types.py).
+    """
     request = SearchRequest(**{**request.__dict__, "synonyms": synonym_groups()})
+    request = request.within_window()
     try:
         return _breaker.call(backend().search, request)
     except SearchUnavailable as exc:
@@ -170,6 +175,7 @@ def search(request: SearchRequest) -> SearchResponse:
 def database_search(request: SearchRequest) -> SearchResponse:
     """Plain database search: substring match on title and lead (know-how: title and summary),
     same filters and facets; cases first, then know-how."""
+    request = request.within_window()  # a slice far past the end overflows the database's integer
     from cases import selectors
     from knowhow.models import KnowHowPage
 
@@ -191,7 +197,7 @@ def database_search(request: SearchRequest) -> SearchResponse:
         filtered = selectors.newest_first(filtered)
         knowhow = knowhow.order_by("-first_published_at", "-pk")
     case_total = filtered.count()
-    start, end = (request.page - 1) * request.page_size, request.page * request.page_size
+    start, end = request.offset, request.offset + request.page_size
     hits = [
         Hit(id=i, kind="case", score=0.0) for i in filtered.values_list("pk", flat=True)[start:end]
     ]

@@ -1,13 +1,23 @@
 """The search interface both backends implement (see docs/search.md)."""
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
 FACET_FIELDS = ("industry", "region", "employees", "phase", "tool", "scale_phase")
 KINDS = ("case", "knowhow")
 SORTS = ("relevance", "-published", "published")
 MAX_PAGE_SIZE = 100
+# The deepest result any search may ask for: offset + limit never exceeds it, on either backend.
+# It is Elasticsearch's default index.max_result_window (deeper pages there are an error), and it
+# keeps tantivy, which allocates room for offset + limit hits up front, from being asked for an
+# impossible amount of memory (page 300,000,000 made it abort the whole process).
+MAX_RESULT_WINDOW = 10_000
+
+
+def max_page(page_size: int) -> int:
+    """The last page of `page_size` results that lies wholly inside MAX_RESULT_WINDOW."""
+    return MAX_RESULT_WINDOW // page_size
 
 
 class SearchUnavailable(Exception):
@@ -79,6 +89,18 @@ class SearchRequest:
             raise ValueError(f"page_size は 1〜{MAX_PAGE_SIZE} にしてください")
         if self.page < 1:
             raise ValueError("page は 1 以上にしてください")
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+    def within_window(self) -> "SearchRequest":
+        """This request, or the same one for the last page inside MAX_RESULT_WINDOW when it
+        asks for more (the public pages bound the page before; this is for every other caller)."""
+        last = max_page(self.page_size)
+        if self.page <= last:
+            return self
+        return replace(self, page=last)
 
 
 @dataclass(frozen=True)

@@ -283,7 +283,10 @@ class EmbeddedBackend:
 
     @staticmethod
     def _page(searcher, query: Query, request: SearchRequest, text_query) -> tantivy.SearchResult:
-        offset = (request.page - 1) * request.page_size
+        # tantivy allocates room for offset + limit hits before it searches, and a failed
+        # allocation aborts the process: never more than MAX_RESULT_WINDOW, whoever the caller.
+        request = request.within_window()
+        offset = request.offset
         if request.sort == "relevance" and text_query is not None:
             return searcher.search(query, limit=request.page_size, offset=offset)
         order = tantivy.Order.Asc if request.sort == "published" else tantivy.Order.Desc
