@@ -169,7 +169,8 @@ def coverage(model, *, prefix: str = "", child: bool = False) -> Iterator[Covera
         for relation in get_all_child_relations(model):
             name = relation.get_accessor_name()
             if name in private:
-                continue  # already listed with its reason
+                yield Coverage(name, False, private[name])
+                continue
             yield Coverage(name, True)
             yield from coverage(relation.related_model, prefix=f"{name}.", child=True)
 
