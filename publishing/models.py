@@ -109,9 +109,9 @@ def approval_refusal(page, user, task_state=None) -> str | None:
             "承認は別の事務局員が行います（4 つの目の原則）。"
         )
     if task_state is not None and task_state.approval_votes.filter(user=user).exists():
-        return _(
-            "あなたは承認済みです。公開には別の事務局員の承認があと %(n)s 人分必要です。"
-        ) % {"n": required_approvers() - task_state.approval_votes.count()}
+        return _("あなたは承認済みです。公開には別の事務局員の承認があと %(n)s 人分必要です。") % {
+            "n": required_approvers() - task_state.approval_votes.count()
+        }
     return None
 
 
@@ -130,6 +130,9 @@ class ApprovalVote(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task_state", "user"], name="one_vote_per_approver")
         ]
+
+    def __str__(self):
+        return f"{self.user} → {self.task_state_id}"
 
 
 class SecretariatApprovalTask(GroupApprovalTask):

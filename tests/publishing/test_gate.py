@@ -270,9 +270,7 @@ def _text_fields(model):
             and field.name not in private
             and not getattr(field, "vocabulary", None)
             and not field.choices
-        ):
-            yield field
-        elif field.name in public_text.PAGE_PUBLIC_FIELDS:
+        ) or field.name in public_text.PAGE_PUBLIC_FIELDS:
             yield field
 
 
@@ -304,7 +302,7 @@ def _block_value(block):
         return SENTINEL
     if isinstance(block, blocks.StructBlock):
         texts = [n for n, b in block.child_blocks.items() if isinstance(b, blocks.CharBlock)]
-        return {n: SENTINEL for n in texts} | {
+        return dict.fromkeys(texts, SENTINEL) | {
             n: None for n in block.child_blocks if n not in texts
         }
     return None
