@@ -19,6 +19,8 @@ DEMO_ACCOUNTS = [
     ("chusho@demo.example", "中村 直子", roles.AGENCY, "係長"),
     ("support@demo.example", "小林 大輔", roles.SUPPORT_MEMBER, "公認会計士"),
     ("jimukyoku@demo.example", "加藤 美咲", roles.SECRETARIAT, "事務局員"),
+    # A second secretariat member: a case is approved by someone other than its drafter.
+    ("jimukyoku2@demo.example", "井上 真理", roles.SECRETARIAT, "事務局員"),
     ("henshu@demo.example", "吉田 翔", roles.EDITOR, "編集担当"),
     ("koshi@demo.example", "松本 恵", roles.TRAINER, "研修講師"),
 ]

@@ -161,6 +161,11 @@ class CasePage(Page):
         help_text=_("事例として公開した日。空なら初回公開時の日付を表示します。"),
     )
 
+    # Never shown; the publish gate reads every other field (publishing.public_text).
+    not_public_fields = {
+        "source_engagement": "元の案件（公開されない内部の参照。名前の照合にだけ使う）",
+    }
+
     # Wagtail's search serves the admin only; the public search has its own index (search/).
     search_fields = [*Page.search_fields, index.FilterField("industry")]
 
@@ -235,13 +240,6 @@ class CasePage(Page):
             errors["ended"] = _("支援終了は支援開始と同じか、それより後の年月にしてください。")
         if errors:
             raise ValidationError(errors)
-
-    def publish(self, revision, *args, **kwargs):
-        """Every way of publishing (editor, workflow, schedule) passes the personal-data gate."""
-        from publishing.gate import check
-
-        check(revision.as_object())
-        return super().publish(revision, *args, **kwargs)
 
     @property
     def display_date(self):

@@ -43,6 +43,16 @@ class Engagement(ClusterableModel):
         _("状態"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
     started_on = models.DateField(_("支援開始日"), null=True, blank=True)
+    # Names a case must not carry besides the registered ones: 屋号, brands, products, the name
+    # the town uses. They block publication like the company's own name.
+    other_names = models.TextField(
+        _("屋号・ブランド名・商品名"),
+        blank=True,
+        help_text=_(
+            "事例に書かれると企業が分かってしまう名前を 1 行に 1 つ（例: 屋号、ブランド名、"
+            "看板商品の名前、地元での呼び名）。事例の公開前チェックで使います。"
+        ),
+    )
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
 
     panels = [
@@ -52,6 +62,7 @@ class Engagement(ClusterableModel):
         FieldPanel("requesting_body"),
         FieldPanel("status"),
         FieldPanel("started_on"),
+        FieldPanel("other_names"),
         InlinePanel("members", label=_("支援チームのメンバー")),
     ]
 

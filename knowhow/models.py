@@ -111,6 +111,8 @@ class KnowHowCaseLink(Orderable):
     )
 
     panels = [FieldPanel("case")]
+    # The link shows the case's title, and the case passes the publish gate itself.
+    not_public_fields = {"case": "リンク先の事例（事例自身が公開チェックを通る）"}
 
     class Meta(Orderable.Meta):
         verbose_name = _("事例へのリンク")

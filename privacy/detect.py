@@ -325,17 +325,12 @@ def _is_kanji(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or ch in "々〆ヶ"
 
 
-@functools.lru_cache(maxsize=4096)
 def organisation_variants(name: str) -> tuple[str, ...]:
-    """The name, the name without its 法人格, and the brand before a trailing industry word."""
-    n = normalise(name).strip()
-    core = _STRIP_LEGAL.sub("", n).strip() or n
-    variants = [n, core, core.replace(" ", "")]
-    for word in INDUSTRY_WORDS:
-        if core.endswith(word) and len(core) - len(word) >= 2:
-            variants.append(core[: -len(word)].strip())
-            break
-    return tuple(dict.fromkeys(v for v in variants if v))
+    """The name, the name without its 法人格, and the short forms before trailing business words
+    (株式会社丸七水産加工 → 丸七水産加工, 丸七水産, 丸七); see privacy.variants."""
+    from privacy.variants import organisation_forms
+
+    return organisation_forms(name)
 
 
 @functools.lru_cache(maxsize=4096)

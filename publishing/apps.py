@@ -11,7 +11,10 @@ class PublishingConfig(AppConfig):
 
         from cases.models import CasePage
 
+        from . import gate
         from .services import case_published
+
+        gate.install()
 
         page_published.connect(
             lambda sender, instance, **kwargs: case_published(instance),

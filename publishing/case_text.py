@@ -1,4 +1,8 @@
-"""Every piece of text in a case page, to scan for personal data and to replace it in place."""
+"""Every piece of text in a case page, to scan for personal data and to replace it in place.
+
+This is the anonymisation assistant's view (texts it can rewrite). The publish gate reads the
+page through publishing.public_text, which covers every field of every page type.
+"""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -68,6 +72,16 @@ def slots(page) -> Iterator[TextSlot]:
     for tag in page.hashtags.all():
         # Tags are shared between cases: they are scanned but replaced by hand.
         yield TextSlot(f"hashtag.{tag.name}", _("ハッシュタグ"), tag.name, lambda v: None)
+    # The 公開設定 tab: what goes into <title> and <meta name="description">.
+    yield _attr(page, "seo_title", "seo_title", _("公開設定の SEO タイトル（<title>）"))
+    yield _attr(
+        page,
+        "search_description",
+        "search_description",
+        _("公開設定の検索用の説明（meta description）"),
+    )
+    # The slug must stay unique among the cases, so a reviewer changes it by hand.
+    yield TextSlot("slug", _("スラッグ（URL の一部）"), page.slug or "", lambda v: None)
 
 
 def images(page) -> Iterator:

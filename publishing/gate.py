@@ -1,15 +1,34 @@
-"""The publish gate: a case with a known name, an identifier or image metadata is not published."""
+"""The publish gate: nothing private reaches the public, whichever page type and whichever path.
 
+What is read: everything the public receives from the page (publishing.public_text), on every
+page type. What blocks:
+
+- structured identifiers (phone, e-mail, postcode, URL, 法人番号, マイナンバー) on every page;
+- the known names of the engagements behind the page, with the short forms writers use
+  (privacy.variants): a case's own engagement, and for a know-how article the engagements of
+  the cases it is linked to;
+- revealing EXIF metadata in the images the page shows.
+
+Where it runs: install() wraps Wagtail's PublishRevisionAction._publish_revision, the one step
+every publication passes (the editor's 公開 button calls the action directly, not Page.publish;
+workflow approval, scheduled publishing, bulk publish, the admin API, revision.publish() and
+import_cases all end there). A page created already live without a revision (add_child with
+live=True, page copies) is checked by a pre_save receiver. A refused publication raises
+PublishBlocked; the draft revision stays as it was.
+"""
+
+import functools
 import io
 
 from django.core.exceptions import PermissionDenied
+from django.db.models.signals import pre_save
 from django.utils.translation import gettext as _
 from PIL import Image
 
 from privacy.anonymise import blocking_findings
 
-from . import case_text
-from .known import known_entities
+from . import public_text
+from .known import known_entities, merge
 
 # EXIF tags that identify a place, a device or a person.
 REVEALING_EXIF = {
@@ -32,35 +51,63 @@ KIND_LABELS = {
     "known_place": "案件の所在地",
 }
 
+MAX_LISTED = 10
+
 
 class PublishBlocked(PermissionDenied):
-    """Publishing was refused; the message lists what remains."""
+    """Publishing was refused; the message lists what remains, field by field."""
+
+
+def engagements_behind(page) -> list:
+    """The engagements whose names must not appear on `page`.
+
+    A case drafted from an engagement has it as source_engagement; a know-how article is linked
+    to cases (case_links), each possibly drafted from one.
+    """
+    found = []
+    engagement = getattr(page, "source_engagement", None)
+    if engagement is not None:
+        found.append(engagement)
+    links = getattr(page, "case_links", None)
+    if links is not None:
+        for link in links.all():
+            case = getattr(link, "case", None)
+            if case is not None and case.source_engagement_id:
+                found.append(case.source_engagement)
+    return found
 
 
 def known_for(page) -> dict[str, list[str]]:
     # Any e-mail address or phone number is caught as a structured identifier, known or not.
-    return known_entities(getattr(page, "source_engagement", None))
+    return merge(*(known_entities(e) for e in engagements_behind(page)))
 
 
 def blocking_problems(page) -> list[str]:
-    """Why `page` (usually its latest revision as an object) may not be published; [] = fine."""
+    """Why `page` (usually its latest revision as an object) may not be published; [] = fine.
+
+    Each problem says, in Japanese, which field holds what: 「SEO タイトル: 案件の関係者名「高橋」」.
+    """
+    try:
+        texts = list(public_text.public_texts(page))
+    except public_text.UncoveredField as exc:
+        return [_("公開チェックが未対応の項目があります（開発者に連絡してください）: %s") % exc]
     known = known_for(page)
     problems = []
-    for slot in case_text.slots(page):
-        for finding in blocking_findings(slot.text, known):
+    for text in texts:
+        for finding in blocking_findings(text.text, known):
             label = KIND_LABELS.get(finding.kind, finding.kind)
             problems.append(
                 _("%(where)s: %(kind)s「%(text)s」")
-                % {"where": slot.label, "kind": label, "text": finding.text}
+                % {"where": text.label, "kind": label, "text": finding.text}
             )
-    for image in case_text.images(page):
+    for image in public_text.images(page):
         tags = image_metadata(image)
         if tags:
             problems.append(
                 _("画像「%(title)s」に撮影場所・機器の情報（%(tags)s）が残っています")
                 % {"title": image.title, "tags": "、".join(tags)}
             )
-    return problems
+    return list(dict.fromkeys(problems))
 
 
 def image_metadata(image) -> list[str]:
@@ -73,11 +120,75 @@ def image_metadata(image) -> list[str]:
     return [name for tag, name in REVEALING_EXIF.items() if tag in exif]
 
 
+def summary(problems: list[str]) -> str:
+    listed = " ／ ".join(problems[:MAX_LISTED])
+    if len(problems) > MAX_LISTED:
+        listed += _(" ほか %(n)s 件") % {"n": len(problems) - MAX_LISTED}
+    return listed
+
+
 def check(page) -> None:
+    """Raises PublishBlocked when `page` may not be published as it is."""
     problems = blocking_problems(page)
     if problems:
-        raise PublishBlocked(
-            _("個人情報が残っているため公開できません: ")
-            + " ／ ".join(problems[:10])
-            + (_(" ほか %(n)s 件") % {"n": len(problems) - 10} if len(problems) > 10 else "")
-        )
+        raise PublishBlocked(_("個人情報が残っているため公開できません: ") + summary(problems))
+
+
+# --- the choke point -----------------------------------------------------------------------------
+
+_CHECKED = "_publish_gate_checked"
+
+
+def _gated(publish_revision):
+    @functools.wraps(publish_revision)
+    def wrapper(self, revision, object, *args, **kwargs):
+        from wagtail.models import Page
+
+        if isinstance(object, Page):
+            check(object.specific_deferred if type(object) is Page else object)
+            setattr(object, _CHECKED, True)  # the save inside need not check again
+        return publish_revision(self, revision, object, *args, **kwargs)
+
+    wrapper.publish_gate = True
+    return wrapper
+
+
+def _created_live(sender, instance, raw=False, **kwargs) -> None:
+    """A page saved live without a publication (add_child(instance=…live=True), copy) is checked."""
+    from wagtail.models import Page
+
+    if raw or not isinstance(instance, Page) or not instance.live:
+        return
+    if getattr(instance, _CHECKED, False):
+        return
+    update_fields = kwargs.get("update_fields")
+    if instance.pk is None or update_fields is None and _content_changed(instance):
+        check(instance)
+
+
+def _content_changed(page) -> bool:
+    """Whether a full save of a live page changes what it shows (not a tree move or a flag)."""
+    try:
+        stored = type(page).objects.get(pk=page.pk)
+    except type(page).DoesNotExist:
+        return True
+    return any(
+        getattr(stored, f.attname) != getattr(page, f.attname)
+        for f in type(page)._meta.concrete_fields
+        if f.name not in public_text.PAGE_PRIVATE_FIELDS
+    )
+
+
+def install() -> None:
+    """Puts the gate in front of every publication (idempotent; called from AppConfig.ready)."""
+    from wagtail.actions.publish_revision import PublishRevisionAction
+
+    if not getattr(PublishRevisionAction._publish_revision, "publish_gate", False):
+        PublishRevisionAction._publish_revision = _gated(PublishRevisionAction._publish_revision)
+    pre_save.connect(_created_live, dispatch_uid="publishing.gate.created_live", weak=False)
+
+
+def installed() -> bool:
+    from wagtail.actions.publish_revision import PublishRevisionAction
+
+    return getattr(PublishRevisionAction._publish_revision, "publish_gate", False)

@@ -73,8 +73,71 @@ class Proposal(models.Model):
         return f"{self.engagement.code} {self.get_status_display()}"
 
 
+def required_approvers() -> int:
+    """How many distinct secretariat members approve a case (settings.PUBLISHING_CASE_APPROVERS)."""
+    return max(1, int(getattr(settings, "PUBLISHING_CASE_APPROVERS", 1)))
+
+
+def case_authors(page) -> dict[str, int]:
+    """Who wrote the draft: its creator and its last editor (user ids), for the four-eyes rule."""
+    authors = {}
+    first = page.revisions.order_by("created_at", "pk").first() if page.pk else None
+    creator = page.owner_id or (first.user_id if first else None)
+    if creator:
+        authors["creator"] = creator
+    latest = page.get_latest_revision() if page.pk else None
+    if latest is not None and latest.user_id:
+        authors["last_editor"] = latest.user_id
+    return authors
+
+
+def approval_refusal(page, user, task_state=None) -> str | None:
+    """Why `user` may not approve `page` now, in Japanese; None when they may.
+
+    Four eyes: the secretariat member who created the draft or last edited it does not approve
+    it. With PUBLISHING_CASE_APPROVERS = 2 each approver counts once.
+    """
+    authors = case_authors(page)
+    if authors.get("creator") == user.pk:
+        return _(
+            "この事例の下書きを作成したのはあなたなので、承認ボタンは表示されません。"
+            "承認は別の事務局員が行います（4 つの目の原則）。"
+        )
+    if authors.get("last_editor") == user.pk:
+        return _(
+            "この事例を最後に編集したのはあなたなので、承認ボタンは表示されません。"
+            "承認は別の事務局員が行います（4 つの目の原則）。"
+        )
+    if task_state is not None and task_state.approval_votes.filter(user=user).exists():
+        return _("あなたは承認済みです。公開には別の事務局員の承認があと %(n)s 人分必要です。") % {
+            "n": required_approvers() - task_state.approval_votes.count()
+        }
+    return None
+
+
+class ApprovalVote(models.Model):
+    """One secretariat member's approval of a task, when more than one approver is required."""
+
+    task_state = models.ForeignKey(
+        TaskState, on_delete=models.CASCADE, related_name="approval_votes"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("承認（複数承認の 1 人分）")
+        verbose_name_plural = _("承認（複数承認の 1 人分）")
+        constraints = [
+            models.UniqueConstraint(fields=["task_state", "user"], name="one_vote_per_approver")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.task_state_id}"
+
+
 class SecretariatApprovalTask(GroupApprovalTask):
-    """The secretariat's approval: refused while known names or identifiers remain; one winner.
+    """The secretariat's approval: refused while known names or identifiers remain; one winner;
+    four eyes (not by the draft's creator or last editor; optionally two distinct approvers).
 
     Approving publishes the case. Two secretariat members approving at the same moment both reach
     on_action; the row lock makes the second see the task already finished and do nothing.
@@ -88,10 +151,16 @@ class SecretariatApprovalTask(GroupApprovalTask):
         actions = super().get_actions(obj, user)
         from .gate import blocking_problems
 
-        if any(name == "approve" for name, *_rest in actions) and blocking_problems(
+        if not any(name == "approve" for name, *_rest in actions):
+            return actions
+        task_state = self.task_states.filter(
+            status=TaskState.STATUS_IN_PROGRESS, workflow_state__object_id=str(obj.pk)
+        ).first()
+        if approval_refusal(obj, user, task_state) or blocking_problems(
             obj.get_latest_revision_as_object()
         ):
-            # Approving would publish personal data: only a change request is offered.
+            # Approving would publish personal data or skip the second pair of eyes: only a
+            # change request is offered (the editor's panel says why).
             actions = [a for a in actions if a[0] == "reject"]
         return actions
 
@@ -101,6 +170,18 @@ class SecretariatApprovalTask(GroupApprovalTask):
             if locked.status != TaskState.STATUS_IN_PROGRESS:
                 return None  # someone else finished this task a moment ago
             task_state.refresh_from_db()
+            if action_name == "approve":
+                page = task_state.workflow_state.content_object.specific
+                refusal = approval_refusal(page, user, task_state)
+                if refusal:
+                    # A hand-made POST gets what the missing button would have said.
+                    from .gate import PublishBlocked
+
+                    raise PublishBlocked(refusal)
+                if required_approvers() > 1:
+                    ApprovalVote.objects.get_or_create(task_state=task_state, user=user)
+                    if task_state.approval_votes.count() < required_approvers():
+                        return None  # the task waits for the next distinct approver
             result = super().on_action(task_state, user, action_name, **kwargs)
             from . import services
 

@@ -20,4 +20,30 @@ class AnonymisationPanel(Panel):
             context["codify_url"] = (
                 reverse("publishing_admin:codify", args=[page.pk]) if page.pk else ""
             )
+            context["approval_refusal"] = self._approval_refusal(page)
             return context
+
+        def _approval_refusal(self, page) -> str | None:
+            """Why the approve button is missing for this secretariat member, if it is."""
+            from wagtail.models import TaskState
+
+            from .models import SecretariatApprovalTask, approval_refusal
+
+            user = getattr(self.request, "user", None)
+            if not page.pk or user is None:
+                return None
+            task_state = (
+                TaskState.objects.filter(
+                    status=TaskState.STATUS_IN_PROGRESS,
+                    workflow_state__object_id=str(page.pk),
+                    workflow_state__base_content_type__model="page",
+                )
+                .select_related("task")
+                .first()
+            )
+            if task_state is None:
+                return None
+            task = task_state.task.specific
+            if not isinstance(task, SecretariatApprovalTask) or not task._user_in_groups(user):
+                return None
+            return approval_refusal(page, user, task_state)

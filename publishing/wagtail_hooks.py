@@ -11,7 +11,7 @@ from accounts import roles
 from cases.models import CasePage
 
 from . import admin_urls
-from .gate import blocking_problems
+from .gate import blocking_problems, summary
 
 
 @hooks.register("register_admin_urls")
@@ -33,15 +33,21 @@ def menu_item():
 
 @hooks.register("before_publish_page")
 def refuse_personal_data(request, page):
-    """The editor's 公開 button: refuse with the reasons; the content is kept as a draft."""
-    if not isinstance(page.specific, CasePage):
-        return None
-    problems = blocking_problems(page.specific)
+    """The editor's 公開 button, on every page type: refuse with the reasons, field by field.
+
+    The edit view has saved the revision already, so the content is kept as a draft. The gate in
+    front of PublishRevisionAction refuses the same page anyway; this hook only makes the refusal
+    a message instead of an error page.
+    """
+    specific = page.specific
+    problems = blocking_problems(specific)
     if not problems:
         return None
     messages.error(
         request,
         _("個人情報が残っているため公開しませんでした（内容は下書きとして保存済み）: ")
-        + " ／ ".join(problems[:10]),
+        + summary(problems),
     )
-    return redirect("publishing_admin:anonymise", page_id=page.pk)
+    if isinstance(specific, CasePage):
+        return redirect("publishing_admin:anonymise", page_id=page.pk)
+    return redirect("wagtailadmin_pages:edit", page.pk)

@@ -55,6 +55,9 @@ class CurriculumUnitPage(Page):
         help_text=_("研修講師と事務局だけに表示されます。進め方や時間配分、つまずきやすい点など。"),
     )
 
+    # Trainer notes are shown only to trainers and the secretariat (TRAINER_NOTE_READERS).
+    not_public_fields = {"trainer_notes": "研修講師と事務局だけに表示される講師メモ"}
+
     content_panels = [
         *Page.content_panels,
         FieldPanel("objectives"),
@@ -100,6 +103,11 @@ class CurriculumItem(Orderable):
     )
 
     panels = [FieldPanel("case"), FieldPanel("knowhow"), FieldPanel("questions")]
+    # The linked pages show their own titles and pass the publish gate themselves.
+    not_public_fields = {
+        "case": "リンク先の事例（事例自身が公開チェックを通る）",
+        "knowhow": "リンク先のノウハウ（ノウハウ自身が公開チェックを通る）",
+    }
 
     class Meta(Orderable.Meta):
         verbose_name = _("教材")

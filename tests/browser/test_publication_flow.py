@@ -90,13 +90,23 @@ def test_report_to_published_case_without_names(browser, live_site, screenshot_d
         0
     )
 
-    # Submitted to the workflow and approved by the secretariat: the approval publishes.
+    # Submitted to the workflow by the member who drafted it, approved by another (four eyes).
     page.get_by_role("link", name="編集画面に戻る").click()
     page.wait_for_url(re.compile(r"/admin/pages/\d+/edit/"))
     page_id = re.search(r"/admin/pages/(\d+)/edit/", page.url)[1]
     # 「事例の公開に提出する」 sits in the editor's action menu.
     with page.expect_navigation():
         page.locator("[name=action-submit]").dispatch_event("click")
+    page.goto(f"{live_site}/admin/pages/{page_id}/edit/")
+    expect(page.get_by_text("承認は別の事務局員が行います", exact=False)).to_be_visible()
+    assert page.locator("[data-workflow-action-name=approve]").count() == 0
+    context.close()
+
+    context = browser.new_context(locale="ja-JP")
+    page = context.new_page()
+    sign_in(page, live_site, "jimukyoku2@demo.example")
+    page.get_by_label(re.compile("確認コード")).fill(totp.code_at(DEMO_TOTP))
+    page.get_by_role("button", name="確認する").click()
     # The reviewer approves from inside the editor, where the whole form is sent again: an
     # untouched form must not count as an edit, or the approval would restart the workflow.
     page.goto(f"{live_site}/admin/pages/{page_id}/edit/")

@@ -35,6 +35,8 @@ def people(engagement):
     return SimpleNamespace(
         supporter=members["supporter"],
         secretariat=User.objects.get(email="jimukyoku@demo.example"),
+        # Four eyes: the member who drafted the case does not approve it.
+        approver=User.objects.get(email="jimukyoku2@demo.example"),
         editor=User.objects.get(email="henshu@demo.example"),
     )
 
@@ -144,12 +146,15 @@ def test_full_pipeline_publishes_without_any_original_name(
         workflow.start(page, people.editor)
     state = page.current_workflow_state
     task_state = state.current_task_state
-    assert [a[0] for a in task_state.task.specific.get_actions(page, people.secretariat)].count(
+    assert "approve" not in [
+        a[0] for a in task_state.task.specific.get_actions(page, people.secretariat)
+    ]
+    assert [a[0] for a in task_state.task.specific.get_actions(page, people.approver)].count(
         "approve"
     ) >= 1
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        task_state.task.specific.on_action(task_state, people.secretariat, "approve")
+        task_state.task.specific.on_action(task_state, people.approver, "approve")
     page.refresh_from_db()
     assert page.live
     proposal.refresh_from_db()
@@ -211,7 +216,7 @@ def test_approval_is_all_or_nothing_when_indexing_fails(
     monkeypatch.setattr(signals, "enqueue", broken)  # the outbox write inside publication
     mail.outbox.clear()
     with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
-        task_state.task.specific.on_action(task_state, people.secretariat, "approve")
+        task_state.task.specific.on_action(task_state, people.approver, "approve")
     page.refresh_from_db()
     task_state.refresh_from_db()
     proposal.refresh_from_db()

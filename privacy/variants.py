@@ -1,0 +1,112 @@
+"""The forms in which writers actually mention a company or a person.
+
+A report rarely repeats 株式会社丸七水産加工: it says 丸七, 丸七さん, 丸七水産. A case that keeps
+the short form names the company just as well. From a registered name we derive
+
+- the name without its 法人格 (株式会社, 有限会社, (株) … at either end);
+- the name without one or more trailing business words (水産加工, 工業, 商事, 製作所 …),
+  stripped one after the other, so 丸七水産加工 gives 丸七水産 and 丸七.
+
+Persons need no list here: the detector matches 姓 and 名 on their own (a one-character 姓 only
+as a word of its own or before a title), so 高橋社長, 健一さん and 原店長 are found, and the
+replacement keeps the title (高橋社長 → B社長).
+
+False positives are the risk: a derived form of one character (丸) or a generic word (日本,
+中央, 東洋) would block harmless text, so derived forms keep at least two characters and never
+equal a generic word. The registered name itself and names the secretariat recorded by hand
+(屋号, brands, products) are used as they are.
+"""
+
+import functools
+
+from privacy.detect import LEGAL_FORMS, REGIONS, normalise
+
+# Words that end company names, shortest first when stripped, so every stage is a form of its
+# own (丸七水産加工 → 丸七水産 → 丸七). A superset of the detector's
+# INDUSTRY_WORDS: this list is used only for names the platform already knows, so a broad list
+# cannot produce a false finding in unrelated text.
+BUSINESS_WORDS = tuple(
+    sorted(
+        {
+            "ホールディングス", "ソリューションズ", "システムズ", "ケアサービス", "ビルサービス",
+            "サービス", "コーポレーション", "エンタープライズ", "カンパニー", "ジャパン",
+            "工業所", "製作所", "鉄工所", "研究所", "工務店", "不動産", "自動車", "水産加工",
+            "食品加工", "加工", "工業", "精機", "精工", "商事", "商会", "商店", "食品", "建設",
+            "建工", "住建", "建築", "電機", "電気", "電子", "印刷", "運輸", "運送", "物流",
+            "酒造", "醸造", "製菓", "製麺", "製陶", "技研", "化成", "化学", "鋳造", "鉄工",
+            "木工", "繊維", "物産", "産業", "興業", "設備", "設計", "工房", "農園", "農場",
+            "水産", "製薬", "薬品", "住宅", "機械", "機工", "重工", "硝子", "金属", "本舗",
+            "本店", "旅館", "ホテル", "テック", "テクノ", "システム", "フーズ", "ファーム",
+            "ラボ", "グループ", "ケア", "福祉会", "会館", "ビル", "信用金庫", "信用組合", "銀行",
+            "商工会議所", "商工会",
+        },
+        key=lambda w: (len(w), w),
+    )
+)  # fmt: skip
+
+# Short forms that are ordinary words or places: never derived, whatever the registered name.
+GENERIC_WORDS = frozenset(
+    [
+        *REGIONS, "日本", "東洋", "中央", "中部", "第一", "第二", "総合", "国際", "共同", "協同",
+        "地域", "地方", "全国", "新日本", "大日本", "東", "西", "南", "北", "中", "大", "新",
+        "株式", "有限", "合同", "会社", "企業", "グループ", "サービス", "システム", "テクノ",
+        "ジャパン", "アジア", "グローバル", "インターナショナル",
+    ]
+)  # fmt: skip
+
+MIN_DERIVED = 2
+
+_LEGAL = tuple(sorted((normalise(f) for f in LEGAL_FORMS), key=len, reverse=True))
+
+
+def _strip_legal(name: str) -> str:
+    """The name without a 法人格 at its start or end (株式会社丸七, 丸七(株), 丸七 有限会社)."""
+    changed = True
+    while changed:
+        changed = False
+        for form in _LEGAL:
+            if name.startswith(form):
+                name, changed = name[len(form) :].strip(), True
+            elif name.endswith(form):
+                name, changed = name[: -len(form)].strip(), True
+    return name
+
+
+def usable_short_form(form: str) -> bool:
+    """A derived form is used only if it is long enough and no ordinary word or place."""
+    if len(form) < MIN_DERIVED or form in GENERIC_WORDS or form.isdigit():
+        return False
+    # Two Latin letters (KK, JA) are abbreviations of anything.
+    return not (form.isascii() and len(form) < 3)
+
+
+@functools.lru_cache(maxsize=4096)
+def organisation_forms(name: str) -> tuple[str, ...]:
+    """The registered name and the short forms writers use, normalised (see detect.normalise)."""
+    full = normalise(name).strip()
+    if not full:
+        return ()
+    forms = [full]
+    core = _strip_legal(full) or full
+    derived = [core, core.replace(" ", "").replace("\u3000", "")]
+    current = derived[-1]
+    while True:
+        word = next(
+            (w for w in BUSINESS_WORDS if current.endswith(w) and len(current) > len(w)), None
+        )
+        if word is None:
+            break
+        current = current[: -len(word)].rstrip(" ・")
+        derived.append(current)
+    forms += [d for d in derived if d and (d == full or usable_short_form(d))]
+    return tuple(dict.fromkeys(forms))
+
+
+def extra_names(text: str) -> list[str]:
+    """Names recorded by hand, one per line or separated by 、/,: kept as written if ≥ 2 chars."""
+    names = []
+    for line in text.replace("、", "\n").replace(",", "\n").replace("，", "\n").splitlines():
+        line = line.strip()
+        if len(line) >= MIN_DERIVED:
+            names.append(line)
+    return names
