@@ -122,8 +122,10 @@ def setup_media_permissions() -> MediaCollections:
 def sync_file(item) -> bool:
     """Moves the item's file (and drops its renditions) to the side its collection says.
 
-    Returns True when something moved. The old file is deleted once the transaction commits, so a
-    rollback leaves the database pointing at a file that still exists.
+    Returns True when something moved. Nothing reaches public storage before the transaction
+    commits: a private file is copied to its public name only then, so a publication that rolls
+    back leaves no public copy. A file going private is copied at once (a private copy left by a
+    rollback harms nobody); the public original is deleted on commit.
     """
     name = item.file.name
     if not name:
@@ -132,10 +134,13 @@ def sync_file(item) -> bool:
     if is_private_name(name) == want_private:
         return False
     storage = item.file.storage
-    target = private_name(name) if want_private else public_name(name)
-    with storage.open(name, "rb") as source:
-        moved = storage.save(target, source)
-    type(item).objects.filter(pk=item.pk).update(file=moved)
+    if want_private:
+        with storage.open(name, "rb") as source:
+            moved = storage.save(private_name(name), source)
+    else:
+        moved = storage.get_available_name(public_name(name), max_length=item.file.field.max_length)
+    model = type(item)
+    model.objects.filter(pk=item.pk).update(file=moved)
     # The FieldFile keeps the old file object open; forget it so the next read opens the new one.
     item.file.close()
     item.file.file = None
@@ -145,10 +150,19 @@ def sync_file(item) -> bool:
         # and regenerates them from the moved original on the next request.
         for rendition in item.renditions.all():
             rendition.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+
+    def finish() -> None:
+        if not want_private:
+            with storage.open(name, "rb") as source:
+                saved = storage.save(moved, source)
+            if saved != moved:  # the name was taken meanwhile
+                model.objects.filter(pk=item.pk).update(file=saved)
+        storage.delete(name)
+
+    transaction.on_commit(finish)
     logger.info(
-        "Moved %s %s to %s storage",
-        type(item).__name__,
+        "Moving %s %s to %s storage",
+        model.__name__,
         item.pk,
         "private" if want_private else "public",
     )
