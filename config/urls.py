@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import auth as account_views
+from publishing.media import serve_private
 
 urlpatterns = [
     # Wagtail's own login and logout pages would bypass the throttled login (accounts/throttle.py)
@@ -20,10 +21,13 @@ urlpatterns = [
     path("engagements/", include("engagements.urls")),
     path("surveys/", include("surveys.urls")),
     path("proposals/", include("publishing.urls")),
+    # Drafts' images, renditions and documents: only through this permission-checked view.
+    path("private-media/<path:name>", serve_private, name="private_media"),
 ]
 
 if settings.DEBUG or settings.SERVE_MEDIA:
     # django.conf.urls.static() only works with DEBUG; the tests' server runs without it.
+    # MEDIA_ROOT holds public files only: private ones live under PRIVATE_MEDIA_ROOT.
     from django.urls import re_path
     from django.views.static import serve
 

@@ -3,8 +3,6 @@
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import (
-    Collection,
-    GroupCollectionPermission,
     GroupPagePermission,
     Page,
     Site,
@@ -52,7 +50,6 @@ EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page
 # Editors write case drafts; cases go live only through the secretariat's approval workflow.
 CASE_EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "lock_page", "unlock_page"]
 TRAINER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
-IMAGE_PERMISSIONS = ["add_image", "choose_image", "add_document", "choose_document"]
 # The secretariat keeps the search synonyms (settings menu of the admin).
 SECRETARIAT_MODEL_PERMISSIONS = [
     ("search", f"{action}_synonym") for action in ("add", "change", "delete", "view")
@@ -102,15 +99,11 @@ def setup_site() -> HomePage:
         _grant(roles.EDITOR, section.objects.get(), ["publish_page"])
     _case_workflow(CaseIndexPage.objects.get())
     _grant(roles.TRAINER, CurriculumIndexPage.objects.get(), TRAINER_PAGE_PERMISSIONS)
-    collection = Collection.get_first_root_node()
-    for role in (roles.SECRETARIAT, roles.EDITOR, roles.TRAINER):
-        group = Group.objects.get(name=role)
-        for codename in IMAGE_PERMISSIONS:
-            GroupCollectionPermission.objects.get_or_create(
-                group=group,
-                collection=collection,
-                permission=Permission.objects.get(codename=codename),
-            )
+    # Collections and their permissions: drafts' images and documents stay private.
+    from publishing.media import reconcile, setup_media_permissions
+
+    setup_media_permissions()
+    reconcile()
     secretariat = Group.objects.get(name=roles.SECRETARIAT)
     for app_label, codename in SECRETARIAT_MODEL_PERMISSIONS:
         secretariat.permissions.add(

@@ -22,3 +22,29 @@ class PublishingConfig(AppConfig):
             weak=False,
             dispatch_uid="publishing.case_published",
         )
+        self._connect_media_privacy()
+
+    def _connect_media_privacy(self):
+        """Drafts' images and documents stay private until a page using them is published."""
+        from django.db.models.signals import post_save, pre_save
+        from wagtail.documents import get_document_model
+        from wagtail.images import get_image_model
+        from wagtail.signals import page_published, page_unpublished
+
+        from . import media
+
+        for model in (get_image_model(), get_document_model()):
+            pre_save.connect(
+                media.on_media_saving,
+                sender=model,
+                dispatch_uid=f"publishing.media.{model.__name__}",
+            )
+            post_save.connect(
+                media.on_media_saved,
+                sender=model,
+                dispatch_uid=f"publishing.media.{model.__name__}",
+            )
+        page_published.connect(media.on_page_published, dispatch_uid="publishing.media.published")
+        page_unpublished.connect(
+            media.on_page_unpublished, dispatch_uid="publishing.media.unpublished"
+        )

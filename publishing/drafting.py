@@ -5,6 +5,7 @@ gate take care of those before anything is published.
 """
 
 import io
+import uuid
 
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
@@ -60,12 +61,17 @@ def _reports(engagement: Engagement) -> list[tuple[int, str, dict]]:
 def _photos(engagement: Engagement) -> dict[int, list]:
     """Report photos per visit number as Wagtail images (already re-encoded without metadata).
 
-    Titles carry no file name: names written by the uploader stay out of the case.
+    Titles carry no file name: names written by the uploader stay out of the case. The images
+    are private (collection and storage, publishing/media.py) until the case is published.
     """
     from django.core.files.base import ContentFile
     from wagtail.images import get_image_model
 
+    from .media import media_collections
+    from .storage import PRIVATE_PREFIX
+
     Image = get_image_model()
+    private = media_collections().private
     photos: dict[int, list] = {}
     attachments = Attachment.objects.filter(
         visit__engagement=engagement, slot=Attachment.Slot.VISIT_REPORT, kind="image"
@@ -79,9 +85,14 @@ def _photos(engagement: Engagement) -> dict[int, list]:
             content = handle.read()
         with PILImage.open(io.BytesIO(content)) as decoded:
             width, height = decoded.size
-        image = Image(title=_("%(code)s 第%(n)s回の写真") % {"code": engagement.code, "n": number})
+        image = Image(
+            title=_("%(code)s 第%(n)s回の写真") % {"code": engagement.code, "n": number},
+            collection=private,
+        )
+        # The prefix puts the file (and its renditions) in private storage from the start.
+        extension = a.file.name.rsplit(".", 1)[-1]
         image.file.save(
-            f"case-photo.{a.file.name.rsplit('.', 1)[-1]}", ContentFile(content), save=False
+            f"{PRIVATE_PREFIX}{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False
         )
         # Set after the file: assigning it resets the dimension fields.
         image.width, image.height = width, height

@@ -10,7 +10,7 @@ from wagtail.admin.menu import MenuItem
 from accounts import roles
 from cases.models import CasePage
 
-from . import admin_urls
+from . import admin_urls, media
 from .gate import blocking_problems, summary
 
 
@@ -51,3 +51,8 @@ def refuse_personal_data(request, page):
     if isinstance(specific, CasePage):
         return redirect("publishing_admin:anonymise", page_id=page.pk)
     return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("before_serve_document")
+def private_documents(document, request):
+    return media.refuse_private_document(document, request)

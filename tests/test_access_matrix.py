@@ -278,6 +278,33 @@ INVENTORY += [
     Route("surveys/analysis/", _u("surveys:analysis"), ANSWERS),
 ]
 
+
+def _private_image_url(w):
+    """A draft's photo in the private collection (publishing/media.py), made in each savepoint."""
+    from django.core.files.base import ContentFile
+    from wagtail.images import get_image_model
+
+    from publishing.media import media_collections
+
+    image = get_image_model().objects.create(
+        title="下書きの写真",
+        file=ContentFile(tiny_png(), name="draft.png"),
+        width=40,
+        height=30,
+        collection=media_collections().private,
+    )
+    return image.file.url
+
+
+# Drafts' images and documents: the roles that see every engagement, nobody else (not disclosed).
+INVENTORY += [
+    Route(
+        "private-media/<path:name>",
+        _private_image_url,
+        cells(404, 404, 404, 404, 200, 404, 200, 200, 404),
+    )
+]
+
 # Accounts (accounts/urls.py and the admin's login/logout, which lead to the same views).
 EVERYONE = cells(*[200] * 9)
 SIGNED_IN = cells(LOGIN, *[200] * 8)

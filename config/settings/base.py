@@ -148,7 +148,9 @@ SERVE_MEDIA = env.boolean("SERVE_MEDIA", False)
 # An absolute override replaces the path; a relative one is taken from BASE_DIR.
 PRIVATE_MEDIA_ROOT = BASE_DIR / env.get("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Wagtail's images and documents: public ones under MEDIA_ROOT, drafts' ones under
+    # PRIVATE_MEDIA_ROOT/media/ behind a permission-checked view (publishing/storage.py).
+    "default": {"BACKEND": "publishing.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -21,7 +21,8 @@ SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 STORAGES = {
-    "default": {"BACKEND": env.get("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    # A replacement must keep drafts' files out of public reach (publishing/storage.py).
+    "default": {"BACKEND": env.get("MEDIA_STORAGE", "publishing.storage.MediaStorage")},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 if env.get("MEDIA_ROOT"):
