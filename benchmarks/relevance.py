@@ -63,6 +63,13 @@ def main() -> None:
         call_command("migrate", "--noinput", verbosity=0)
         call_command("load_demo", stdout=devnull, stderr=devnull)
     judged = load_judged(judged_path)
+    dropped = [item for item in judged if item.dropped]
+    if dropped:
+        names = sorted({name for item in dropped for name in item.dropped})
+        print(
+            f"note: {len(dropped)} queries filter on {', '.join(names)}, which the search has no "
+            "facet for yet: those filters are left out (for BM25-OR too)\n"
+        )
     runs = {
         "project": evaluate(judged=judged),
         "project, no Sudachi synonyms": evaluate(judged=judged, dictionary_synonyms=False),

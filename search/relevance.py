@@ -28,7 +28,7 @@ from cases.models import CasePage
 from knowhow.models import KnowHowPage
 
 from . import analysis, service
-from .types import SearchDocument, SearchRequest
+from .types import FACET_FIELDS, SearchDocument, SearchRequest
 
 K = 10
 JUDGEMENTS = Path(settings.BASE_DIR) / "fixtures" / "relevance.json"
@@ -40,6 +40,15 @@ class Judged:
     relevant: Mapping[str, int]  # name -> grade
     kind: str = ""
     filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # Filters the search cannot apply (no such facet yet): left out, for both the site's search
+    # and BM25, and reported by benchmarks/relevance.py.
+    dropped: tuple[str, ...] = ()
+
+
+def _judged(query: str, relevant, kind: str, filters) -> Judged:
+    filters = filters or {}
+    known = {name: values for name, values in filters.items() if name in FACET_FIELDS}
+    return Judged(query, relevant, kind, known, tuple(sorted(set(filters) - set(known))))
 
 
 @dataclass(frozen=True)
@@ -58,16 +67,11 @@ def load_judged(path: Path = JUDGEMENTS) -> list[Judged]:
     if Path(path).suffix == ".jsonl":
         items = [json.loads(line) for line in text.splitlines() if line.strip()]
         return [
-            Judged(
-                item["query"],
-                item["relevant"],
-                item.get("kind", ""),
-                item.get("filters") or {},
-            )
+            _judged(item["query"], item["relevant"], item.get("kind", ""), item.get("filters"))
             for item in items
         ]
     return [
-        Judged(item["q"], item["judgements"], item.get("kind", ""), item.get("filters") or {})
+        _judged(item["q"], item["judgements"], item.get("kind", ""), item.get("filters"))
         for item in json.loads(text)["queries"]
     ]
 
