@@ -319,13 +319,17 @@ def _loose(tokens: Sequence[Token]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t.text for t in kept))
 
 
-# A part of a compound that is only an affix (化, 性, 者, 新) or a number says nothing alone.
+# A part of a compound that is only an affix (化, 性, 者, 新) says nothing alone.
 _NOT_A_PART = {"接尾辞", "接頭辞", *BREAK_POS}
 
 
 def _parts(tokens: Sequence[Token], text: str) -> tuple[Spelling, ...]:
-    """The words of a compound as Sudachi splits it in modes C, B and A, the compound excluded."""
-    if len(tokens) < 2 or any(t.pos[1] == "数詞" for t in tokens):
+    """The words of a compound as Sudachi splits it in modes C, B and A, the compound excluded.
+
+    A number and what it counts are not parts (50名未満 → 未満; 一次産業 → 産業, not 一次): the
+    number alone would find anything, the other words are still words of the query.
+    """
+    if len(tokens) < 2:
         return ()
     whole = tuple(t.text for t in tokens)
     found: dict[tuple[str, ...], Spelling] = {}
@@ -344,6 +348,8 @@ def _parts(tokens: Sequence[Token], text: str) -> tuple[Spelling, ...]:
                     continue
                 if any(m.part_of_speech()[1] == "数詞" for m in pieces):
                     continue
+                if len(pieces) == 1 and pieces[0].part_of_speech()[2].startswith("助数詞"):
+                    continue  # a counter alone (名, 円, 代)
                 words = tuple(m.normalized_form().lower() for m in pieces)
                 if words != whole:
                     found.setdefault(words, Spelling(normalise(morpheme.surface()), words))

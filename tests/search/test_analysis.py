@@ -41,11 +41,13 @@ def test_a_compound_is_searched_as_its_words_in_modes_c_b_and_a():
     assert {p.words for p in unit.parts} == {("生産", "性"), ("生産",), ("向上",)}
 
 
-def test_affixes_and_numbers_are_not_parts():
+def test_affixes_numbers_and_counters_are_not_parts():
     (unit,) = analysis.parse_query("製造業", {}).units
     assert [p.words for p in unit.parts] == [("製造",)]  # not 業
     (unit,) = analysis.parse_query("一次産業", {}).units
-    assert unit.parts == () and unit.loose == ()
+    assert [p.words for p in unit.parts] == [("産業",)] and unit.loose == ()
+    (unit,) = analysis.parse_query("50名未満", {}).units
+    assert [p.words for p in unit.parts] == [("未満",)]  # not 50, not the counter 名
 
 
 def test_coverage_needs_most_of_the_words_and_at_least_two():
