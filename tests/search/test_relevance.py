@@ -31,6 +31,7 @@ ABOUT_DEMO_CASES = [
     "新規事業",
     "資金繰り改善",
     "ロカベン 製造業",
+    "「ロカベン 製造業」",  # quoted: found nowhere as written, so asked again unquoted
 ]
 
 
