@@ -141,3 +141,29 @@ def test_dashboard_flags_a_draft_that_still_names_the_company(client, world):
     login(client, world.secretariat)
     html = client.get(reverse("workspace:dashboard")).content.decode()
     assert reverse("publishing_admin:anonymise", args=[draft.pk]) in html
+
+
+def test_supporter_sees_what_is_due(client, world):
+    import datetime
+
+    from django.utils import timezone
+
+    from engagements.models import Visit
+
+    today = timezone.localdate()
+    held = Visit.objects.create(
+        engagement=world.a, number=2, scheduled_on=today - datetime.timedelta(days=3)
+    )
+    coming = Visit.objects.create(
+        engagement=world.a, number=3, scheduled_on=today + datetime.timedelta(days=5)
+    )
+    Visit.objects.create(engagement=world.b, number=2, scheduled_on=today)  # not theirs
+    login(client, world.supporter)
+    html = client.get(reverse("engagements:list")).content.decode()
+    due = html[html.index("対応が必要なこと") : html.index("</section>")]
+    reports = due[due.index("実施報告がまだの訪問") : due.index("14 日以内の訪問")]
+    assert reverse("engagements:visit", args=[held.pk]) in reports
+    # Visit 1 has its report (the world's), so it is not listed.
+    assert reverse("engagements:visit", args=[world.visit_a.pk]) not in due
+    assert reverse("engagements:visit", args=[coming.pk]) in due.split("14 日以内の訪問")[1]
+    assert "T-B" not in due
