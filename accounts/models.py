@@ -101,13 +101,15 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         # The username column stays for Wagtail and third-party code that expects it.
         self.username = self.email
+        # Wagtail's sidebar greets people by first_name (else the address): mirror the name.
+        self.first_name = self.display_name[:150]
         update_fields = kwargs.get("update_fields")
         if update_fields is None or {"display_name", "name_reading"} & set(update_fields):
             self.name_reading = reading.to_hiragana(self.name_reading)
             if not self.name_reading and self.display_name:
                 self.name_reading = reading.guess(self.display_name)
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "name_reading"}
+                kwargs["update_fields"] = {*update_fields, "name_reading", "first_name"}
         super().save(*args, **kwargs)
 
 

@@ -8,10 +8,11 @@ def guess_readings(apps, schema_editor):
     from accounts.reading import guess
 
     User = apps.get_model("accounts", "User")
-    for user in User.objects.filter(name_reading="").exclude(display_name=""):
-        user.name_reading = guess(user.display_name)
-        if user.name_reading:
-            user.save(update_fields=["name_reading"])
+    for user in User.objects.exclude(display_name=""):
+        # Wagtail's sidebar shows first_name: the name, as User.save() keeps it from now on.
+        user.first_name = user.display_name[:150]
+        user.name_reading = user.name_reading or guess(user.display_name)
+        user.save(update_fields=["name_reading", "first_name"])
 
 
 class Migration(migrations.Migration):

@@ -171,6 +171,9 @@ BASE_URL = env.get("BASE_URL", "")
 WAGTAILADMIN_BASE_URL = BASE_URL or "http://127.0.0.1:8000"
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: the admin would load avatars from an outside service (a broken image where it is
+# blocked, and every editor's address hash sent out); Wagtail's built-in avatar is shown instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 # An edit after the secretariat's approval needs a fresh approval (notes/security.md §4.4).
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
