@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from accounts import totp
 from tests.browser.test_invitation_flow import DEMO_TOTP
-from tests.browser.test_work_flows import PASSWORD
+from tests.browser.test_work_flows import PASSWORD, assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -52,4 +52,13 @@ def test_role_signs_in_from_the_home_page_and_lands_on_its_work(
         # Signed in: the name and the sign-out button replace the sign-in link.
         expect(page.get_by_role("link", name="ログイン", exact=True)).to_have_count(0)
         expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
+        assert_accessible(page)  # the landing pages are new or changed: WCAG 2.1 AA by axe
+    if email == "jimukyoku@demo.example":
+        # The status page with a filter chosen, the visit links and the reminder buttons.
+        page.get_by_role("link", name=re.compile("回答待ち")).first.click()
+        expect(page.locator("a.chip[aria-current]")).to_have_count(1)
+        expect(
+            page.get_by_role("button", name=re.compile("回答のお願いを再送する"))
+        ).not_to_have_count(0)
+        assert_accessible(page)
     context.close()
