@@ -55,10 +55,13 @@ def test_role_signs_in_from_the_home_page_and_lands_on_its_work(
         assert_accessible(page)  # the landing pages are new or changed: WCAG 2.1 AA by axe
     if email == "jimukyoku@demo.example":
         # The status page with a filter chosen, the visit links and the reminder buttons.
-        page.get_by_role("link", name=re.compile("回答待ち")).first.click()
-        expect(page.locator("a.chip[aria-current]")).to_have_count(1)
+        work_bar = page.get_by_role("navigation", name="業務メニュー")
+        work_bar.get_by_role("link", name="回答状況").click()
+        expect(page.locator("a.chip[aria-current]")).to_have_text("すべて")
         expect(
             page.get_by_role("button", name=re.compile("回答のお願いを再送する"))
         ).not_to_have_count(0)
         assert_accessible(page)
+        page.get_by_role("link", name=re.compile("^回答済み")).click()
+        expect(page.locator("a.chip[aria-current]")).to_have_text(re.compile("^回答済み"))
     context.close()
