@@ -28,7 +28,7 @@ demo: setup
 # Serves http://127.0.0.1:$(PORT)/ with demo content; the task worker runs beside the server.
 run: demo
 	@echo "伴走ナレッジ: http://127.0.0.1:$(PORT)/ （終了は Ctrl+C）"
-	$(BIN)/python manage.py db_worker --queue-name '*' & \
+	BASE_URL="$${BASE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/python manage.py db_worker --queue-name '*' & \
 	WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

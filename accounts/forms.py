@@ -164,9 +164,10 @@ class ImportForm(JapaneseFormMixin, forms.Form):
 class ProfileForm(JapaneseFormMixin, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "job_title", "phone", "qualifications"]
+        fields = ["display_name", "name_reading", "job_title", "phone", "qualifications"]
         widgets = {
             "display_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "name_reading": forms.TextInput(attrs={"autocomplete": "off"}),
             "job_title": forms.TextInput(attrs={"autocomplete": "organization-title"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "qualifications": forms.TextInput(attrs={"autocomplete": "off"}),

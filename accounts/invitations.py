@@ -15,6 +15,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from core.mail import absolute_url
+
 from . import audit
 from .models import Invitation, User
 
@@ -74,8 +76,9 @@ def can_invite(user) -> bool:
 
 
 def _absolute(path: str) -> str:
-    # The configured base URL, never the request's Host header, which a client can forge.
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    # BASE_URL, or the address the secretariat (or the person resetting) is using; a Host header
+    # outside ALLOWED_HOSTS is never used (core/mail.py).
+    return absolute_url(path)
 
 
 def set_password_url(user, *, url_name: str = "accounts:invitation_confirm") -> str:

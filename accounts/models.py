@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from taxonomy.fields import TermField
 from taxonomy.vocabularies import Vocabulary
 
+from . import reading
 from .fields import EncryptedTextField
 
 
@@ -58,6 +59,13 @@ class User(AbstractUser):
 
     email = models.EmailField(_("メールアドレス"), unique=True)
     display_name = models.CharField(_("氏名"), max_length=100, blank=True)
+    # Lists sort by this (五十音順); guessed from the name when left empty (accounts/reading.py).
+    name_reading = models.CharField(
+        _("氏名のよみ"),
+        max_length=100,
+        blank=True,
+        help_text=_("ひらがなで入力してください（例: やまだ はなこ）。一覧の並び順に使います。"),
+    )
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("所属組織"),
@@ -83,9 +91,25 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.email
 
+    def get_full_name(self):
+        # Wagtail shows people by this (user lists, workflow, comments): the name, not the address.
+        return self.display_name or self.email
+
+    def get_short_name(self):
+        return self.display_name or self.email
+
     def save(self, *args, **kwargs):
         # The username column stays for Wagtail and third-party code that expects it.
         self.username = self.email
+        # Wagtail's sidebar greets people by first_name (else the address): mirror the name.
+        self.first_name = self.display_name[:150]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"display_name", "name_reading"} & set(update_fields):
+            self.name_reading = reading.to_hiragana(self.name_reading)
+            if not self.name_reading and self.display_name:
+                self.name_reading = reading.guess(self.display_name)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "name_reading", "first_name"}
         super().save(*args, **kwargs)
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Case, Max, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +66,12 @@ def _nfkc(value: str) -> str:
     return unicodedata.normalize("NFKC", value or "").strip()
 
 
+def directory_order() -> tuple:
+    """五十音順 by よみ; people without a reading after those with one, then by name."""
+    no_reading = Case(When(name_reading="", then=Value(1)), default=Value(0))
+    return (no_reading, "name_reading", "display_name", "email")
+
+
 def user_directory(*, viewer, q: str = "", organisation: str = "", role: str = "") -> QuerySet:
     """People matching a name/e-mail word, an organisation word and a role, for `viewer`."""
     if not can_view_directory(viewer):
@@ -74,7 +80,7 @@ def user_directory(*, viewer, q: str = "", organisation: str = "", role: str = "
         User.objects.select_related("organisation")
         .prefetch_related(Prefetch("groups", queryset=Group.objects.order_by("name")))
         .annotate(last_invited_at=Max("invitations__sent_at"))
-        .order_by("display_name", "email")
+        .order_by(*directory_order())
     )
     for word in _nfkc(q).split():
         users = users.filter(Q(display_name__icontains=word) | Q(email__icontains=word))

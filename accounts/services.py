@@ -11,7 +11,7 @@ from . import audit, invitations, roles
 from .importing import ImportPlan
 from .models import Organisation, User
 
-PROFILE_FIELDS = ("display_name", "job_title", "phone", "qualifications")
+PROFILE_FIELDS = ("display_name", "name_reading", "job_title", "phone", "qualifications")
 
 
 def _create_invited(

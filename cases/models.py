@@ -3,6 +3,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -245,7 +246,8 @@ class CasePage(Page):
     def display_date(self):
         if self.published_on:
             return self.published_on
-        return self.first_published_at.date() if self.first_published_at else None
+        # The date in Japan (TIME_ZONE): a case approved at 16:00 UTC is published the next day.
+        return timezone.localdate(self.first_published_at) if self.first_published_at else None
 
     @cached_property
     def tools(self) -> list[str]:

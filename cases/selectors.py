@@ -5,7 +5,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
 
 from taxonomy import terms
 from taxonomy.fields import contains_code, padded
@@ -134,7 +135,18 @@ def with_list_data(qs: QuerySet[CasePage]) -> QuerySet[CasePage]:
 
 
 def newest_first(qs: QuerySet[CasePage]) -> QuerySet[CasePage]:
-    return qs.order_by("-published_on", "-first_published_at", "-pk")
+    """By the date a case shows (CasePage.display_date), the newest first.
+
+    A case approved in the admin has no published_on: its date is the first publication's, in
+    Japan's time. Sorting on published_on alone put those cases last on SQLite (NULL sorts low)
+    and first on PostgreSQL, so a newly approved case was missing from 新着の事例 on SQLite.
+    """
+    shown_on = Coalesce("published_on", TruncDate("first_published_at"))
+    return qs.alias(shown_on=shown_on).order_by(
+        F("shown_on").desc(nulls_last=True),
+        F("first_published_at").desc(nulls_last=True),
+        "-pk",
+    )
 
 
 def related_cases(case: CasePage, *, limit: int = 3) -> list[CasePage]:

@@ -25,7 +25,11 @@ def work_navigation(request) -> dict:
         return {"work_items": []}
     if twofactor.requires_second_factor(user) and not twofactor.is_verified(request):
         return {"work_items": []}  # the setup and code pages: every link would lead back there
+    from workspace.landing import curricula_admin_url
+
     items = []
+    if roles.has_any_role(user, {roles.SECRETARIAT}):
+        items.append((_("ダッシュボード"), reverse("workspace:dashboard")))
     if not roles.role_names(user) <= {roles.COMPANY_CONTACT, roles.TRAINER}:
         items.append((_("伴走支援案件"), reverse("engagements:list")))
         items.append((_("事例化の提案"), reverse("publishing:mine")))
@@ -37,6 +41,10 @@ def work_navigation(request) -> dict:
         items.append((_("回答状況"), reverse("surveys:status")))
         items.append((_("回答一覧"), reverse("surveys:answers")))
         items.append((_("分析"), reverse("surveys:analysis")))
+    if roles.has_any_role(user, {roles.TRAINER}) and (curricula := curricula_admin_url()):
+        items.append((_("カリキュラムの編集"), curricula))
+    if user.has_perm("wagtailadmin.access_admin"):
+        items.append((_("管理画面"), reverse("wagtailadmin_home")))
     return {
         "work_items": [
             {"title": title, "url": url, "current": request.path.startswith(url)}

@@ -4,10 +4,12 @@ A record's content is stored as the cleaned data of its form (JSON), one version
 form classes are therefore also the schema used to show, compare and export a version.
 """
 
+import contextlib
 import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from taxonomy import terms
@@ -77,6 +79,11 @@ class RecordForm(forms.Form):
                 value = "、".join(str(labels.get(code, code)) for code in value or [])
             elif isinstance(field, forms.ChoiceField):
                 value = str(dict(field.choices).get(value, value or ""))
+            elif isinstance(field, forms.DateField) and value:
+                # Stored as ISO (2026-11-26); shown like every other date (2026年11月26日).
+                # An old version with free text is shown as it was written.
+                with contextlib.suppress(TypeError, ValueError):
+                    value = date_format(datetime.date.fromisoformat(value))
             rows.append((name, str(field.label), value or ""))
         return rows
 

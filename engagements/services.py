@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
+from core.mail import on_commit as mail_on_commit
 from uploads.validation import CleanUpload
 
 from . import notifications
@@ -77,5 +78,5 @@ def attachment_add(*, visit: Visit, slot: str, upload: CleanUpload, user) -> Att
 @transaction.atomic
 def comment_add(*, visit: Visit, author, body: str) -> Comment:
     comment = Comment.objects.create(visit=visit, author=author, body=body)
-    transaction.on_commit(lambda: notifications.comment_posted(comment))
+    mail_on_commit(lambda: notifications.comment_posted(comment))
     return comment

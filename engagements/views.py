@@ -1,5 +1,6 @@
 """Engagement pages: the team's records, files and comment thread, each visit on its own page."""
 
+import datetime
 import difflib
 
 from django.contrib import messages
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -20,7 +22,7 @@ from uploads.validation import validate_upload
 
 from . import access, services
 from .forms import RECORD_FORMS, AttachmentForm, CommentForm, VisitForm
-from .models import Attachment, Record, Visit
+from .models import Attachment, Engagement, Record, Visit
 
 VISIT_RECORD_KINDS = {
     "plan": Record.Kind.VISIT_PLAN,
@@ -35,7 +37,35 @@ def engagement_list(request):
         .select_related("company", "requesting_body")
         .order_by("-started_on", "code")
     )
-    return render(request, "engagements/engagement_list.html", {"engagements": engagements})
+    return render(
+        request,
+        "engagements/engagement_list.html",
+        {"engagements": engagements, **_due(engagements)},
+    )
+
+
+# How far ahead the list shows coming visits.
+UPCOMING_DAYS = 14
+
+
+def _due(engagements) -> dict:
+    """What is due in active engagements: visits held without a report, and coming visits."""
+    today = timezone.localdate()
+    visits = Visit.objects.filter(
+        engagement__in=engagements, engagement__status=Engagement.Status.ACTIVE
+    ).select_related("engagement")
+    reported = Record.objects.filter(kind=Record.Kind.VISIT_REPORT, version__gt=0).values(
+        "visit_id"
+    )
+    return {
+        "reports_due": visits.filter(scheduled_on__lte=today)
+        .exclude(pk__in=reported)
+        .order_by("scheduled_on", "engagement__code")[:30],
+        "upcoming": visits.filter(
+            scheduled_on__gt=today, scheduled_on__lte=today + datetime.timedelta(UPCOMING_DAYS)
+        ).order_by("scheduled_on", "engagement__code")[:30],
+        "upcoming_days": UPCOMING_DAYS,
+    }
 
 
 @login_required

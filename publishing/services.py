@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.mail import absolute_url, send_notification
+from core.mail import on_commit as mail_on_commit
 from engagements.models import Engagement
 from engagements.notifications import secretariat_users
 
@@ -24,7 +25,7 @@ def proposal_submit(*, engagement: Engagement, user, note: str) -> Proposal:
             proposal = Proposal.objects.create(engagement=engagement, proposed_by=user, note=note)
     except IntegrityError as exc:
         raise AlreadyProposed from exc
-    transaction.on_commit(lambda: _tell_secretariat(proposal))
+    mail_on_commit(lambda: _tell_secretariat(proposal))
     return proposal
 
 
@@ -67,7 +68,7 @@ def draft_create(*, proposal: Proposal, user):
 def proposal_decline(*, proposal: Proposal, user, reason: str) -> Proposal:
     proposal.status = Proposal.Status.DECLINED
     proposal.save(update_fields=["status", "updated_at"])
-    transaction.on_commit(lambda: _tell_proposer(proposal, "declined", reason))
+    mail_on_commit(lambda: _tell_proposer(proposal, "declined", reason))
     return proposal
 
 
@@ -80,7 +81,7 @@ def after_review_action(task_state, action_name: str, user, comment: str) -> Non
     ):
         proposal.status = Proposal.Status.CHANGES_REQUESTED
         proposal.save(update_fields=["status", "updated_at"])
-        transaction.on_commit(lambda p=proposal: _tell_proposer(p, "changes_requested", comment))
+        mail_on_commit(lambda p=proposal: _tell_proposer(p, "changes_requested", comment))
 
 
 def case_published(page) -> None:
@@ -88,7 +89,7 @@ def case_published(page) -> None:
     for proposal in Proposal.objects.filter(case=page, status__in=Proposal.OPEN):
         proposal.status = Proposal.Status.PUBLISHED
         proposal.save(update_fields=["status", "updated_at"])
-        transaction.on_commit(lambda p=proposal: _tell_proposer(p, "published", ""))
+        mail_on_commit(lambda p=proposal: _tell_proposer(p, "published", ""))
 
 
 SUBJECTS = {

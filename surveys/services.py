@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.mail import absolute_url, send_notification
+from core.mail import on_commit as mail_on_commit
 from engagements.models import EngagementMember, Visit
 from engagements.notifications import secretariat_users
 
@@ -27,7 +28,7 @@ def survey_setup(
     survey, _created = Survey.objects.update_or_create(
         visit=visit, defaults={"starts_on": starts_on, "deadline": deadline}
     )
-    transaction.on_commit(lambda: schedule_request(survey))
+    mail_on_commit(lambda: schedule_request(survey))
     return survey
 
 
@@ -71,15 +72,38 @@ def company_contacts(visit: Visit):
     )
 
 
-def _send_request(survey: Survey) -> None:
+def _send_request(survey: Survey, *, reminder: bool = False) -> None:
     url = absolute_url(reverse("surveys:answer", args=[survey.pk]))
+    if reminder:
+        subject = _("【再送】%(visit)sのアンケートへのご協力のお願い") % {"visit": survey.visit}
+    else:
+        subject = _("%(visit)sのアンケートへのご協力のお願い") % {"visit": survey.visit}
     for user in company_contacts(survey.visit):
         send_notification(
             user,
-            subject=_("%(visit)sのアンケートへのご協力のお願い") % {"visit": survey.visit},
+            subject=subject,
             template="surveys/email/request",
             context={"survey": survey, "url": url},
         )
+
+
+class NotRemindable(Exception):
+    """The survey is answered or has not started: there is nothing to remind of."""
+
+
+def survey_remind(*, survey: Survey) -> int:
+    """Sends the request mail again to the company's contacts; returns how many were sent."""
+    status = survey.status()
+    if status not in (Survey.Status.WAITING, Survey.Status.OVERDUE):
+        raise NotRemindable
+    contacts = list(company_contacts(survey.visit))
+    if contacts:
+        _send_request(survey, reminder=True)
+        if survey.requested_at is None:
+            Survey.objects.filter(pk=survey.pk, requested_at__isnull=True).update(
+                requested_at=timezone.now()
+            )
+    return len(contacts)
 
 
 @transaction.atomic
@@ -92,7 +116,7 @@ def answer_submit(*, survey: Survey, respondent, answers: dict) -> SurveyRespons
             )
     except IntegrityError as exc:
         raise AlreadyAnswered from exc
-    transaction.on_commit(lambda: _notify_answered(response))
+    mail_on_commit(lambda: _notify_answered(response))
     return response
 
 

@@ -3,10 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Case, Count, F, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from accounts import roles
@@ -19,6 +21,13 @@ from . import analysis, exports, services
 from .forms import AnswerFilterForm, AnswerForm, SurveySetupForm
 from .models import Survey, SurveyResponse
 from .questions import QUESTIONS
+
+STATUS_ORDER = (
+    Survey.Status.OVERDUE,
+    Survey.Status.WAITING,
+    Survey.Status.NOT_STARTED,
+    Survey.Status.ANSWERED,
+)
 
 
 def surveys_to_answer(user):
@@ -40,16 +49,20 @@ def _require(action: str, user) -> None:
 @login_required
 def my_surveys(request):
     """The company contact's list: what to answer, what is done."""
+    if roles.has_any_role(request.user, {roles.SECRETARIAT}):
+        return redirect("surveys:status")
+    _require(roles.ANSWER_SURVEY, request.user)
     surveys = (
         surveys_to_answer(request.user)
         .exclude(starts_on__gt=timezone.localdate())
         .select_related("visit__engagement", "response")
-        .order_by("visit__engagement__code", "-visit__scheduled_on", "-pk")  # grouped by engagement
     )
-    if roles.has_any_role(request.user, {roles.SECRETARIAT}):
-        return redirect("surveys:status")
-    _require(roles.ANSWER_SURVEY, request.user)
-    return render(request, "surveys/my_surveys.html", {"surveys": surveys})
+    # What waits for an answer comes first (the nearest deadline on top); answered ones below.
+    pending = surveys.filter(response__isnull=True).order_by(
+        F("deadline").asc(nulls_last=True), "visit__engagement__code", "visit__number"
+    )
+    answered = surveys.filter(response__isnull=False).order_by("-response__answered_at")
+    return render(request, "surveys/my_surveys.html", {"pending": pending, "answered": answered})
 
 
 @login_required
@@ -73,7 +86,10 @@ def answer(request, pk):
         except services.AlreadyAnswered:
             messages.info(request, _("このアンケートにはすでに回答をいただいています。"))
         return render(request, "surveys/answered.html", {"survey": survey})
-    return render(request, "surveys/answer.html", {"survey": survey, "form": form})
+    # Late answers are still welcome (the programme wants every voice), but never silently:
+    # the form says the deadline has passed, and the status page shows the answer date.
+    late = survey.status() == Survey.Status.OVERDUE
+    return render(request, "surveys/answer.html", {"survey": survey, "form": form, "late": late})
 
 
 @login_required
@@ -87,8 +103,13 @@ def status_list(request):
     if wanted not in Survey.Status.values:
         wanted = ""
     rows = surveys.filter(status_code=wanted) if wanted else surveys
+    # What needs action first: overdue, then waiting, not started; answered ones last.
+    urgency = Case(
+        *(When(status_code=code, then=Value(rank)) for rank, code in enumerate(STATUS_ORDER)),
+        output_field=IntegerField(),
+    )
     rows = rows.select_related("visit__engagement__company", "response").order_by(
-        "deadline", "visit__engagement__code", "visit__number"
+        urgency, F("deadline").asc(nulls_last=True), "visit__engagement__code", "visit__number"
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     for s in page:
@@ -100,8 +121,45 @@ def status_list(request):
             "page": page,
             "statuses": [(s, Survey.Status(s).label, counts[s]) for s in Survey.Status.values],
             "wanted": wanted,
+            "can_remind": roles.has_any_role(request.user, {roles.SECRETARIAT}),
         },
     )
+
+
+@login_required
+def remind(request, pk):
+    """The secretariat sends the answer request again (POST from the status page)."""
+    engagement_access.require(roles.has_any_role(request.user, {roles.SECRETARIAT}))
+    if request.method != "POST":
+        return redirect("surveys:status")
+    try:
+        survey = Survey.objects.select_related("visit__engagement").get(pk=pk)
+    except Survey.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        sent = services.survey_remind(survey=survey)
+    except services.NotRemindable:
+        messages.error(
+            request, _("このアンケートは回答済みか開始前のため、回答のお願いは送れません。")
+        )
+    else:
+        if sent:
+            messages.success(
+                request,
+                _("%(visit)s（%(code)s）の回答のお願いを %(n)d 人に再送しました。")
+                % {"visit": survey.visit, "code": survey.visit.engagement.code, "n": sent},
+            )
+        else:
+            messages.error(
+                request,
+                _("%(code)s には派遣先企業担当者が登録されていないため、送れませんでした。")
+                % {"code": survey.visit.engagement.code},
+            )
+    back = request.POST.get("status", "")
+    target = reverse("surveys:status")
+    if back in Survey.Status.values:
+        target += "?" + urlencode({"status": back})
+    return redirect(target)
 
 
 @login_required

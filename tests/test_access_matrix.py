@@ -276,6 +276,26 @@ INVENTORY += [
     Route("surveys/answers/export.<str:fmt>", _u("surveys:export", "csv"), ANSWERS),
     Route("surveys/answers/export.<str:fmt>", _u("surveys:export", "xlsx"), ANSWERS, label="xlsx"),
     Route("surveys/analysis/", _u("surveys:analysis"), ANSWERS),
+    # The secretariat's reminder from the status page (a GET only leads back there).
+    Route(
+        "surveys/<int:pk>/remind/",
+        _u("surveys:remind", lambda w: w.survey_a.pk),
+        cells(LOGIN, 403, 403, 403, 403, 403, REDIRECTED, 403, 403),
+    ),
+    Route(
+        "surveys/<int:pk>/remind/",
+        _u("surveys:remind", lambda w: w.survey_b.pk),
+        cells(LOGIN, 403, 403, 403, 403, 403, DONE, 403, 403),
+        method="post",
+        label="post",
+    ),
+    # Front doors (workspace/urls.py): the landing sends every role elsewhere.
+    Route("work/", _u("workspace:start"), cells(LOGIN, *[REDIRECTED] * 8)),
+    Route(
+        "work/dashboard/",
+        _u("workspace:dashboard"),
+        cells(LOGIN, 403, 403, 403, 403, 403, 200, 403, 403),
+    ),
 ]
 
 

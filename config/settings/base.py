@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.mail.RequestBaseURLMiddleware",
     # After messages: a timed-out session is told why on the login page.
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
@@ -116,7 +117,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
 # One login page for the site and the Wagtail admin: the throttled one (accounts/throttle.py).
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/engagements/"
+# Sends each role to its own work (workspace/landing.py).
+LOGIN_REDIRECT_URL = "/work/"
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 # Wagtail's own reset form has no rate limit; accounts/ offers a throttled one.
@@ -162,9 +164,16 @@ EMAIL_BACKEND = env.get("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "伴走ナレッジ事務局 <noreply@example.jp>")
 
 WAGTAIL_SITE_NAME = "伴走ナレッジ"
-WAGTAILADMIN_BASE_URL = env.get("BASE_URL", "http://127.0.0.1:8000")
+# Links in mails (core/mail.py): BASE_URL when set (required behind a proxy that rewrites the
+# host); otherwise the address of the request that sends the mail; the task worker, which has
+# no request, falls back to WAGTAILADMIN_BASE_URL.
+BASE_URL = env.get("BASE_URL", "")
+WAGTAILADMIN_BASE_URL = BASE_URL or "http://127.0.0.1:8000"
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: the admin would load avatars from an outside service (a broken image where it is
+# blocked, and every editor's address hash sent out); Wagtail's built-in avatar is shown instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 # An edit after the secretariat's approval needs a fresh approval (docs/security.md, Publication).
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True

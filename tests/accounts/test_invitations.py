@@ -1,6 +1,7 @@
 import re
 from datetime import timedelta
 from email.utils import parseaddr
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -41,7 +42,7 @@ def link_in(message) -> str:
 
 
 def path_of(url: str) -> str:
-    return url.removeprefix(settings.WAGTAILADMIN_BASE_URL.rstrip("/"))
+    return urlsplit(url).path
 
 
 def set_password(client, url, password=NEW_PASSWORD):
@@ -71,7 +72,7 @@ def test_invitation_mail_reaches_the_inbox_in_japanese(
     assert mimetype == "text/html" and "山田 花子 様" in html and 'lang="ja"' in html
     assert "72 時間" in mail.body and "72 時間" in html
     assert link_in(mail) in html
-    assert link_in(mail).startswith(settings.WAGTAILADMIN_BASE_URL)
+    assert link_in(mail).startswith("http://testserver/")  # the request's own host
 
     message = mail.message()
     assert parseaddr(settings.DEFAULT_FROM_EMAIL)[1] in message["From"]

@@ -1,0 +1,50 @@
+"""Issue 14: a case approved in the evening (UTC) shows Japan's date and is listed as new."""
+
+import datetime
+
+import pytest
+
+from cases.models import CaseIndexPage, CasePage, CaseSection
+
+pytestmark = pytest.mark.django_db
+
+# 2026-11-26 16:30 UTC is 2026-11-27 01:30 in Tokyo.
+APPROVED_AT = datetime.datetime(2026, 11, 26, 16, 30, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def approved_case():
+    """A case published through the admin workflow: no published_on, only the publication time."""
+    page = CasePage(
+        title="夜に承認された事例",
+        slug="approved-in-the-evening",
+        external_id="evening-approval",
+        lead="製造業の事業承継で、後継者が自分の言葉で方針を語れるようになった事例。",
+        industry="E",
+        region="hokuriku",
+        employees="21-50",
+    )
+    page.sections = [
+        CaseSection(phase="trust", heading="初回", body=[("text", "対話から始めた。")])
+    ]
+    CaseIndexPage.objects.get().add_child(instance=page)
+    page.save_revision().publish()
+    # Newer than every demo case, which carry published_on dates up to 2026.
+    CasePage.objects.filter(pk=page.pk).update(
+        first_published_at=APPROVED_AT, last_published_at=APPROVED_AT, published_on=None
+    )
+    return CasePage.objects.get(pk=page.pk)
+
+
+def test_publication_date_is_the_date_in_japan(client, approved_case):
+    assert approved_case.display_date == datetime.date(2026, 11, 27)
+    html = client.get(approved_case.url).content.decode()
+    assert '<time datetime="2026-11-27">2026年11月27日</time>' in html
+
+
+def test_an_approved_case_is_among_the_new_cases(client, approved_case):
+    latest_demo = CasePage.objects.exclude(pk=approved_case.pk).order_by("-published_on").first()
+    assert latest_demo.published_on < datetime.date(2026, 11, 27)
+    html = client.get("/").content.decode()
+    section = html[html.index("新着の事例") :]
+    assert approved_case.title in section[: section.index("</section>")]
