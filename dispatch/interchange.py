@@ -24,6 +24,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.importing import SheetError, _check_zip, _decode_csv
 from accounts.models import User
@@ -43,22 +44,22 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_LINES = 20_000
 
 QUALIFICATIONS = {
-    "sme-consultant": "中小企業診断士",
-    "tax-accountant": "税理士",
-    "cpa": "公認会計士",
-    "lawyer": "弁護士",
-    "sharoushi": "社会保険労務士",
-    "bank-staff": "金融機関職員",
-    "other": "その他",
+    "sme-consultant": gettext_lazy("中小企業診断士"),
+    "tax-accountant": gettext_lazy("税理士"),
+    "cpa": gettext_lazy("公認会計士"),
+    "lawyer": gettext_lazy("弁護士"),
+    "sharoushi": gettext_lazy("社会保険労務士"),
+    "bank-staff": gettext_lazy("金融機関職員"),
+    "other": gettext_lazy("その他"),
 }
 TRAINING_STATUSES = {
-    "not-registered": "未登録",
-    "registered": "受講登録済み",
-    "completed": "修了",
+    "not-registered": gettext_lazy("未登録"),
+    "registered": gettext_lazy("受講登録済み"),
+    "completed": gettext_lazy("修了"),
 }
 TRAVEL = [choice.value for choice in Supporter.Travel]
-ROLES = {"lead": "主担当", "member": "メンバー"}
-RELATION_KINDS = {"positive": "良好", "negative": "良好でない"}
+ROLES = {"lead": gettext_lazy("主担当"), "member": gettext_lazy("メンバー")}
+RELATION_KINDS = {"positive": gettext_lazy("良好"), "negative": gettext_lazy("良好でない")}
 APPROACHES = [choice.value for choice in DispatchRequest.Approach]
 
 SUPPORTER_KEYS = (
@@ -231,9 +232,10 @@ def _table_rows(cells: Iterable[list[str]], kind: str) -> list[tuple[int, Any]]:
     header: list[str] | None = None
     rows, problems = [], []
     for number, row in enumerate(cells, start=1):
-        row = [str(cell or "").strip() for cell in row]
+        # Values are kept as written (the round trip is exact); only the header is trimmed.
+        row = [str(cell or "") for cell in row]
         if header is None:
-            header = row
+            header = [cell.strip() for cell in row]
             unknown = [c for c in header if c and c not in COLUMNS[kind]]
             if unknown:
                 problems.append(
@@ -249,7 +251,7 @@ def _table_rows(cells: Iterable[list[str]], kind: str) -> list[tuple[int, Any]]:
             if problems:
                 raise RegistryError(problems)
             continue
-        if not any(row):
+        if not any(cell.strip() for cell in row):
             continue
         obj: dict[str, Any] = {}
         for column, value in zip(header, row, strict=False):
@@ -277,7 +279,22 @@ def _table_rows(cells: Iterable[list[str]], kind: str) -> list[tuple[int, Any]]:
     return rows
 
 
+# A cell starting with one of these would be a formula in Excel: the export puts a quote before
+# it (as surveys/exports.py does) and the import takes exactly that quote away again, so that the
+# round trip stays exact. A value that itself starts with a quote gets one more.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "'")
+
+
+def _safe_cell(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def _unsafe_cell(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS) else text
+
+
 def _cell_value(column: str, value: str) -> Any:
+    value = _unsafe_cell(value)
     if column in JSON_CELLS:
         try:
             return json.loads(value)
@@ -817,7 +834,7 @@ def _flat_cells(kind: str, obj: dict) -> list[str]:
             cells.append(LIST_SEPARATOR.join(f"{k}={v}" for k, v in value.items()))
         else:
             cells.append(str(value))
-    return cells
+    return [_safe_cell(cell) for cell in cells]
 
 
 def to_csv(kind: str, objects: list[dict]) -> str:
@@ -832,13 +849,19 @@ def to_csv(kind: str, objects: list[dict]) -> str:
 
 def to_xlsx(kind: str, objects: list[dict]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(kind)
     sheet.append(list(COLUMNS[kind]))
     for obj in objects:
-        # Every cell as text: an id like 0012 or a date stays what it was.
-        sheet.append(_flat_cells(kind, obj))
+        row = []
+        for text in _flat_cells(kind, obj):
+            cell = WriteOnlyCell(sheet, value=text)
+            # Every cell as text: never a formula, and an id like 0012 or a date stays as it was.
+            cell.data_type = "s"
+            row.append(cell)
+        sheet.append(row)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

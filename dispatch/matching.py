@@ -11,11 +11,12 @@ The result contains conflicts' notes: it is for the secretariat and the agency o
 the requesting body (dispatch/access.py).
 """
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext
 
 from engagements.models import Engagement, EngagementMember
 from taxonomy import terms
@@ -54,9 +55,61 @@ FIELDS = (
 )
 
 
+@functools.lru_cache(maxsize=512)
+def _translated(language: str | None, message: str) -> str:
+    return gettext(message)
+
+
+@dataclass
+class _Context:
+    """What every supporter's check needs, worked out once per match.
+
+    gettext and the lazy labels are remembered: one match formats thousands of reasons, and
+    Django's gettext and get_language would cost more than the rest of the matching together.
+    """
+
+    t: object
+    required: dict[int, tuple[str, ...]]
+    course_labels: dict[str, str]
+
+    @classmethod
+    def now(cls) -> "_Context":
+        return cls(
+            t=functools.partial(_translated, get_language()),
+            required={category: conf.required_courses(category) for category in (1, 2)},
+            course_labels={slug: str(label) for slug, label in conf.courses().items()},
+        )
+
+
+@dataclass(slots=True)
+class SupporterRow:
+    """The columns of a supporter the matching reads (no notes, no motto): cheap to load."""
+
+    pk: int
+    external_id: str
+    name: str
+    user_id: int | None
+    category: int
+    home_prefecture: str
+    travel: str
+    training: dict
+    supporter_type: int
+    max_engagements: int
+    experience: list
+    conflicts: list
+    relationships: list
+
+
+def registry_rows() -> list[SupporterRow]:
+    return [
+        SupporterRow(*values)
+        for values in Supporter.objects.order_by("external_id").values_list(*FIELDS)
+    ]
+
+
 @dataclass
 class Candidate:
-    supporter: Supporter
+    supporter: SupporterRow
     area: int
     score: int
     reasons: list[str] = field(default_factory=list)
@@ -65,7 +118,7 @@ class Candidate:
 
 @dataclass
 class Excluded:
-    supporter: Supporter
+    supporter: SupporterRow
     reasons: list[str] = field(default_factory=list)
 
 
@@ -133,10 +186,19 @@ def _industry(code: str) -> str:
     return terms.label("industry", code) or code
 
 
-def _exclusions(s: Supporter, request: DispatchRequest, load: int) -> list[str]:
+# The model's labels as plain message ids (the lazy ones cannot be cached by value).
+TRAVEL_LABELS = {
+    Supporter.Travel.OWN_PREFECTURE: "自県のみ",
+    Supporter.Travel.NEIGHBOURING: "近隣の都道府県まで",
+    Supporter.Travel.ANYWHERE: "全国どこでも",
+}
+
+
+def _exclusions(s: SupporterRow, request: DispatchRequest, load: int, ctx: _Context) -> list[str]:
+    t = ctx.t
     reasons = []
     if s.external_id in request.exclude:
-        reasons.append(_("要請機関から派遣しないよう依頼されています（派遣依頼書の除外リスト）。"))
+        reasons.append(t("要請機関から派遣しないよう依頼されています（派遣依頼書の除外リスト）。"))
     for conflict in s.conflicts:
         given = {
             k: conflict.get(k) for k in ("industry", "prefecture", "company") if conflict.get(k)
@@ -150,7 +212,7 @@ def _exclusions(s: Supporter, request: DispatchRequest, load: int) -> list[str]:
         # everything it names matches this request.
         if given and all(actual[k] == v for k, v in given.items()):
             if "company" in given:
-                what = _("派遣先企業（%(id)s）") % {"id": request.company_id}
+                what = t("派遣先企業（%(id)s）") % {"id": request.company_id}
             else:
                 parts = []
                 if "industry" in given:
@@ -158,36 +220,36 @@ def _exclusions(s: Supporter, request: DispatchRequest, load: int) -> list[str]:
                 if "prefecture" in given:
                     parts.append(_prefecture(given["prefecture"]))
                 what = "・".join(parts)
-            note = conflict.get("note") or _("メモなし")
+            note = conflict.get("note") or t("メモなし")
             reasons.append(
-                _("%(what)sについて競業避止の申告があります（%(note)s）。")
+                t("%(what)sについて競業避止の申告があります（%(note)s）。")
                 % {"what": what, "note": note}
             )
     for relation in s.relationships:
         if relation.get("kind") != "negative":
             continue
         if relation.get("with") == f"company:{request.company_id}":
-            who = _("派遣先企業")
+            who = t("派遣先企業")
         elif relation.get("with") == f"req-body:{request.body_id}":
-            who = _("要請機関")
+            who = t("要請機関")
         else:
             continue
-        note = relation.get("note") or _("メモなし")
+        note = relation.get("note") or t("メモなし")
         reasons.append(
-            _("%(who)sとの関係が良好ではありません（%(note)s）。") % {"who": who, "note": note}
+            t("%(who)sとの関係が良好ではありません（%(note)s）。") % {"who": who, "note": note}
         )
-    missing = [c for c in conf.required_courses(s.category) if s.training.get(c) != "completed"]
+    missing = [c for c in ctx.required.get(s.category, ()) if s.training.get(c) != "completed"]
     if missing:
         reasons.append(
-            _("区分%(category)d の必須研修を修了していません（%(courses)s）。")
+            t("区分%(category)d の必須研修を修了していません（%(courses)s）。")
             % {
                 "category": s.category,
-                "courses": "、".join(f"「{conf.course_label(c)}」" for c in missing),
+                "courses": "、".join(f"「{ctx.course_labels.get(c, c)}」" for c in missing),
             }
         )
     if load >= s.max_engagements:
         reasons.append(
-            _("同時に担当できる上限 %(max)d 件に達しています（担当中 %(load)d 件）。")
+            t("同時に担当できる上限 %(max)d 件に達しています（担当中 %(load)d 件）。")
             % {"max": s.max_engagements, "load": load}
         )
     within = (
@@ -200,49 +262,50 @@ def _exclusions(s: Supporter, request: DispatchRequest, load: int) -> list[str]:
     )
     if not within:
         reasons.append(
-            _("派遣先（%(to)s）は移動範囲の外です（拠点: %(home)s、移動範囲: %(travel)s）。")
+            t("派遣先（%(to)s）は移動範囲の外です（拠点: %(home)s、移動範囲: %(travel)s）。")
             % {
                 "to": _prefecture(request.prefecture),
                 "home": _prefecture(s.home_prefecture),
-                "travel": Supporter.Travel(s.travel).label,
+                "travel": t(TRAVEL_LABELS[s.travel]),
             }
         )
     return reasons
 
 
-def _candidate(s: Supporter, request: DispatchRequest, load: int) -> Candidate:
+def _candidate(s: SupporterRow, request: DispatchRequest, load: int, ctx: _Context) -> Candidate:
+    t = ctx.t
     reasons = []
     if s.home_prefecture == request.prefecture:
         area = AREA_SAME
         reasons.append(
-            _("派遣先と同じ都道府県（%(pref)s）を拠点にしています。")
+            t("派遣先と同じ都道府県（%(pref)s）を拠点にしています。")
             % {"pref": _prefecture(s.home_prefecture)}
         )
     elif are_neighbours(s.home_prefecture, request.prefecture):
         area = AREA_NEIGHBOUR
         reasons.append(
-            _("派遣先の近隣の都道府県（%(pref)s）を拠点にしています。")
+            t("派遣先の近隣の都道府県（%(pref)s）を拠点にしています。")
             % {"pref": _prefecture(s.home_prefecture)}
         )
     else:
         area = AREA_FAR
         reasons.append(
-            _("遠方（%(pref)s）からの派遣になります。移動の負担を確認してください。")
+            t("遠方（%(pref)s）からの派遣になります。移動の負担を確認してください。")
             % {"pref": _prefecture(s.home_prefecture)}
         )
     if request.approach == DispatchRequest.Approach.ISSUE_SOLVING:
         fit = s.supporter_type - 1
-        approach = _("課題解決型")
+        approach = t("課題解決型")
     else:
         fit = 5 - s.supporter_type
-        approach = _("課題設定型")
+        approach = t("課題設定型")
     kind = (
-        _("ゼネラリスト寄り")
+        t("ゼネラリスト寄り")
         if s.supporter_type <= 2
-        else (_("専門特化寄り") if s.supporter_type >= 4 else _("中間"))
+        else (t("専門特化寄り") if s.supporter_type >= 4 else t("中間"))
     )
     reasons.append(
-        _("特性タイプ %(type)d（%(kind)s）: %(approach)sの依頼への適合度 %(fit)d/4。")
+        t("特性タイプ %(type)d（%(kind)s）: %(approach)sの依頼への適合度 %(fit)d/4。")
         % {"type": s.supporter_type, "kind": kind, "approach": approach, "fit": fit}
     )
     score = fit * TYPE_STEP
@@ -250,19 +313,19 @@ def _candidate(s: Supporter, request: DispatchRequest, load: int) -> Candidate:
         if relation.get("kind") != "positive":
             continue
         if relation.get("with") in (f"company:{request.company_id}", f"req-body:{request.body_id}"):
-            who = _("派遣先企業") if relation["with"].startswith("company:") else _("要請機関")
+            who = t("派遣先企業") if relation["with"].startswith("company:") else t("要請機関")
             score += POSITIVE
-            reasons.append(_("%(who)sと良好な関係があります。") % {"who": who})
+            reasons.append(t("%(who)sと良好な関係があります。") % {"who": who})
             break
     score -= LOAD_STEP * load
     reasons.append(
-        _("担当中の案件 %(load)d 件（上限 %(max)d 件）。")
+        t("担当中の案件 %(load)d 件（上限 %(max)d 件）。")
         % {"load": load, "max": s.max_engagements}
     )
     if any(e.get("industry") == request.industry for e in s.experience):
         score += EXPERIENCE
         reasons.append(
-            _("同じ業種（%(industry)s）の支援経験があります（順位には小さく反映）。")
+            t("同じ業種（%(industry)s）の支援経験があります（順位には小さく反映）。")
             % {"industry": _industry(request.industry)}
         )
     return Candidate(supporter=s, area=area, score=AREA_BASE[area] + score, reasons=reasons)
@@ -273,17 +336,18 @@ def match(
 ) -> MatchResult:
     """Every supporter in exactly one of the two lists; candidates ranked best first."""
     if supporters is None:
-        supporters = Supporter.objects.only(*FIELDS).order_by("external_id")
+        supporters = registry_rows()
     if loads is None:
         loads = active_loads()
+    ctx = _Context.now()
     candidates, excluded = [], []
     for s in supporters:
         load = loads.get(s.pk, 0)
-        reasons = _exclusions(s, request, load)
+        reasons = _exclusions(s, request, load, ctx)
         if reasons:
             excluded.append(Excluded(supporter=s, reasons=reasons))
         else:
-            candidates.append(_candidate(s, request, load))
+            candidates.append(_candidate(s, request, load, ctx))
     # Area first (it is in the score), then the score, then the id for a stable order.
     candidates.sort(key=lambda c: (-c.score, c.supporter.external_id))
     for rank, candidate in enumerate(candidates, start=1):

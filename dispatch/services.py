@@ -7,6 +7,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit
@@ -102,6 +103,7 @@ def request_submit(*, data: dict, consent: CleanUpload | None, by, request=None)
             unresolved.append(name.strip())
     dispatch_request = DispatchRequest(
         external_id=f"req-{secrets.token_hex(5)}",
+        received=timezone.localdate(),
         company_id=f"co-{hashlib.sha256(_name_key(data['company_name']).encode()).hexdigest()[:12]}",
         body_id=f"org-{organisation.pk}" if organisation else f"user-{by.pk}",
         exclude=sorted(set(exclude)),
