@@ -39,3 +39,13 @@ def course_label(slug: str) -> str:
 def offer_hours() -> int:
     """How long an offer's accept/decline link works (DISPATCH_OFFER_HOURS)."""
     return int(getattr(settings, "DISPATCH_OFFER_HOURS", 72))
+
+
+def report_days() -> int:
+    """A visit without a report this many days after it is flagged (DISPATCH_REPORT_DAYS)."""
+    return int(getattr(settings, "DISPATCH_REPORT_DAYS", 7))
+
+
+def idle_days() -> int:
+    """An engagement without a visit for this many days is flagged (DISPATCH_IDLE_DAYS)."""
+    return int(getattr(settings, "DISPATCH_IDLE_DAYS", 45))

@@ -4,7 +4,14 @@ Loaded by `load_demo` with the demo accounts; created once through the real impo
 demo data is in the format), never overwritten on a second run.
 """
 
+import datetime as dt
+
 from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organisation
+from engagements import services as engagement_services
+from engagements.models import Engagement, EngagementMember, Record, Visit
 
 from . import interchange
 from .models import DispatchRequest, Supporter
@@ -242,4 +249,50 @@ def load_dispatch() -> dict[str, int]:
         if rows:
             interchange.import_objects(kind, interchange.check_rows(kind, rows))
         counts[kind] = len(new)
+    counts["stalled"] = _stalled_engagement()
     return counts
+
+
+STALLED_CODE = "DEMO-STALL"
+
+
+def _stalled_engagement() -> int:
+    """An engagement whose second visit has no report and that has not been visited for weeks,
+    dated from today, so the monitoring board always has a flagged row to show."""
+    if Engagement.objects.filter(code=STALLED_CODE).exists():
+        return 0
+    supporter = Supporter.objects.filter(external_id="demo-sup-0001").select_related("user").first()
+    company, _created = Organisation.objects.get_or_create(
+        name="株式会社みなと製作所（架空）",
+        kind=Organisation.Kind.COMPANY,
+        defaults={"prefecture": "17", "industry": "E"},
+    )
+    today = timezone.localdate()
+    engagement = Engagement.objects.create(
+        code=STALLED_CODE,
+        title="みなと製作所 伴走支援（報告が滞っている例）",
+        company=company,
+        started_on=today - dt.timedelta(days=80),
+    )
+    if supporter and supporter.user:
+        EngagementMember.objects.create(
+            engagement=engagement, user=supporter.user, role="supporter"
+        )
+    author = supporter.user if supporter else None
+    for number, days_ago in ((1, 70), (2, 55)):
+        visit = Visit.objects.create(
+            engagement=engagement, number=number, scheduled_on=today - dt.timedelta(days=days_ago)
+        )
+        plan = engagement_services.record_for(engagement, Record.Kind.VISIT_PLAN, visit)
+        engagement_services.record_save(
+            record=plan, base_version=0, data={"purpose": "現状の把握"}, author=author
+        )
+        if number == 1:  # the second visit's report never came
+            report = engagement_services.record_for(engagement, Record.Kind.VISIT_REPORT, visit)
+            engagement_services.record_save(
+                record=report,
+                base_version=0,
+                data={"held_on": visit.scheduled_on.isoformat(), "happened": "社長の話を伺った"},
+                author=author,
+            )
+    return 1

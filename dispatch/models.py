@@ -197,3 +197,43 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     DispatchRequest.Status.ENGAGED: (),
     DispatchRequest.Status.WITHDRAWN: (DispatchRequest.Status.RECEIVED,),
 }
+
+
+class Offer(models.Model):
+    """The secretariat asking one candidate to take a request (打診), answered by a mailed link."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("回答待ち")
+        ACCEPTED = "accepted", _("承諾")
+        DECLINED = "declined", _("辞退")
+
+    request = models.ForeignKey(
+        DispatchRequest, verbose_name=_("派遣依頼"), on_delete=models.CASCADE, related_name="offers"
+    )
+    supporter = models.ForeignKey(
+        Supporter, verbose_name=_("支援員"), on_delete=models.CASCADE, related_name="offers"
+    )
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.SENT)
+    # The secret half of the mailed link (the link is signed as well: dispatch/offers.py).
+    nonce = models.CharField(max_length=32, editable=False)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("打診した人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("打診日時"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("回答期限"))
+    answered_at = models.DateTimeField(_("回答日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("打診")
+        verbose_name_plural = _("打診")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "supporter"], name="one_offer_per_supporter")
+        ]
+
+    def __str__(self):
+        return f"{self.request.external_id} → {self.supporter.external_id}"

@@ -21,4 +21,8 @@ urlpatterns = [
     path("requests/<int:pk>/consent/", views.request_consent, name="request_consent"),
     path("requests/<int:pk>/consent/file/", views.consent_file, name="consent_file"),
     path("requests/<int:pk>/match/", views.request_match, name="request_match"),
+    path("requests/<int:pk>/offers/", views.request_offer, name="request_offer"),
+    path("offers/<str:token>/", views.offer_respond, name="offer_respond"),
+    path("board/", views.monitoring_board, name="board"),
+    path("board/summary.xlsx", views.monitoring_board_xlsx, name="board_xlsx"),
 ]

@@ -23,7 +23,7 @@ from accounts import audit
 from taxonomy import terms
 from uploads.serving import file_response
 
-from . import access, conf, interchange, services
+from . import access, board, conf, interchange, offers, services
 from .forms import (
     ConflictFormSet,
     ConsentForm,
@@ -38,7 +38,7 @@ from .forms import (
     initial_relationships,
 )
 from .matching import active_loads, match
-from .models import TRANSITIONS, DispatchRequest, Supporter
+from .models import TRANSITIONS, DispatchRequest, Offer, Supporter
 
 EXPORT_TYPES = {
     "jsonl": "application/jsonl; charset=utf-8",
@@ -465,6 +465,7 @@ def _request_context(request, dispatch_request, **extra):
             "body_prefecture": terms.label("prefecture", dispatch_request.body_prefecture),
         },
         "excluded_supporters": Supporter.objects.filter(external_id__in=dispatch_request.exclude),
+        "offers": dispatch_request.offers.select_related("supporter"),
         "next_statuses": [
             (s, DispatchRequest.Status(s).label)
             for s in TRANSITIONS.get(dispatch_request.status, ())
@@ -563,12 +564,141 @@ def consent_file(request, pk):
 def request_match(request, pk):
     dispatch_request = get_object_or_404(DispatchRequest, pk=pk)
     result = match(dispatch_request)
+    asked = {o.supporter_id: o for o in dispatch_request.offers.all()}
     return render(
         request,
         "dispatch/request_match.html",
         {
             "r": dispatch_request,
             "result": result,
+            "asked": asked,
             "prefecture": terms.label("prefecture", dispatch_request.prefecture),
+            "can_ask": access.can_write(request.user) and dispatch_request.status in offers.ASKABLE,
+            "hours": conf.offer_hours(),
         },
+    )
+
+
+@gate(access.can_write)
+@require_POST
+def request_offer(request, pk):
+    """Mails the chosen candidates; only supporters the matching ranks as candidates may be asked."""
+    dispatch_request = get_object_or_404(DispatchRequest, pk=pk)
+    wanted = set(request.POST.getlist("supporters"))
+    candidates = {
+        c.supporter.external_id: c.supporter.pk for c in match(dispatch_request).candidates
+    }
+    chosen = [candidates[i] for i in sorted(wanted) if i in candidates]
+    if not wanted or len(chosen) != len(wanted):
+        _invalid(request)
+        messages.error(
+            request, _("打診する候補を選んでください（除外された支援員には打診できません）。")
+        )
+        return redirect("dispatch:request_match", pk=pk)
+    try:
+        sent = offers.offers_send(
+            dispatch_request=dispatch_request,
+            supporters=list(Supporter.objects.filter(pk__in=chosen)),
+            by=request.user,
+            request=request,
+        )
+    except ValidationError as exc:
+        _invalid(request)
+        messages.error(request, " ".join(exc.messages))
+        return redirect("dispatch:request_match", pk=pk)
+    messages.success(request, _("%(count)d 人に打診のメールを送りました。") % {"count": len(sent)})
+    return redirect("dispatch:request_detail", pk=pk)
+
+
+@never_cache
+def offer_respond(request, token):
+    """The mailed link: the offer in short, and the two answers. The token is the credential."""
+    offer = offers.offer_from_token(token)
+    if offer is None:
+        audit.skip(request)
+        return render(request, "dispatch/offer_respond.html", {"invalid": True}, status=404)
+    closed = ""
+    if request.method == "POST":
+        action = request.POST.get("answer")
+        if action in ("accept", "decline"):
+            try:
+                offers.offer_answer(offer=offer, accept=action == "accept", request=request)
+            except offers.OfferClosed as exc:
+                closed = str(exc)
+            else:
+                offer.refresh_from_db()
+                return render(
+                    request, "dispatch/offer_respond.html", {"offer": offer, "answered": True}
+                )
+        audit.skip(request)
+    elif offer.status != Offer.Status.SENT:
+        closed = _("この打診にはすでに「%(status)s」と回答済みです。") % {
+            "status": offer.get_status_display()
+        }
+    elif timezone.now() >= offer.expires_at:
+        closed = _("回答期限を過ぎています。事務局にご連絡ください。")
+    return render(
+        request,
+        "dispatch/offer_respond.html",
+        {"offer": offer, "r": offer.request, "closed": closed},
+        status=410 if closed else 200,
+    )
+
+
+# The monitoring board ------------------------------------------------------------------------
+
+
+def _board_rows(request):
+    from accounts.models import Organisation
+
+    all_rows = board.rows()
+    region = request.GET.get("region", "")
+    body = request.GET.get("body", "")
+    flag = request.GET.get("flag", "")
+    regions = dict(terms.choices("region"))
+    bodies = {
+        str(o.pk): o.name
+        for o in Organisation.objects.filter(kind=Organisation.Kind.REQUESTING_BODY)
+    }
+    # Unknown values are ignored rather than refused: the board is shown unfiltered.
+    chosen = {
+        "region": region if region in regions else "",
+        "body": body if body in bodies else "",
+        "flag": flag if flag in board.FLAGS else "",
+    }
+    return all_rows, board.filtered(all_rows, **chosen), chosen, regions, bodies
+
+
+@gate(access.can_read)
+def monitoring_board(request):
+    all_rows, shown, chosen, regions, bodies = _board_rows(request)
+    counts = {flag: sum(1 for r in all_rows if flag in r.flags) for flag in board.FLAGS}
+    return render(
+        request,
+        "dispatch/board.html",
+        {
+            "rows": shown,
+            "total": len(all_rows),
+            "chosen": chosen,
+            "regions": regions,
+            "bodies": bodies,
+            "flags": [(flag, label, counts[flag]) for flag, label in board.FLAGS.items()],
+            "query": request.GET.urlencode(),
+            "report_days": conf.report_days(),
+            "idle_days": conf.idle_days(),
+        },
+    )
+
+
+@gate(access.can_read)
+def monitoring_board_xlsx(request):
+    _all, shown, *_rest = _board_rows(request)
+    audit.record(
+        user=request.user, action=audit.DOWNLOAD, detail="monitoring board xlsx", request=request
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    return file_response(
+        content=board.as_xlsx(shown),
+        name=f"支援状況_{stamp}.xlsx",
+        content_type=EXPORT_TYPES["xlsx"],
     )

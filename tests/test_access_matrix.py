@@ -550,6 +550,34 @@ def _with_consent_file(w):
     request.save()
 
 
+def _askable(w):
+    """The world's registry entry as a candidate that has done its training."""
+    supporter = _matrix_supporter(w)
+    supporter.training = {"intro-video": "completed"}
+    supporter.save()
+    _matrix_request(w)
+
+
+def _offer_url(w):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dispatch.models import Offer
+    from dispatch.offers import token_for
+
+    request = _matrix_request(w)
+    request.status = "asking"
+    request.save()
+    offer = Offer.objects.create(
+        request=request,
+        supporter=_matrix_supporter(w),
+        nonce="0123456789abcdef0123456789abcdef",
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    return reverse("dispatch:offer_respond", args=[token_for(offer)])
+
+
 SUP = lambda w: _matrix_supporter(w).pk  # noqa: E731
 REQ = lambda w: _matrix_request(w).pk  # noqa: E731
 INVENTORY += [
@@ -658,6 +686,32 @@ INVENTORY += [
         prepare=_with_consent_file,
     ),
     Route("dispatch/requests/<int:pk>/match/", _u("dispatch:request_match", REQ), REGISTRY_READ),
+    Route(
+        "dispatch/requests/<int:pk>/offers/",
+        _u("dispatch:request_offer", REQ),
+        SECRETARIAT_POST,
+        method="post",
+        data=lambda w: {"supporters": ["matrix-sup"]},
+        prepare=_askable,
+    ),
+    Route("dispatch/board/", _u("dispatch:board"), REGISTRY_READ),
+    Route("dispatch/board/summary.xlsx", _u("dispatch:board_xlsx"), REGISTRY_READ),
+    # The mailed link: the token is the credential, whoever opens it (no account needed).
+    Route("dispatch/offers/<str:token>/", _offer_url, cells(*[200] * 9)),
+    Route(
+        "dispatch/offers/<str:token>/",
+        _offer_url,
+        cells(*[DONE] * 9),
+        method="post",
+        data=lambda w: {"answer": "decline"},
+        label="post",
+    ),
+    Route(
+        "dispatch/offers/<str:token>/",
+        _u("dispatch:offer_respond", "forged-token"),
+        cells(*[404] * 9),
+        label="forged",
+    ),
 ]
 
 
