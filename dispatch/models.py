@@ -70,6 +70,10 @@ class Supporter(models.Model):
     motto = models.TextField(_("支援に対する考え方・モットー"), blank=True, max_length=2000)
     # The secretariat's interview notes: never shown to the supporter or the requesting body.
     notes = models.TextField(_("事務局の面談メモ"), blank=True, max_length=4000)
+    # When the secretariat last mailed them about missing courses (the training list shows it).
+    training_reminded_at = models.DateTimeField(
+        _("研修のお願いを送った日時"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 

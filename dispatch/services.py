@@ -170,3 +170,63 @@ def consent_record(
         storage = dispatch_request.consent_file.storage
         transaction.on_commit(lambda: storage.delete(old_name))
     audit.record(user=by, action=CONSENT_RECORDED, target=dispatch_request, request=request)
+
+
+TRAINING_REMINDED = "training_reminder"
+
+
+def training_reminders(*, group: str, by, request=None) -> int:
+    """Mails every supporter of `group` ("not_registered" or "not_finished") which required
+    courses are missing; returns how many were mailed. Mails go out after the commit."""
+    from django.conf import settings
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+
+    from . import conf
+
+    people = []
+    for supporter in Supporter.objects.order_by("external_id"):
+        required = conf.required_courses(supporter.category)
+        statuses = {c: supporter.training.get(c, "not-registered") for c in required}
+        missing_registration = [c for c, s in statuses.items() if s == "not-registered"]
+        unfinished = [c for c, s in statuses.items() if s == "registered"]
+        if group == "not_registered" and missing_registration:
+            people.append((supporter, missing_registration))
+        elif group == "not_finished" and not missing_registration and unfinished:
+            people.append((supporter, unfinished))
+
+    def send(supporter: Supporter, courses: list[str]) -> None:
+        context = {
+            "supporter": supporter,
+            "courses": [conf.course_label(c) for c in courses],
+            "register": group == "not_registered",
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        }
+        subject = (
+            _("研修の受講登録のお願い") if group == "not_registered" else _("研修の受講のお願い")
+        )
+        message = EmailMultiAlternatives(
+            subject=f"【{settings.WAGTAIL_SITE_NAME}】{subject}",
+            body=render_to_string("dispatch/email/training_reminder.txt", context),
+            to=[supporter.email],
+            reply_to=[settings.SECRETARIAT_EMAIL],
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+        message.attach_alternative(
+            render_to_string("dispatch/email/training_reminder.html", context), "text/html"
+        )
+        message.send()
+
+    with transaction.atomic():
+        Supporter.objects.filter(pk__in=[s.pk for s, _c in people]).update(
+            training_reminded_at=timezone.now()
+        )
+        for supporter, courses in people:
+            transaction.on_commit(lambda s=supporter, c=courses: send(s, c))
+        audit.record(
+            user=by,
+            action=TRAINING_REMINDED,
+            detail=f"{group} {len(people)}",
+            request=request,
+        )
+    return len(people)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("supporters/<int:pk>/", views.supporter_detail, name="supporter_detail"),
     path("supporters/<int:pk>/edit/", views.supporter_edit, name="supporter_edit"),
     path("training/", views.training_status, name="training_status"),
+    path("training/remind/", views.training_remind, name="training_remind"),
     path("registry/import/", views.registry_import, name="registry_import"),
     path("registry/<str:kind>.<str:fmt>", views.registry_export, name="registry_export"),
     path("profile/", views.own_profile, name="own_profile"),

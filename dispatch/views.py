@@ -267,6 +267,7 @@ def training_status(request):
         {
             "not_registered": not_registered,
             "not_finished": not_finished,
+            "can_write": access.can_write(request.user),
             "required": [
                 (
                     category.label,
@@ -702,3 +703,16 @@ def monitoring_board_xlsx(request):
         name=f"支援状況_{stamp}.xlsx",
         content_type=EXPORT_TYPES["xlsx"],
     )
+
+
+@gate(access.can_write)
+@require_POST
+def training_remind(request):
+    group = request.POST.get("group", "")
+    if group not in ("not_registered", "not_finished"):
+        _invalid(request)
+        messages.error(request, _("送る相手を選んでください。"))
+        return redirect("dispatch:training_status")
+    count = services.training_reminders(group=group, by=request.user, request=request)
+    messages.success(request, _("%(count)d 人にお願いのメールを送りました。") % {"count": count})
+    return redirect("dispatch:training_status")

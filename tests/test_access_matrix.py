@@ -604,6 +604,14 @@ INVENTORY += [
         label="post",
     ),
     Route("dispatch/training/", _u("dispatch:training_status"), REGISTRY_READ),
+    Route(
+        "dispatch/training/remind/",
+        _u("dispatch:training_remind"),
+        SECRETARIAT_POST,
+        method="post",
+        data=lambda w: {"group": "not_registered"},
+        prepare=_matrix_supporter,  # registered for nothing yet
+    ),
     Route("dispatch/registry/import/", _u("dispatch:registry_import"), SECRETARIAT_ONLY),
     Route(
         "dispatch/registry/import/",

@@ -88,4 +88,25 @@ def test_request_match_offer_accept_and_board(browser, live_site, smtp_sink):
     expect(row).to_contain_text("実施報告がありません")
     expect(row).to_contain_text("訪問がありません")
     assert_accessible(page)
+
+    # The registry pages, as the secretariat sees them.
+    page.goto(live_site + "/dispatch/supporters/")
+    assert_accessible(page)
+    page.get_by_role("link", name="山本 誠").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="編集する").click()
+    assert_accessible(page)
+    for path in ("/dispatch/training/", "/dispatch/registry/import/", "/dispatch/supporters/new/"):
+        page.goto(live_site + path)
+        assert_accessible(page)
+    context.close()
+
+    # The supporter's own profile: 任意登録情報, never the secretariat's notes.
+    context = browser.new_context(locale="ja-JP")
+    page = context.new_page()
+    sign_in(page, live_site, "shienin@demo.example")
+    page.goto(live_site + "/dispatch/profile/")
+    expect(page.get_by_role("heading", name="任意登録情報の更新")).to_be_visible()
+    expect(page.get_by_text("事務局の面談メモ")).to_have_count(0)
+    assert_accessible(page)
     context.close()

@@ -304,3 +304,39 @@ def test_the_registry_pages_render(secretariat, empty_registry):
         assert secretariat.get(url).status_code == 200, url
     csv = secretariat.get(reverse("dispatch:registry_export", args=["supporters", "csv"]))
     assert b"".join([csv.content]).decode("utf-8").startswith("\ufeffid,name,email")
+
+
+def test_reminders_go_to_each_group_once(
+    secretariat, empty_registry, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    put(
+        "supporters",
+        supporter_obj(id="sup-done"),
+        supporter_obj(id="sup-unreg", category=2, training={"intro-video": "completed"}),
+        supporter_obj(
+            id="sup-going",
+            category=2,
+            training={
+                "intro-video": "completed",
+                "skills-1": "registered",
+                "skills-2": "completed",
+                "skills-3": "completed",
+            },
+        ),
+    )
+    url = reverse("dispatch:training_remind")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = secretariat.post(url, {"group": "not_registered"})
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["sup-unreg@example.jp"]]
+    body = mail.outbox[0].body
+    assert "受講登録をお願いします" in body and "・基盤スキルⅠ" in body and "・導入動画" not in body
+    with django_capture_on_commit_callbacks(execute=True):
+        secretariat.post(url, {"group": "not_finished"})
+    assert mail.outbox[1].to == ["sup-going@example.jp"] and "・基盤スキルⅠ" in mail.outbox[1].body
+    reminded = dict(Supporter.objects.values_list("external_id", "training_reminded_at"))
+    assert reminded["sup-done"] is None and reminded["sup-unreg"] and reminded["sup-going"]
+    assert secretariat.post(url, {"group": "everyone"}).status_code == 302
+    assert len(mail.outbox) == 2
