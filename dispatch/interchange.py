@@ -370,10 +370,11 @@ class _Checker:
             if required:
                 self.fail(path, _("必須の項目がありません"))
             return None
-        valid = (
+        # A list or an object where a code belongs must be an error, not a TypeError.
+        valid = isinstance(value, str) and (
             value in vocabulary
             if isinstance(vocabulary, list | dict)
-            else (isinstance(value, str) and terms.is_valid(vocabulary, value))
+            else terms.is_valid(vocabulary, value)
         )
         if not isinstance(value, str) or not valid:
             allowed = (
@@ -455,7 +456,7 @@ def check_supporter(line: int, raw: Any) -> tuple[dict | None, list[str]]:
             c.fail("email", _("メールアドレスの形式が正しくありません"))
     qualifications = []
     for i, q in enumerate(c.items(obj, "qualifications")):
-        if q not in QUALIFICATIONS:
+        if not isinstance(q, str) or q not in QUALIFICATIONS:
             c.fail(
                 f"qualifications[{i}]",
                 _("「%(value)s」は使えないコードです（使えるコード: %(codes)s）")

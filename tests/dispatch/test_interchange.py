@@ -291,3 +291,40 @@ def test_a_supporter_is_linked_to_the_account_with_their_address(empty_registry,
     )
     rows = put("supporters", supporter_obj(id="sup-l", email="linked@example.jp"))
     assert rows["sup-l"].user == user
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "[1, 2]",
+        '"text"',
+        '{"id": ["sup-1"], "category": {"a": 1}, "travel": ["anywhere"], "type": true}',
+        '{"id": "sup-1", "qualifications": [{"a": 1}], "training": ["skills-1"]}',
+        '{"id": "sup-1", "experience": "lots", "conflicts": [1], "relationships": [{"with": 5}]}',
+        '{"id": "sup-1", "home_prefecture": 17, "max_engagements": 2.5, "recommended_by": {"x": 1}}',
+        '{"id": "sup-1", "experience": [{"industry": "E", "role": ["lead"], "years": 1}]}',
+        '{"id": "sup-1", "relationships": [{"with": "company:c", "kind": {"k": 1}}]}',
+    ],
+)
+def test_hostile_lines_are_problems_not_crashes(empty_registry, line):
+    with pytest.raises(interchange.RegistryError) as caught:
+        interchange.import_file(line.encode(), name="supporters.jsonl")
+    assert caught.value.problems and all(p.startswith("line 1: ") for p in caught.value.problems)
+    assert not Supporter.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("supporters.jsonl", b"\xff\xfe\x00garbage"),
+        ("supporters.xlsx", b"PK\x03\x04 not really a zip"),
+        ("supporters.csv", b"\x00\x01\x02binary"),
+        ("supporters.csv", b""),
+        ("supporters.pdf", b"%PDF-1.4"),
+        ("requests.jsonl", b'{"id": "r", "company": "x", "requesting_body": [1]}\n'),
+    ],
+)
+def test_unreadable_files_are_refused_with_a_reason(empty_registry, name, data):
+    with pytest.raises(interchange.RegistryError) as caught:
+        interchange.import_file(data, name=name)
+    assert caught.value.problems
