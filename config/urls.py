@@ -22,6 +22,7 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("proposals/", include("publishing.urls")),
     path("work/", include("workspace.urls")),
+    path("dispatch/", include("dispatch.urls")),
     # Drafts' images, renditions and documents: only through this permission-checked view.
     path("private-media/<path:name>", serve_private, name="private_media"),
 ]

@@ -41,6 +41,13 @@ def work_navigation(request) -> dict:
         items.append((_("回答状況"), reverse("surveys:status")))
         items.append((_("回答一覧"), reverse("surveys:answers")))
         items.append((_("分析"), reverse("surveys:analysis")))
+    # Dispatch (dispatch/access.py): the board and registry, the request form, one's own entry.
+    if roles.has_any_role(user, {roles.SECRETARIAT, roles.AGENCY}):
+        items.append((_("派遣・支援状況"), reverse("dispatch:board")))
+    elif roles.has_any_role(user, {roles.REQUESTING_BODY}):
+        items.append((_("派遣依頼"), reverse("dispatch:request_mine")))
+    if roles.has_any_role(user, {roles.SUPPORTER}):
+        items.append((_("支援員登録情報"), reverse("dispatch:own_profile")))
     if roles.has_any_role(user, {roles.TRAINER}) and (curricula := curricula_admin_url()):
         items.append((_("カリキュラムの編集"), curricula))
     if user.has_perm("wagtailadmin.access_admin"):

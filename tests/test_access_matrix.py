@@ -495,6 +495,254 @@ for _name in ("assign", "create_draft", "decline"):
     )
 
 
+# Dispatch (dispatch/urls.py): registry, requests and matching for the secretariat and the agency
+# (the secretariat alone writes), a supporter's own profile, the requesting body's request form.
+REGISTRY_READ = cells(LOGIN, 403, 403, 403, 200, 403, 200, 403, 403)
+REQUEST_FORM = cells(LOGIN, 403, 200, 403, 403, 403, 200, 403, 403)
+REQUEST_POST = cells(LOGIN, 403, DONE, 403, 403, 403, DONE, 403, 403)
+OWN_PROFILE = cells(LOGIN, 200, 403, 403, 403, 403, 403, 403, 403)
+OWN_PROFILE_POST = cells(LOGIN, DONE, 403, 403, 403, 403, 403, 403, 403)
+NO_ENTRIES = {
+    f"{prefix}-{key}": "0"
+    for prefix in ("experience", "conflicts", "relationships")
+    for key in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")
+}
+SUPPORTER_POST = {
+    "name": "登録 花子",
+    "email": "hanako@world.test",
+    "category": "1",
+    "recommended_by": "diagnosis-association",
+    "home_prefecture": "17",
+    "travel": "anywhere",
+    "supporter_type": "2",
+    "max_engagements": "2",
+    **NO_ENTRIES,
+}
+
+
+def _matrix_supporter(w):
+    """A registry entry for the world's supporter (their own profile), made in each savepoint."""
+    from dispatch.models import Supporter
+
+    supporter, _created = Supporter.objects.get_or_create(
+        external_id="matrix-sup",
+        defaults={
+            "name": "マトリクス 支援員",
+            "email": w.supporter.email,
+            "category": 1,
+            "recommended_by": "other",
+            "home_prefecture": "13",
+            "travel": "anywhere",
+            "supporter_type": 3,
+        },
+    )
+    return supporter
+
+
+def _matrix_request(w):
+    from dispatch.models import DispatchRequest
+
+    request, _created = DispatchRequest.objects.get_or_create(
+        external_id="matrix-req",
+        defaults={
+            "received": "2026-05-10",
+            "company_id": "co-matrix",
+            "company_name": "株式会社マトリクス",
+            "industry": "E",
+            "prefecture": "17",
+            "employees": "21-50",
+            "body_id": "yorozu-17",
+            "body_kind": "yorozu",
+            "body_prefecture": "17",
+            "approach": "issue-setting",
+            "needs": "整理したい",
+        },
+    )
+    return request
+
+
+def _with_consent_file(w):
+    from django.core.files.base import ContentFile
+
+    request = _matrix_request(w)
+    request.consent_file.save("consent.png", ContentFile(tiny_png()), save=False)
+    request.consent_file_name, request.consent_content_type = "同意書.png", "image/png"
+    request.save()
+
+
+def _askable(w):
+    """The world's registry entry as a candidate that has done its training."""
+    supporter = _matrix_supporter(w)
+    supporter.training = {"intro-video": "completed"}
+    supporter.save()
+    _matrix_request(w)
+
+
+def _offer_url(w):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dispatch.models import Offer
+    from dispatch.offers import token_for
+
+    request = _matrix_request(w)
+    request.status = "asking"
+    request.save()
+    offer = Offer.objects.create(
+        request=request,
+        supporter=_matrix_supporter(w),
+        nonce="0123456789abcdef0123456789abcdef",
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    return reverse("dispatch:offer_respond", args=[token_for(offer)])
+
+
+SUP = lambda w: _matrix_supporter(w).pk  # noqa: E731
+REQ = lambda w: _matrix_request(w).pk  # noqa: E731
+INVENTORY += [
+    Route("dispatch/supporters/", _u("dispatch:supporter_list"), REGISTRY_READ),
+    Route("dispatch/supporters/new/", _u("dispatch:supporter_create"), SECRETARIAT_ONLY),
+    Route(
+        "dispatch/supporters/new/",
+        _u("dispatch:supporter_create"),
+        SECRETARIAT_POST,
+        method="post",
+        data=lambda w: {"external_id": "sup-new", **SUPPORTER_POST},
+        label="post",
+    ),
+    Route("dispatch/supporters/<int:pk>/", _u("dispatch:supporter_detail", SUP), REGISTRY_READ),
+    Route(
+        "dispatch/supporters/<int:pk>/edit/", _u("dispatch:supporter_edit", SUP), SECRETARIAT_ONLY
+    ),
+    Route(
+        "dispatch/supporters/<int:pk>/edit/",
+        _u("dispatch:supporter_edit", SUP),
+        SECRETARIAT_POST,
+        method="post",
+        data=lambda w: {**SUPPORTER_POST, "email": w.supporter.email, "notes": "面談済み"},
+        label="post",
+    ),
+    Route("dispatch/training/", _u("dispatch:training_status"), REGISTRY_READ),
+    Route(
+        "dispatch/training/remind/",
+        _u("dispatch:training_remind"),
+        SECRETARIAT_POST,
+        method="post",
+        data=lambda w: {"group": "not_registered"},
+        prepare=_matrix_supporter,  # registered for nothing yet
+    ),
+    Route("dispatch/registry/import/", _u("dispatch:registry_import"), SECRETARIAT_ONLY),
+    Route(
+        "dispatch/registry/import/",
+        _u("dispatch:registry_import"),
+        SECRETARIAT_POST,
+        method="post",
+        data=lambda w: {
+            "kind": "",
+            "file": SimpleUploadedFile(
+                "supporters.csv",
+                "id,name,email,category,recommended_by,home_prefecture,travel,type\n"
+                "sup-csv,取込 太郎,csv@world.test,2,other,01,anywhere,4\n".encode("cp932"),
+            ),
+        },
+        label="post",
+    ),
+    Route(
+        "dispatch/registry/<str:kind>.<str:fmt>",
+        _u("dispatch:registry_export", "supporters", "jsonl"),
+        REGISTRY_READ,
+    ),
+    Route(
+        "dispatch/registry/<str:kind>.<str:fmt>",
+        _u("dispatch:registry_export", "requests", "xlsx"),
+        REGISTRY_READ,
+        label="xlsx",
+    ),
+    Route("dispatch/profile/", _u("dispatch:own_profile"), OWN_PROFILE),
+    Route(
+        "dispatch/profile/",
+        _u("dispatch:own_profile"),
+        OWN_PROFILE_POST,
+        method="post",
+        data=lambda w: {"travel": "neighbouring", "motto": "傾聴", **NO_ENTRIES},
+        prepare=_matrix_supporter,
+        label="post",
+    ),
+    Route("dispatch/requests/", _u("dispatch:request_list"), REGISTRY_READ),
+    Route("dispatch/requests/new/", _u("dispatch:request_new"), REQUEST_FORM),
+    Route(
+        "dispatch/requests/new/",
+        _u("dispatch:request_new"),
+        REQUEST_POST,
+        method="post",
+        data=lambda w: {
+            "company_name": "株式会社依頼",
+            "industry": "E",
+            "prefecture": "17",
+            "employees": "21-50",
+            "body_kind": "yorozu",
+            "body_prefecture": "17",
+            "approach": "issue-setting",
+            "needs": "何から手をつけるか整理したい",
+        },
+        label="post",
+    ),
+    Route("dispatch/requests/mine/", _u("dispatch:request_mine"), REQUEST_FORM),
+    Route("dispatch/requests/<int:pk>/", _u("dispatch:request_detail", REQ), REGISTRY_READ),
+    Route(
+        "dispatch/requests/<int:pk>/status/",
+        _u("dispatch:request_status", REQ),
+        SECRETARIAT_POST,
+        method="post",
+        data=lambda w: {"status": "selecting"},
+    ),
+    Route(
+        "dispatch/requests/<int:pk>/consent/",
+        _u("dispatch:request_consent", REQ),
+        SECRETARIAT_POST,
+        method="post",
+        data=lambda w: {
+            "consent_signed": "2026-05-20",
+            "file": SimpleUploadedFile("同意書.png", tiny_png()),
+        },
+    ),
+    Route(
+        "dispatch/requests/<int:pk>/consent/file/",
+        _u("dispatch:consent_file", REQ),
+        REGISTRY_READ,
+        prepare=_with_consent_file,
+    ),
+    Route("dispatch/requests/<int:pk>/match/", _u("dispatch:request_match", REQ), REGISTRY_READ),
+    Route(
+        "dispatch/requests/<int:pk>/offers/",
+        _u("dispatch:request_offer", REQ),
+        SECRETARIAT_POST,
+        method="post",
+        data=lambda w: {"supporters": ["matrix-sup"]},
+        prepare=_askable,
+    ),
+    Route("dispatch/board/", _u("dispatch:board"), REGISTRY_READ),
+    Route("dispatch/board/summary.xlsx", _u("dispatch:board_xlsx"), REGISTRY_READ),
+    # The mailed link: the token is the credential, whoever opens it (no account needed).
+    Route("dispatch/offers/<str:token>/", _offer_url, cells(*[200] * 9)),
+    Route(
+        "dispatch/offers/<str:token>/",
+        _offer_url,
+        cells(*[DONE] * 9),
+        method="post",
+        data=lambda w: {"answer": "decline"},
+        label="post",
+    ),
+    Route(
+        "dispatch/offers/<str:token>/",
+        _u("dispatch:offer_respond", "forged-token"),
+        cells(*[404] * 9),
+        label="forged",
+    ),
+]
+
+
 def _client_for(world, role) -> Client:
     client = Client()
     if role != "anonymous":

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "privacy",
     "engagements",
     "surveys",
+    "dispatch",
     "publishing",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -41,12 +41,19 @@ class Command(BaseCommand):
         if settings.SETTINGS_MODULE.endswith("production"):
             raise CommandError("本番設定ではデモアカウントを作成できません。")
         from accounts.demo import create_demo_accounts
+        from dispatch.demo import load_dispatch
         from engagements.demo import load_engagements
 
         create_demo_accounts(self.stdout, allow=True)
         counts = load_engagements()
+        dispatch_counts = load_dispatch()
         self.stdout.write(
             self.style.SUCCESS(
                 f"デモアカウント {counts['people']} 件、伴走支援案件 {counts['engagements']} 件を用意しました。"
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"支援員登録簿 {dispatch_counts['supporters']} 人、派遣依頼 {dispatch_counts['requests']} 件を追加しました。"
             )
         )

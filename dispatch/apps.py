@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DispatchConfig(AppConfig):
+    name = "dispatch"
+    verbose_name = _("伴走支援員の登録と派遣")
