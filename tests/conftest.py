@@ -187,3 +187,22 @@ def tiny_png(colour: str = "red", size=(40, 30)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, colour).save(out, "PNG")
     return out.getvalue()
+
+
+@pytest.fixture
+def private_search_index(tmp_path, settings):
+    """An index of this test's own, rebuilt from the test database.
+
+    For tests that publish: the database rolls back after the test, the session's shared index
+    would not, and later tests would meet hits for pages that no longer exist.
+    """
+    from search import service
+
+    settings.SEARCH = {
+        "BACKEND": "search.backends.embedded.EmbeddedBackend",
+        "OPTIONS": {"root": str(tmp_path / "index")},
+    }
+    service.reset_backend()
+    service.rebuild()
+    yield service.backend()
+    service.reset_backend()

@@ -5,9 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts import totp
-from tests.browser.test_invitation_flow import DEMO_TOTP
-from tests.browser.test_work_flows import PASSWORD, assert_accessible
+from tests.browser.test_work_flows import DEMO_TOTP, PASSWORD, assert_accessible, pass_second_factor
 
 pytestmark = pytest.mark.browser
 
@@ -39,8 +37,7 @@ def test_role_signs_in_from_the_home_page_and_lands_on_its_work(
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="ログイン").click()
     if email in TWO_FACTOR:
-        page.get_by_label(re.compile("確認コード")).fill(totp.code_at(DEMO_TOTP))
-        page.get_by_role("button", name="確認する").click()
+        pass_second_factor(page, DEMO_TOTP)
     page.wait_for_url(re.compile(re.escape(live_site) + path))
     expect(page.get_by_role("heading", name=heading).first).to_be_visible()
     page.screenshot(path=screenshot_dir / f"landing-{email.split('@')[0]}.png", full_page=True)

@@ -5,18 +5,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts import totp
-from tests.browser.test_work_flows import assert_accessible, sign_in
+from tests.browser.test_work_flows import DEMO_TOTP, assert_accessible, pass_second_factor, sign_in
 
 pytestmark = pytest.mark.browser
 
-DEMO_TOTP = "BANSOKNOWLEDGEDEMOTOTPSECRET2345"  # the demo secretariat's key (README, dev only)
 NEW_PASSWORD = "いつもの駅から歩いて十二分の事務所"  # a Japanese passphrase, no digits
 
 
 def verify_second_factor(page, secret: str) -> None:
-    page.get_by_label(re.compile("確認コード")).fill(totp.code_at(secret))
-    page.get_by_role("button", name=re.compile("確認する|登録する")).click()
+    pass_second_factor(page, secret)
 
 
 def test_invited_secretariat_member_sets_a_password_and_must_add_a_second_factor(

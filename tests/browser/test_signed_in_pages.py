@@ -7,15 +7,12 @@ has a violation.
 """
 
 import re
-import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from accounts import totp
-from tests.browser.test_invitation_flow import DEMO_TOTP
-from tests.browser.test_work_flows import sign_in
+from tests.browser.test_work_flows import DEMO_TOTP, pass_second_factor, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -78,18 +75,6 @@ def open_engagement(page, code: str) -> None:
 
 def open_visit(page, number: int) -> None:
     open_link(page, f"第{number}回訪問")
-
-
-def pass_second_factor(page, secret: str) -> None:
-    """Enters the current code; a code already used this step (another test) waits for the next."""
-    for _ in range(2):
-        page.get_by_label(re.compile("確認コード")).fill(totp.code_at(secret))
-        page.get_by_role("button", name=re.compile("確認する|登録する")).click()
-        page.wait_for_load_state("load")
-        if "/accounts/2fa/" not in page.url:
-            return
-        time.sleep(totp.STEP - time.time() % totp.STEP + 0.5)
-    pytest.fail("確認コードが受け付けられませんでした")
 
 
 def check_account_pages(audit: Audit) -> None:

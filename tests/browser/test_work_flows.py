@@ -2,15 +2,19 @@
 
 import io
 import re
+import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from playwright.sync_api import expect
 
+from accounts import totp
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "demo-passphrase-2026"  # the published dev-only demo password (README)
+DEMO_TOTP = "BANSOKNOWLEDGEDEMOTOTPSECRET2345"  # the demo accounts' 2FA key (README, dev only)
 
 
 def sign_in(page, base, email):
@@ -18,6 +22,18 @@ def sign_in(page, base, email):
     page.get_by_label("メールアドレス").fill(email)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="ログイン").click()
+
+
+def pass_second_factor(page, secret: str = DEMO_TOTP) -> None:
+    """Enters the current code; a code already used this step (another test) waits for the next."""
+    for _ in range(2):
+        page.get_by_label(re.compile("確認コード")).fill(totp.code_at(secret))
+        page.get_by_role("button", name=re.compile("確認する|登録する")).click()
+        page.wait_for_load_state("load")
+        if "/accounts/2fa/" not in page.url:
+            return
+        time.sleep(totp.STEP - time.time() % totp.STEP + 0.5)
+    pytest.fail("確認コードが受け付けられませんでした")
 
 
 def assert_accessible(page):

@@ -13,7 +13,7 @@ APPROVED_AT = datetime.datetime(2026, 11, 26, 16, 30, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
-def approved_case():
+def approved_case(private_search_index):
     """A case published through the admin workflow: no published_on, only the publication time."""
     page = CasePage(
         title="夜に承認された事例",
