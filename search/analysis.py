@@ -48,7 +48,7 @@ def _tokenizer():
     tok = getattr(_LOCAL, "tok", None)
     if tok is None:
         _LOCAL.dictionary = Dictionary(dict="core")
-        _LOCAL.tok = tok = _LOCAL.dictionary.tokenizer(mode=SplitMode.A)
+        _LOCAL.tok = tok = _LOCAL.dictionary.create(mode=SplitMode.A)
     return tok
 
 
