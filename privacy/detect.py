@@ -38,6 +38,7 @@ from privacy.variants import (
 )
 from privacy.vocabulary import (
     ADMIN_SUFFIXES,
+    COMMON_PLACE_NOUNS,
     CORPORATE_WORDS,
     DASH,
     GENERIC_HEADS,
@@ -64,6 +65,7 @@ KNOWN_KINDS = {
     "places": "known_place",
 }
 BASE_KIND = {
+    "region": "place",
     "known_person": "person",
     "known_organisation": "organisation",
     "known_place": "place",
@@ -464,13 +466,153 @@ def _merge(t: _Text, found: list[Finding]) -> list[Finding]:
     return merged
 
 
-def detect(text: str, *, known: dict[str, list[str]] | None = None) -> list[Finding]:
-    """All findings in `text`, sorted; overlapping ones are merged into one span."""
+# Sentences the model reads one by one, so a case re-checked after an edit reuses the others.
+_SENTENCE = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+|\n|$)")
+# A placeholder the reviewer already put in (A社, B氏, C社長) is no name to find again.
+_PLACEHOLDER_NAME = re.compile(r"[A-ZＡ-Ｚ]{1,2}(?:社|氏|さん|様)?")
+
+
+def _candidate(m: Morpheme) -> bool:
+    """Whether a sentence holding `m` may hold a name: a proper noun, an unknown word, Latin or
+    katakana of some length. Sentences without one are not shown to the model (speed)."""
+    s = m.surface
+    return (
+        m.pos[1] == "固有名詞"
+        or m.oov
+        or (
+            len(s) >= 3 and all("\u30a1" <= c <= "\u30ff" or c.isascii() and c.isalpha() for c in s)
+        )
+    )
+
+
+def _statistical(t: _Text, *, regions: bool = False) -> Iterator[Finding]:
+    """Names the statistical model (privacy.ner) reads, less what the rules deliberately leave:
+    prefectures, regions and countries on their own, common nouns like 漁師町, placeholders."""
+    from privacy import ner
+
+    spans = []
+    k = 0
+    ms = t.morphemes
+    for m in _SENTENCE.finditer(t.text):
+        start, end = m.span()
+        if end == start:
+            continue
+        while k < len(ms) and ms[k].end <= start:
+            k += 1
+        j, hit = k, False
+        while j < len(ms) and ms[j].start < end:
+            hit = hit or _candidate(ms[j])
+            j += 1
+        if hit:
+            spans.append((start, end))
+    for (offset, _end), entities in zip(
+        spans, ner.entities_many([t.text[s:e] for s, e in spans]), strict=True
+    ):
+        for e in entities:
+            start, end = offset + e.start, offset + e.end
+            surface = t.norm[start:end].strip()
+            if not surface or _PLACEHOLDER_NAME.fullmatch(surface) or _common_noun(surface):
+                continue
+            broad = is_prefecture(surface) or e.label in ("Country", "Continental_Region")
+            if e.kind == "place" and broad:
+                if regions:
+                    yield t.finding(start, end, "region")
+                continue
+            if not _has_name_material(t, start, end):
+                continue  # ordinary words the model took for a name (法人番号, 社長室)
+            yield t.finding(start, end, e.kind)
+
+
+def _has_name_material(t: _Text, start: int, end: int) -> bool:
+    """Whether a span holds something a name is made of: a proper noun, an unknown word, a
+    katakana or Latin word. Dictionary common nouns alone (法人番号, 社長室) are not."""
+    k = t.at.get(start)
+    if k is None:  # the model cut inside a morpheme: trust it
+        return True
+    ms = t.morphemes
+    while k < len(ms) and ms[k].start < end:
+        m = ms[k]
+        if m.pos[1] == "固有名詞" or m.oov or _foreign(m) and len(m.surface) >= 2:
+            return True
+        k += 1
+    return False
+
+
+def _common_noun(surface: str) -> bool:
+    """漁師町, 城下町, 県内 …, alone or after a prefecture (静岡県内): kinds of place, no place."""
+    if surface in COMMON_PLACE_NOUNS:
+        return True
+    return any(
+        surface.endswith(noun) and is_prefecture(surface[: -len(noun)])
+        for noun in COMMON_PLACE_NOUNS
+    )
+
+
+def _regions(t: _Text) -> Iterator[Finding]:
+    """Prefectures, regions and countries on their own (静岡県, 北関東, スペイン): only when the
+    caller asks for them (``regions=True``); the public profile shows the prefecture anyway."""
+    for m in t.morphemes:
+        if m.pos[1:3] == ("固有名詞", "地名") and (m.pos[3] == "国" or is_prefecture(m.surface)):
+            end = m.end
+            if t.norm[end : end + 1] in "都道府県" and is_prefecture(t.norm[m.start : end + 1]):
+                end += 1
+            yield t.finding(m.start, end, "region")
+
+
+def _lexicon(t: _Text, *, lone: bool = False) -> Iterator[Finding]:
+    """Foreign names written with ・ (ジョン・クインシー・アダムズ): a run of katakana words
+    joined by ・ of which one is a given name or surname in Sudachi's lexicon (人名).
+
+    With `lone`, also a katakana 人名 of four or more characters standing alone (スティーブンス,
+    ショスタコーヴィチ): short ones are ordinary words too often (ゴール, マーク)."""
+    ms = t.morphemes
+    if lone:
+        for m in ms:
+            if m.is_person and len(m.surface) >= 4 and _katakana(m):
+                yield t.finding(m.start, m.end, "person")
+    i = 0
+    while i < len(ms):
+        j = i
+        while (
+            j + 2 < len(ms)
+            and ms[j + 1].surface in ("・", "･", "=", "＝")
+            and _katakana(ms[j])
+            and _katakana(ms[j + 2])
+        ):
+            j += 2
+        if j > i and any(ms[k].is_person for k in range(i, j + 1, 2)):
+            yield t.finding(ms[i].start, ms[j].end, "person")
+        i = j + 1
+
+
+def _katakana(m: Morpheme) -> bool:
+    return len(m.surface) >= 2 and all("\u30a1" <= c <= "\u30ff" for c in m.surface)
+
+
+def detect(
+    text: str,
+    *,
+    known: dict[str, list[str]] | None = None,
+    statistical: bool = True,
+    regions: bool = False,
+) -> list[Finding]:
+    """All findings in `text`, sorted; overlapping ones are merged into one span.
+
+    `statistical=False` leaves out the model (privacy.ner): for checks that block only on
+    identifiers and known names (the publish gate), which need no model and must stay fast.
+    `regions=True` also flags prefectures, regions and countries on their own (kind "region")."""
     if not text:
         return []
     t = _Text(text)
     found = [*_structured(t), *_known(t, known or {})]
     found += [*_persons(t), *_places(t), *_organisations(t)]
+    model = statistical and ner_available()
+    found += list(_lexicon(t, lone=model))
+    if model:
+        found += list(_statistical(t, regions=regions))
+    if regions:
+        found += list(_regions(t))
+    found = [f for f in found if f.source or not _common_noun(t.norm[f.start : f.end])]
     found += list(_propagate(t, found))
     found += list(_extend(t, found))
     # A guessed name of one or two Latin capitals is a placeholder already (B氏, A社).
@@ -480,3 +622,9 @@ def detect(text: str, *, known: dict[str, list[str]] | None = None) -> list[Find
         if f.source or f.kind in STRUCTURED_KINDS or not _PLACEHOLDER.fullmatch(f.text)
     ]
     return _merge(t, found)
+
+
+def ner_available() -> bool:
+    from privacy import ner
+
+    return ner.ENABLED and ner.available()

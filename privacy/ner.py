@@ -12,10 +12,14 @@ the parser and morphologizer add time and nothing the NER needs.
 
 import functools
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 MODEL = "ja_ginza"
+# Off only where a caller must do without the model: tests of the rules alone switch it off so
+# the suite stays fast (tests/privacy/conftest.py); the detector then runs its rules only.
+ENABLED = True
 _LOCK = threading.Lock()
 
 PERSON_LABELS = frozenset(["Person"])
@@ -67,6 +71,7 @@ def model():
         return _model()
 
 
+@functools.cache
 def available() -> bool:
     try:
         import ja_ginza  # noqa: F401
@@ -97,16 +102,50 @@ def entities(text: str) -> list[Entity]:
 
 
 def entities_many(texts: list[str]) -> list[list[Entity]]:
-    """`entities` for many texts in one batched pass (faster than one call per text)."""
-    nlp = model()
+    """`entities` for many texts in one batched pass (faster than one call per text).
+
+    Results are kept per piece (a line) for the process: the assistant re-checks a whole case
+    after each replacement, and the lines it did not touch need no second pass."""
     pieces = [(i, offset, piece) for i, text in enumerate(texts) for offset, piece in _pieces(text)]
+    with _CACHE_LOCK:
+        missing = list(dict.fromkeys(p for _i, _o, p in pieces if p not in _CACHE))
+    if missing:
+        nlp = model()
+        found = {
+            piece: [
+                entity
+                for ent in doc.ents
+                if ent.label_ in KIND
+                and (entity := _trimmed(piece, ent.start_char, ent.end_char, ent.label_))
+            ]
+            for piece, doc in zip(missing, nlp.pipe(missing, batch_size=64), strict=True)
+        }
+        with _CACHE_LOCK:
+            for piece, ents in found.items():
+                _CACHE[piece] = ents
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
     out: list[list[Entity]] = [[] for _ in texts]
-    docs = nlp.pipe((piece for _i, _o, piece in pieces), batch_size=64)
-    for (i, offset, _piece), doc in zip(pieces, docs, strict=True):
-        for ent in doc.ents:
-            kind = KIND.get(ent.label_)
-            if kind:
-                out[i].append(
-                    Entity(offset + ent.start_char, offset + ent.end_char, kind, ent.label_)
-                )
+    for i, offset, piece in pieces:
+        ents = found.get(piece) if missing and piece in found else None
+        if ents is None:
+            with _CACHE_LOCK:
+                ents = _CACHE.get(piece)
+            if ents is None:  # evicted meanwhile by another thread: read it again
+                ents = entities_many([piece])[0]
+        out[i] += [Entity(offset + e.start, offset + e.end, e.kind, e.label) for e in ents]
     return out
+
+
+def _trimmed(piece: str, start: int, end: int, label: str) -> Entity | None:
+    """The entity without the spaces and line ends the tokenizer sometimes leaves at its edges."""
+    while start < end and piece[start].isspace():
+        start += 1
+    while end > start and piece[end - 1].isspace():
+        end -= 1
+    return Entity(start, end, KIND[label], label) if end > start else None
+
+
+_CACHE: OrderedDict[str, list[Entity]] = OrderedDict()
+_CACHE_SIZE = 20_000
+_CACHE_LOCK = threading.Lock()
