@@ -473,16 +473,18 @@ _PLACEHOLDER_NAME = re.compile(r"[A-ZＡ-Ｚ]{1,2}(?:社|氏|さん|様)?")
 
 
 def _candidate(m: Morpheme) -> bool:
-    """Whether a sentence holding `m` may hold a name: a proper noun, an unknown word, Latin or
-    katakana of some length. Sentences without one are not shown to the model (speed)."""
+    """Whether a sentence holding `m` may hold a name: a proper noun, an unknown word or a Latin
+    word. Sentences without one are not shown to the model: it is the slow part, and a case's
+    prose is mostly sentences without names (katakana loanwords like チーム are dictionary words)."""
     s = m.surface
-    return (
-        m.pos[1] == "固有名詞"
-        or m.oov
-        or (
-            len(s) >= 3 and all("\u30a1" <= c <= "\u30ff" or c.isascii() and c.isalpha() for c in s)
-        )
-    )
+    if m.pos[1] == "固有名詞":
+        return True
+    if m.oov:
+        return s.isalnum() and not s.isdigit() and not _KANJI_NUMBER.fullmatch(s)
+    return len(s) >= 3 and s.isascii() and s.isalpha()
+
+
+_KANJI_NUMBER = re.compile(r"[〇一二三四五六七八九十百千万億]+")
 
 
 def _statistical(t: _Text, *, regions: bool = False) -> Iterator[Finding]:
