@@ -62,3 +62,12 @@ def test_model_is_loaded_once_per_process(model):
     detect("鈴木さんが沼津の工場を訪ねた。")
     assert ner.model() is first
     assert ner._model.cache_info().misses == 1
+
+
+def test_a_five_thousand_character_case_is_analysed_in_under_two_seconds(model):
+    """The assistant stays interactive: one case, every line new to the model (issue 11)."""
+    from privacy.evaluation import case_text, time_case
+
+    text = case_text(5_000)
+    assert len(text) == 5_000
+    assert time_case(text) < 2.0
