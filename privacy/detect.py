@@ -367,6 +367,16 @@ def _organisations(t: _Text) -> Iterator[Finding]:
                 k -= 1
         if right > end or left < start:
             yield t.finding(left, right, "organisation")
+    # A proper or foreign name before 社 (エルコ社, 一迅社, ダイムラー・ベンツ社); 当社, 同社 and
+    # A社 are no names (the placeholder filter drops one or two Latin capitals).
+    for k in range(1, len(ms)):
+        if ms[k].surface != "社" or ms[k].pos[0] != "名詞":
+            continue
+        head = ms[k - 1]
+        if (head.pos[1] == "固有名詞" and head.pos[2] != "地名") or (
+            _foreign(head) and len(head.surface) >= 3 and head.surface not in _NOT_FIRMS
+        ):
+            yield t.finding(head.start, ms[k].end, "organisation")
     # Company-like names without a 法人格: a proper or foreign-looking head and an industry word.
     for word in INDUSTRY_WORDS:
         for start, end in _find_all(t.norm, word):
@@ -395,6 +405,10 @@ def _organisations(t: _Text) -> Iterator[Finding]:
                 run = raw
             if run:
                 yield t.finding(run[0].start, end, "organisation")
+
+
+# Katakana words that stand before 社 without naming a firm (メーカー社 is not a name).
+_NOT_FIRMS = frozenset(["メーカー", "ライバル", "パートナー", "グループ", "ベンダー", "クライアント"])
 
 
 def _latin(m: Morpheme) -> bool:
