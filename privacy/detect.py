@@ -408,7 +408,9 @@ def _organisations(t: _Text) -> Iterator[Finding]:
 
 
 # Katakana words that stand before 社 without naming a firm (メーカー社 is not a name).
-_NOT_FIRMS = frozenset(["メーカー", "ライバル", "パートナー", "グループ", "ベンダー", "クライアント"])
+_NOT_FIRMS = frozenset(
+    ["メーカー", "ライバル", "パートナー", "グループ", "ベンダー", "クライアント"]
+)
 
 
 def _latin(m: Morpheme) -> bool:
