@@ -542,15 +542,20 @@ def _statistical(t: _Text, *, regions: bool = False) -> Iterator[Finding]:
 
 
 def _has_name_material(t: _Text, start: int, end: int) -> bool:
-    """Whether a span holds something a name is made of: a proper noun, an unknown word, a
-    katakana or Latin word. Dictionary common nouns alone (法人番号, 社長室) are not."""
+    """Whether a span holds something a name is made of: a proper noun, an unknown word, a Latin
+    word, or katakana words joined by ・. Dictionary common nouns alone are not (法人番号,
+    コミッショナー, マネージャー): the model tags such words often, and they are most of what it
+    masks outside every name."""
     k = t.at.get(start)
     if k is None:  # the model cut inside a morpheme: trust it
         return True
     ms = t.morphemes
     while k < len(ms) and ms[k].start < end:
         m = ms[k]
-        if m.pos[1] == "固有名詞" or m.oov or _foreign(m) and len(m.surface) >= 2:
+        if m.pos[1] == "固有名詞" or m.oov or _latin(m) and len(m.surface) >= 2:
+            return True
+        # Katakana words joined by ・ are how foreign names are written (ナティエ・ペレア).
+        if _katakana(m) and "・" in t.norm[start:end] and not t.norm[start:end].endswith("・"):
             return True
         k += 1
     return False

@@ -35,9 +35,9 @@ def test_subset_is_the_committed_one():
 
 # The figures reached on this subset (see the report in benchmarks/privacy.py for the whole
 # development half); a change that loses recall or masks more outside entities fails here.
-# Reached: 人名 0.778, 法人名 0.717, 地名 0.878, outside 0.054 (rules alone: 0.578, 0.435, 0.244).
+# Reached: 人名 0.778, 法人名 0.717, 地名 0.878, outside 0.048 (rules alone: 0.578, 0.435, 0.244).
 HELD = {"人名": 0.77, "法人名": 0.71, "地名": 0.87}
-HELD_OVER_MASKING = 0.06
+HELD_OVER_MASKING = 0.05
 
 
 def test_recall_per_type_on_real_text(real):
