@@ -19,9 +19,18 @@ Layers (a character is flagged if any layer flags it):
    read once as a name is flagged at its other mentions too.
 4. Patterns Sudachi does not see: an address from its prefecture on, a street line of its own
    (西原1-9-15), two romaji words shaped like a Japanese name (NAKAMURA Mayumi).
+5. A surname/given-name lexicon (Sudachi's 人名 entries): katakana names joined by ・ of which one
+   part is a 人名 (ジョン・クインシー・アダムズ); with the model on, a katakana 人名 of four or more
+   characters alone (スティーブンス).
+6. A statistical NER (privacy.ner: GiNZA's ja_ginza, loaded once per process) on the sentences
+   holding a proper noun, an unknown or a Latin word. Its names need some of that material
+   (法人番号 or コミッショナー alone are not names). Off with ``statistical=False`` (the publish
+   gate and the import screening block on identifiers, known names and the rules only).
 
+Common nouns built like place names (漁師町, 城下町, 商店街, 県内) are never findings.
 Prefectures, regions and countries on their own are not flagged: the published case already
-carries its prefecture, and the replacement a reviewer uses for a place is 県内/市内.
+carries its prefecture, and the replacement a reviewer uses for a place is 県内/市内; they are with
+``regions=True`` (kind "region"), which the real-text evaluation reports beside the default.
 """
 
 import re
