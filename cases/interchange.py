@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from privacy.detect import detect
+from privacy.screening import detect
 from taxonomy import terms
 
 from .models import CaseIndexPage, CasePage, CaseSection, CaseTag

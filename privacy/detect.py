@@ -19,17 +19,49 @@ Layers (a character is flagged if any layer flags it):
    read once as a name is flagged at its other mentions too.
 4. Patterns Sudachi does not see: an address from its prefecture on, a street line of its own
    (西原1-9-15), two romaji words shaped like a Japanese name (NAKAMURA Mayumi).
+5. A surname/given-name lexicon (Sudachi's 人名 entries): katakana names joined by ・ of which one
+   part is a 人名 (ジョン・クインシー・アダムズ); with the model on, a katakana 人名 of four or more
+   characters alone (スティーブンス).
+6. A statistical NER (privacy.ner: GiNZA's ja_ginza, loaded once per process) on the sentences
+   holding a proper noun, an unknown or a Latin word. Its names need some of that material
+   (法人番号 or コミッショナー alone are not names). Off with ``statistical=False`` (the publish
+   gate and the import screening block on identifiers, known names and the rules only).
 
+Common nouns built like place names (漁師町, 城下町, 商店街, 県内) are never findings.
 Prefectures, regions and countries on their own are not flagged: the published case already
-carries its prefecture, and the replacement a reviewer uses for a place is 県内/市内.
+carries its prefecture, and the replacement a reviewer uses for a place is 県内/市内; they are with
+``regions=True`` (kind "region"), which the real-text evaluation reports beside the default.
 """
 
-import functools
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+
+from privacy.text import Morpheme, morphemes, normalise
+from privacy.variants import (
+    is_prefecture,
+    organisation_variants,
+    person_variants,
+    place_variants,
+)
+from privacy.vocabulary import (
+    ADMIN_SUFFIXES,
+    COMMON_PLACE_NOUNS,
+    CORPORATE_WORDS,
+    DASH,
+    GENERIC_HEADS,
+    HONORIFICS,
+    INDUSTRY_WORDS,
+    INSTITUTIONS,
+    LEGAL_RE,
+    MUNICIPAL_SUFFIXES,
+    PLACE_FOLLOWERS,
+    PREFECTURES,
+    ROLES,
+    STRIP_LEGAL,
+    TITLES,
+)
 
 _LOCAL = threading.local()
 
@@ -42,6 +74,7 @@ KNOWN_KINDS = {
     "places": "known_place",
 }
 BASE_KIND = {
+    "region": "place",
     "known_person": "person",
     "known_organisation": "organisation",
     "known_place": "place",
@@ -65,77 +98,14 @@ class Finding:
 
 # --- vocabulary ----------------------------------------------------------------------------------
 
-_DASH = "‐‑‒–—―ー−－-"  # the ASCII hyphen last, so it stays literal inside [...]
+_DASH = DASH
+_LEGAL_RE = LEGAL_RE
+_STRIP_LEGAL = STRIP_LEGAL
 _SEP = rf"(?:\s*[{_DASH}]\s*|\s+)"
 _KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
 _COUNTERS = "十百千万億回年月日人名代件社期度本個枚歳時分秒割倍点位番号丁階台部課条種品目者店軒週世級段周箇ヶカかつ"
 _KANJI_NUMERAL = re.compile(f"[〇一二三四五六七八九](?![{_COUNTERS}])")
 
-HONORIFICS = ("さん", "氏", "様", "さま", "君", "くん", "ちゃん", "殿", "御中", "先生")
-TITLES = (
-    "社長", "会長", "副社長", "専務", "常務", "取締役", "部長", "課長", "係長", "主任", "店長",
-    "工場長", "所長", "支店長", "理事長", "院長", "園長", "顧問", "代表", "税理士", "会計士",
-    "弁護士", "社労士", "診断士", "さん", "氏", "様", "君", "くん", "ちゃん", "殿", "先生",
-)  # fmt: skip
-ROLES = (
-    "代表取締役", "社長", "会長", "専務", "常務", "部長", "課長", "工場長", "担当", "担当者",
-    "後継者", "支援者", "長男", "長女", "次男", "息子", "娘", "先代", "創業者", "経理", "事務",
-)  # fmt: skip
-LEGAL_FORMS = (
-    "特定非営利活動法人", "一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人",
-    "医療法人社団", "医療法人財団", "医療法人", "社会福祉法人", "学校法人", "NPO法人",
-    "事業協同組合", "協同組合", "株式会社", "有限会社", "合同会社", "合資会社", "合名会社",
-    "(株)", "(有)", "(合)", "(同)", "(資)", "(名)", "(医)", "(社)", "(福)", "㈱", "㈲", "㈳", "㈶",
-)  # fmt: skip
-# Words that end many company names; a known company is often called by what comes before them.
-INDUSTRY_WORDS = (
-    "ホールディングス", "ソリューションズ", "システムズ", "工業所", "製作所", "鉄工所", "研究所",
-    "工務店", "不動産", "自動車", "工業", "精機", "精工", "商事", "商会", "商店", "食品", "建設",
-    "建工", "電機", "電気", "電子", "印刷", "運輸", "運送", "物流", "酒造", "醸造", "製菓", "製麺",
-    "製陶", "技研", "化成", "化学", "鋳造", "鉄工", "木工", "繊維", "物産", "産業", "興業", "設備",
-    "設計", "工房", "農園", "水産", "製薬", "薬品", "住宅", "機械", "機工", "重工", "硝子", "金属",
-    "本舗", "テック", "テクノ", "システム", "フーズ", "ファーム", "ラボ", "グループ", "信用金庫",
-    "信用組合", "銀行", "商工会議所", "商工会",
-)  # fmt: skip
-# Words that mark a company even after an ordinary katakana word (ミライ工業, but not データ設計).
-CORPORATE_WORDS = frozenset(
-    (
-        "工業", "工業所", "製作所", "鉄工所", "精機", "精工", "商事", "商会", "工務店", "技研", "興業", "物産", "酒造", "醸造",
-        "製菓", "化成", "鋳造", "本舗", "ホールディングス", "信用金庫", "信用組合", "銀行", "商工会議所", "商工会", "テック", "建設",
-        "電機", "運輸",
-    )
-)  # fmt: skip
-_INSTITUTIONS = frozenset(["信用金庫", "信用組合", "銀行", "商工会議所", "商工会"])
-_GENERIC_HEADS = frozenset(
-    (
-        "地方", "都市", "中央", "地元", "取引", "メイン", "政府系", "民間", "外資系", "市中", "ネット", "信託", "地域", "各",
-        "同", "当", "市", "町", "村", "県",
-    )
-)  # fmt: skip
-PREFECTURES = (
-    "北海道", "青森", "岩手", "宮城", "秋田", "山形", "福島", "茨城", "栃木", "群馬", "埼玉",
-    "千葉", "東京", "神奈川", "新潟", "富山", "石川", "福井", "山梨", "長野", "岐阜", "静岡",
-    "愛知", "三重", "滋賀", "京都", "大阪", "兵庫", "奈良", "和歌山", "鳥取", "島根", "岡山",
-    "広島", "山口", "徳島", "香川", "愛媛", "高知", "福岡", "佐賀", "長崎", "熊本", "大分",
-    "宮崎", "鹿児島", "沖縄",
-)  # fmt: skip
-REGIONS = frozenset(
-    [
-        *PREFECTURES, "日本", "本州", "関東", "北関東", "南関東", "首都圏", "東北", "北陸", "甲信越",
-        "信越", "東海", "中部", "中京", "近畿", "関西", "京阪神", "阪神", "中国", "四国", "九州",
-        "山陰", "山陽", "東日本", "西日本", "道内", "道外",
-    ]
-)  # fmt: skip
-_MUNICIPAL_SUFFIXES = ("市", "区", "郡", "町", "村")
-_ADMIN_SUFFIXES = frozenset(["都", "道", "府", "県", *_MUNICIPAL_SUFFIXES])
-# What may follow a bare place name for it to be read as a place (浜松駅, 沼津工場, 多治見の).
-_PLACE_FOLLOWERS = frozenset(
-    (
-        "駅", "駅前", "工場", "支店", "本社", "本店", "営業所", "事業所", "店", "店舗", "周辺", "近郊", "地区", "地域", "エリア",
-        "港", "空港", "出身", "在住", "界隈", "方面", "インター", "市内", "町内", "村内", "郊外", "市街",
-    )
-)  # fmt: skip
-_NAME_JOINERS = frozenset("・･&＆")
 _ROMAJI_NAME = re.compile(
     r"(?<![A-Za-z])(?:[A-Z][a-z]+|[A-Z]{2,}) (?:[A-Z][a-z]+|[A-Z]{2,})(?![A-Za-z])"
 )
@@ -197,172 +167,6 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("my_number", re.compile(r"(?<!\d)\d{4}(?:\s{1,2}|-)?\d{4}(?:\s{1,2}|-)?\d{4}(?!\d)")),
 ]
-
-
-# --- normalisation and morphemes -----------------------------------------------------------------
-
-
-def _per_char(text: str, fn) -> str:
-    out = []
-    for ch in text:
-        n = fn(ch)
-        out.append(n if len(n) == 1 else ch)
-    return "".join(out)
-
-
-def normalise(text: str) -> str:
-    """NFKC and lower case, one character at a time, so offsets into `text` stay valid."""
-    return _per_char(text, lambda ch: unicodedata.normalize("NFKC", ch).lower())
-
-
-@dataclass(frozen=True, slots=True)
-class Morpheme:
-    surface: str
-    start: int
-    end: int
-    pos: tuple[str, ...]
-    oov: bool
-
-    @property
-    def is_person(self) -> bool:
-        return self.pos[1:3] == ("固有名詞", "人名")
-
-    @property
-    def is_place(self) -> bool:
-        return self.pos[1:3] == ("固有名詞", "地名") and self.pos[3] != "国"
-
-    @property
-    def is_noun_like(self) -> bool:
-        return (
-            self.pos[0] in ("名詞", "接頭辞")
-            or (self.pos[0] == "接尾辞" and self.pos[1] == "名詞的")
-            or self.surface in _NAME_JOINERS
-            or (self.oov and self.surface.isalnum())
-        )
-
-
-def _tokenizer():
-    tok = getattr(_LOCAL, "tokenizer", None)
-    if tok is None:
-        from sudachipy import Dictionary, SplitMode
-
-        _LOCAL.tokenizer = tok = Dictionary(dict="core").tokenizer(mode=SplitMode.A)
-    return tok
-
-
-def _chunks(text: str, limit: int = 4000) -> Iterator[tuple[int, str]]:
-    """Pieces Sudachi can take (it refuses inputs over ~49 kB), cut at line and sentence ends."""
-    offset = 0
-    for line in re.split(r"(?<=\n)", text):
-        while len(line) > limit:
-            cut = line.rfind("。", 0, limit) + 1 or limit
-            yield offset, line[:cut]
-            offset, line = offset + cut, line[cut:]
-        if line:
-            yield offset, line
-            offset += len(line)
-
-
-def morphemes(text: str) -> list[Morpheme]:
-    """Sudachi mode A morphemes of `text` with offsets into it."""
-    out = []
-    tok = _tokenizer()
-    for offset, chunk in _chunks(text):
-        for m in tok.tokenize(chunk):
-            out.append(
-                Morpheme(
-                    m.surface(),
-                    offset + m.begin(),
-                    offset + m.end(),
-                    m.part_of_speech(),
-                    m.is_oov(),
-                )
-            )
-    return out
-
-
-# --- known names ---------------------------------------------------------------------------------
-
-# Lower case, like the views they are matched against (npo法人).
-_LEGAL_RE = "|".join(re.escape(f.lower()) for f in sorted(LEGAL_FORMS, key=len, reverse=True))
-_STRIP_LEGAL = re.compile(rf"^(?:{_LEGAL_RE})\s*|\s*(?:{_LEGAL_RE})$")
-_NAME_SPLIT = re.compile(r"[\s・･=＝]+")
-
-
-@functools.lru_cache(maxsize=4096)
-def person_variants(name: str) -> tuple[str, ...]:
-    """The full name, the name without spaces, and each of its parts (姓, 名)."""
-    n = normalise(name).strip()
-    parts = [p for p in _NAME_SPLIT.split(n) if p]
-    if len(parts) == 1:
-        parts = _split_name(parts[0])
-    return tuple(dict.fromkeys([n, "".join(parts), *parts]))
-
-
-def _split_name(name: str) -> list[str]:
-    """姓 and 名 of a name written without a space, where the cut can be told; else the name."""
-    ms = morphemes(name)
-    if len(ms) == 2 and all(m.is_person for m in ms):
-        return [ms[0].surface, ms[1].surface]
-    best, best_score = None, 0
-    for cut in range(1, len(name)):
-        surname, given = name[:cut], name[cut:]
-        # Each side that reads as a name on its own counts, and so does a kanji → kana change
-        # (九十九ひなた); a rare surname Sudachi does not know (四月一日) leaves a given name it does.
-        score = _lone_name(surname, "姓") + _lone_name(given, "名")
-        score += _is_kanji(surname[-1]) and not _is_kanji(given[0])
-        if score > best_score:
-            best, best_score = [surname, given], score
-    return best or [name]
-
-
-def _lone_name(text: str, part: str) -> bool:
-    ms = morphemes(text)
-    return len(ms) == 1 and ms[0].is_person and ms[0].pos[3] in (part, "一般")
-
-
-def _is_kanji(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or ch in "々〆ヶ"
-
-
-def organisation_variants(name: str) -> tuple[str, ...]:
-    """The name, the name without its 法人格, and the short forms before trailing business words
-    (株式会社丸七水産加工 → 丸七水産加工, 丸七水産, 丸七); see privacy.variants."""
-    from privacy.variants import organisation_forms
-
-    return organisation_forms(name)
-
-
-@functools.lru_cache(maxsize=4096)
-def place_variants(name: str) -> tuple[str, ...]:
-    """The place, each municipality or town in it, and the stem of each (浜松市 → 浜松)."""
-    n = normalise(name).strip()
-    variants = [n]
-    components: list[str] = []
-    current = ""
-    for m in morphemes(n):
-        if m.pos[0] == "名詞" and m.pos[1] == "数詞" or m.surface in _DASH or m.surface.isspace():
-            break  # street numbers are matched as the tail of a place, not on their own
-        current += m.surface
-        if m.surface in _ADMIN_SUFFIXES:
-            components.append(current)
-            current = ""
-    if current:
-        components.append(current)
-    if len(components) == 1 and components[0] == n:
-        components = []  # a single prefecture the caller listed on purpose stays listed
-    for comp in components:
-        if _is_prefecture(comp):
-            continue
-        variants.append(comp)
-        # One-character stems (燕, 柏) are kept: a match must then stand as its own morpheme.
-        if comp[-1] in _MUNICIPAL_SUFFIXES and len(comp) >= 2 and not _is_prefecture(comp[:-1]):
-            variants.append(comp[:-1])
-    return tuple(dict.fromkeys(v for v in variants if v and not v.isdigit()))
-
-
-def _is_prefecture(name: str) -> bool:
-    return name in REGIONS or (name[-1:] in "都道府県" and name[:-1] in PREFECTURES)
 
 
 # --- the detector --------------------------------------------------------------------------------
@@ -505,7 +309,7 @@ def _places(t: _Text) -> Iterator[Finding]:
         # Any proper noun before 市/町/村 is a municipality, even one read as a surname (高岡市).
         m = ms[k]
         return (
-            m.pos[1] == "固有名詞" and k + 1 < len(ms) and ms[k + 1].surface in _MUNICIPAL_SUFFIXES
+            m.pos[1] == "固有名詞" and k + 1 < len(ms) and ms[k + 1].surface in MUNICIPAL_SUFFIXES
         )
 
     i = 0
@@ -515,26 +319,26 @@ def _places(t: _Text) -> Iterator[Finding]:
             continue
         j = i
         while j + 1 < len(ms) and (
-            ms[j + 1].is_place or ms[j + 1].surface in _ADMIN_SUFFIXES or suffixed(j + 1)
+            ms[j + 1].is_place or ms[j + 1].surface in ADMIN_SUFFIXES or suffixed(j + 1)
         ):
             j += 1
         start, end = ms[i].start, ms[j].end
         surface = t.norm[start:end]
         first, i = i, j + 1
         before = start - 1 if t.norm[start - 1 : start] in (" ", "の", ":", "：") else start
-        if (t.titled(end) or t.preceded_by(before, ROLES)) and ms[j].surface not in _ADMIN_SUFFIXES:
+        if (t.titled(end) or t.preceded_by(before, ROLES)) and ms[j].surface not in ADMIN_SUFFIXES:
             yield t.finding(start, end, "person")  # a surname that is also a place (浜松さん)
             continue
         municipal = any(
-            m.surface in _MUNICIPAL_SUFFIXES or (m.is_place and m.surface[-1] in "町村区丁目台丘")
+            m.surface in MUNICIPAL_SUFFIXES or (m.is_place and m.surface[-1] in "町村区丁目台丘")
             for m in ms[first : j + 1]
         )
         if not municipal:
-            if _is_prefecture(surface) or _COUNTED.fullmatch(surface):
+            if is_prefecture(surface) or _COUNTED.fullmatch(surface):
                 continue
             nxt = ms[j + 1] if j + 1 < len(ms) else None
             compound = nxt is not None and nxt.pos[0] in ("名詞", "接尾辞")
-            if compound and nxt.surface not in _PLACE_FOLLOWERS:
+            if compound and nxt.surface not in PLACE_FOLLOWERS:
                 continue  # part of a compound: 大和言葉, 富士山, 三代目
         yield t.finding(start, end, "place")
     # An address from its prefecture on, for when Sudachi cuts a city name badly (帯|広市新|町).
@@ -572,6 +376,16 @@ def _organisations(t: _Text) -> Iterator[Finding]:
                 k -= 1
         if right > end or left < start:
             yield t.finding(left, right, "organisation")
+    # A proper or foreign name before 社 (エルコ社, 一迅社, ダイムラー・ベンツ社); 当社, 同社 and
+    # A社 are no names (the placeholder filter drops one or two Latin capitals).
+    for k in range(1, len(ms)):
+        if ms[k].surface != "社" or ms[k].pos[0] != "名詞":
+            continue
+        head = ms[k - 1]
+        if (head.pos[1] == "固有名詞" and head.pos[2] != "地名") or (
+            _foreign(head) and len(head.surface) >= 3 and head.surface not in _NOT_FIRMS
+        ):
+            yield t.finding(head.start, ms[k].end, "organisation")
     # Company-like names without a 法人格: a proper or foreign-looking head and an industry word.
     for word in INDUSTRY_WORDS:
         for start, end in _find_all(t.norm, word):
@@ -592,14 +406,20 @@ def _organisations(t: _Text) -> Iterator[Finding]:
             ):
                 run = []
             # Banks and chambers always follow their own name, whatever word that is (西朝霧).
-            if word in _INSTITUTIONS:
+            if word in INSTITUTIONS:
                 run = list(raw)
-                while run and run[0].surface in _GENERIC_HEADS:
+                while run and run[0].surface in GENERIC_HEADS:
                     run.pop(0)
             if not run and t.followed_by(end, ("様", "御中", "さん", "殿")):
                 run = raw
             if run:
                 yield t.finding(run[0].start, end, "organisation")
+
+
+# Katakana words that stand before 社 without naming a firm (メーカー社 is not a name).
+_NOT_FIRMS = frozenset(
+    ["メーカー", "ライバル", "パートナー", "グループ", "ベンダー", "クライアント"]
+)
 
 
 def _latin(m: Morpheme) -> bool:
@@ -671,13 +491,160 @@ def _merge(t: _Text, found: list[Finding]) -> list[Finding]:
     return merged
 
 
-def detect(text: str, *, known: dict[str, list[str]] | None = None) -> list[Finding]:
-    """All findings in `text`, sorted; overlapping ones are merged into one span."""
+# Sentences the model reads one by one, so a case re-checked after an edit reuses the others.
+_SENTENCE = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+|\n|$)")
+# A placeholder the reviewer already put in (A社, B氏, C社長) is no name to find again.
+_PLACEHOLDER_NAME = re.compile(r"[A-ZＡ-Ｚ]{1,2}(?:社|氏|さん|様)?")
+
+
+def _candidate(m: Morpheme) -> bool:
+    """Whether a sentence holding `m` may hold a name: a proper noun, an unknown word or a Latin
+    word. Sentences without one are not shown to the model: it is the slow part, and a case's
+    prose is mostly sentences without names (katakana loanwords like チーム are dictionary words)."""
+    s = m.surface
+    if m.pos[1] == "固有名詞":
+        return True
+    if m.oov:
+        return s.isalnum() and not s.isdigit() and not _KANJI_NUMBER.fullmatch(s)
+    return len(s) >= 3 and s.isascii() and s.isalpha()
+
+
+_KANJI_NUMBER = re.compile(r"[〇一二三四五六七八九十百千万億]+")
+
+
+def _statistical(t: _Text, *, regions: bool = False) -> Iterator[Finding]:
+    """Names the statistical model (privacy.ner) reads, less what the rules deliberately leave:
+    prefectures, regions and countries on their own, common nouns like 漁師町, placeholders."""
+    from privacy import ner
+
+    spans = []
+    k = 0
+    ms = t.morphemes
+    for m in _SENTENCE.finditer(t.text):
+        start, end = m.span()
+        if end == start:
+            continue
+        while k < len(ms) and ms[k].end <= start:
+            k += 1
+        j, hit = k, False
+        while j < len(ms) and ms[j].start < end:
+            hit = hit or _candidate(ms[j])
+            j += 1
+        if hit:
+            spans.append((start, end))
+    for (offset, _end), entities in zip(
+        spans, ner.entities_many([t.text[s:e] for s, e in spans]), strict=True
+    ):
+        for e in entities:
+            start, end = offset + e.start, offset + e.end
+            surface = t.norm[start:end].strip()
+            if not surface or _PLACEHOLDER_NAME.fullmatch(surface) or _common_noun(surface):
+                continue
+            broad = is_prefecture(surface) or e.label in ("Country", "Continental_Region")
+            if e.kind == "place" and broad:
+                if regions:
+                    yield t.finding(start, end, "region")
+                continue
+            if not _has_name_material(t, start, end):
+                continue  # ordinary words the model took for a name (法人番号, 社長室)
+            yield t.finding(start, end, e.kind)
+
+
+def _has_name_material(t: _Text, start: int, end: int) -> bool:
+    """Whether a span holds something a name is made of: a proper noun, an unknown word, a Latin
+    word, or katakana words joined by ・. Dictionary common nouns alone are not (法人番号,
+    コミッショナー, マネージャー): the model tags such words often, and they are most of what it
+    masks outside every name."""
+    k = t.at.get(start)
+    if k is None:  # the model cut inside a morpheme: trust it
+        return True
+    ms = t.morphemes
+    while k < len(ms) and ms[k].start < end:
+        m = ms[k]
+        if m.pos[1] == "固有名詞" or m.oov or _latin(m) and len(m.surface) >= 2:
+            return True
+        # Katakana words joined by ・ are how foreign names are written (ナティエ・ペレア).
+        if _katakana(m) and "・" in t.norm[start:end] and not t.norm[start:end].endswith("・"):
+            return True
+        k += 1
+    return False
+
+
+def _common_noun(surface: str) -> bool:
+    """漁師町, 城下町, 県内 …, alone or after a prefecture (静岡県内): kinds of place, no place."""
+    if surface in COMMON_PLACE_NOUNS:
+        return True
+    return any(
+        surface.endswith(noun) and is_prefecture(surface[: -len(noun)])
+        for noun in COMMON_PLACE_NOUNS
+    )
+
+
+def _regions(t: _Text) -> Iterator[Finding]:
+    """Prefectures, regions and countries on their own (静岡県, 北関東, スペイン): only when the
+    caller asks for them (``regions=True``); the public profile shows the prefecture anyway."""
+    for m in t.morphemes:
+        if m.pos[1:3] == ("固有名詞", "地名") and (m.pos[3] == "国" or is_prefecture(m.surface)):
+            end = m.end
+            if t.norm[end : end + 1] in "都道府県" and is_prefecture(t.norm[m.start : end + 1]):
+                end += 1
+            yield t.finding(m.start, end, "region")
+
+
+def _lexicon(t: _Text, *, lone: bool = False) -> Iterator[Finding]:
+    """Foreign names written with ・ (ジョン・クインシー・アダムズ): a run of katakana words
+    joined by ・ of which one is a given name or surname in Sudachi's lexicon (人名).
+
+    With `lone`, also a katakana 人名 of four or more characters standing alone (スティーブンス,
+    ショスタコーヴィチ): short ones are ordinary words too often (ゴール, マーク)."""
+    ms = t.morphemes
+    if lone:
+        for m in ms:
+            if m.is_person and len(m.surface) >= 4 and _katakana(m):
+                yield t.finding(m.start, m.end, "person")
+    i = 0
+    while i < len(ms):
+        j = i
+        while (
+            j + 2 < len(ms)
+            and ms[j + 1].surface in ("・", "･", "=", "＝")
+            and _katakana(ms[j])
+            and _katakana(ms[j + 2])
+        ):
+            j += 2
+        if j > i and any(ms[k].is_person for k in range(i, j + 1, 2)):
+            yield t.finding(ms[i].start, ms[j].end, "person")
+        i = j + 1
+
+
+def _katakana(m: Morpheme) -> bool:
+    return len(m.surface) >= 2 and all("\u30a1" <= c <= "\u30ff" for c in m.surface)
+
+
+def detect(
+    text: str,
+    *,
+    known: dict[str, list[str]] | None = None,
+    statistical: bool = True,
+    regions: bool = False,
+) -> list[Finding]:
+    """All findings in `text`, sorted; overlapping ones are merged into one span.
+
+    `statistical=False` leaves out the model (privacy.ner): for checks that block only on
+    identifiers and known names (the publish gate), which need no model and must stay fast.
+    `regions=True` also flags prefectures, regions and countries on their own (kind "region")."""
     if not text:
         return []
     t = _Text(text)
     found = [*_structured(t), *_known(t, known or {})]
     found += [*_persons(t), *_places(t), *_organisations(t)]
+    model = statistical and ner_available()
+    found += list(_lexicon(t, lone=model))
+    if model:
+        found += list(_statistical(t, regions=regions))
+    if regions:
+        found += list(_regions(t))
+    found = [f for f in found if f.source or not _common_noun(t.norm[f.start : f.end])]
     found += list(_propagate(t, found))
     found += list(_extend(t, found))
     # A guessed name of one or two Latin capitals is a placeholder already (B氏, A社).
@@ -687,3 +654,9 @@ def detect(text: str, *, known: dict[str, list[str]] | None = None) -> list[Find
         if f.source or f.kind in STRUCTURED_KINDS or not _PLACEHOLDER.fullmatch(f.text)
     ]
     return _merge(t, found)
+
+
+def ner_available() -> bool:
+    from privacy import ner
+
+    return ner.ENABLED and ner.available()

@@ -18,8 +18,17 @@ equal a generic word. The registered name itself and names the secretariat recor
 """
 
 import functools
+import re
 
-from privacy.detect import LEGAL_FORMS, REGIONS, normalise
+from privacy.text import is_kanji, morphemes, normalise
+from privacy.vocabulary import (
+    ADMIN_SUFFIXES,
+    DASH,
+    LEGAL_FORMS,
+    MUNICIPAL_SUFFIXES,
+    PREFECTURES,
+    REGIONS,
+)
 
 # Words that end company names, shortest first when stripped, so every stage is a form of its
 # own (丸七水産加工 → 丸七水産 → 丸七). A superset of the detector's
@@ -110,3 +119,77 @@ def extra_names(text: str) -> list[str]:
         if len(line) >= MIN_DERIVED:
             names.append(line)
     return names
+
+
+# Lower case, like the views they are matched against (npo法人).
+_NAME_SPLIT = re.compile(r"[\s・･=＝]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def person_variants(name: str) -> tuple[str, ...]:
+    """The full name, the name without spaces, and each of its parts (姓, 名)."""
+    n = normalise(name).strip()
+    parts = [p for p in _NAME_SPLIT.split(n) if p]
+    if len(parts) == 1:
+        parts = _split_name(parts[0])
+    return tuple(dict.fromkeys([n, "".join(parts), *parts]))
+
+
+def _split_name(name: str) -> list[str]:
+    """姓 and 名 of a name written without a space, where the cut can be told; else the name."""
+    ms = morphemes(name)
+    if len(ms) == 2 and all(m.is_person for m in ms):
+        return [ms[0].surface, ms[1].surface]
+    best, best_score = None, 0
+    for cut in range(1, len(name)):
+        surname, given = name[:cut], name[cut:]
+        # Each side that reads as a name on its own counts, and so does a kanji → kana change
+        # (九十九ひなた); a rare surname Sudachi does not know (四月一日) leaves a given name it does.
+        score = _lone_name(surname, "姓") + _lone_name(given, "名")
+        score += is_kanji(surname[-1]) and not is_kanji(given[0])
+        if score > best_score:
+            best, best_score = [surname, given], score
+    return best or [name]
+
+
+def _lone_name(text: str, part: str) -> bool:
+    ms = morphemes(text)
+    return len(ms) == 1 and ms[0].is_person and ms[0].pos[3] in (part, "一般")
+
+
+def organisation_variants(name: str) -> tuple[str, ...]:
+    """The name, the name without its 法人格, and the short forms before trailing business words
+    (株式会社丸七水産加工 → 丸七水産加工, 丸七水産, 丸七)."""
+    return organisation_forms(name)
+
+
+@functools.lru_cache(maxsize=4096)
+def place_variants(name: str) -> tuple[str, ...]:
+    """The place, each municipality or town in it, and the stem of each (浜松市 → 浜松)."""
+    n = normalise(name).strip()
+    variants = [n]
+    components: list[str] = []
+    current = ""
+    for m in morphemes(n):
+        if m.pos[0] == "名詞" and m.pos[1] == "数詞" or m.surface in DASH or m.surface.isspace():
+            break  # street numbers are matched as the tail of a place, not on their own
+        current += m.surface
+        if m.surface in ADMIN_SUFFIXES:
+            components.append(current)
+            current = ""
+    if current:
+        components.append(current)
+    if len(components) == 1 and components[0] == n:
+        components = []  # a single prefecture the caller listed on purpose stays listed
+    for comp in components:
+        if is_prefecture(comp):
+            continue
+        variants.append(comp)
+        # One-character stems (燕, 柏) are kept: a match must then stand as its own morpheme.
+        if comp[-1] in MUNICIPAL_SUFFIXES and len(comp) >= 2 and not is_prefecture(comp[:-1]):
+            variants.append(comp[:-1])
+    return tuple(dict.fromkeys(v for v in variants if v and not v.isdigit()))
+
+
+def is_prefecture(name: str) -> bool:
+    return name in REGIONS or (name[-1:] in "都道府県" and name[:-1] in PREFECTURES)

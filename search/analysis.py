@@ -68,7 +68,7 @@ def _tokenizer(mode: str = "A"):
     name = f"tok_{mode}"
     tok = getattr(_LOCAL, name, None)
     if tok is None:
-        tok = _dictionary().tokenizer(mode=getattr(SplitMode, mode))
+        tok = _dictionary().create(mode=getattr(SplitMode, mode))
         setattr(_LOCAL, name, tok)
     return tok
 

@@ -1,0 +1,154 @@
+"""The statistical layer: names GiNZA's Japanese NER model (ja_ginza, weights from PyPI) finds.
+
+The rules in privacy.detect find names next to a title, an honorific or a 法人格; text written by
+others names people and companies without them (「日本航空と全日本空輸」「チャールズ・ディケンズ」).
+ja_ginza tags Sekine's extended named entities; the labels below are mapped onto the detector's
+three kinds, the rest (dates, ages, products, events) are no personal data of a person or a firm.
+
+The model takes ~5 s and ~400 MB to load, so it is loaded once per process, on first use, under a
+lock (gunicorn and the task worker each load it once). Only its tok2vec and ner components run:
+the parser and morphologizer add time and nothing the NER needs.
+"""
+
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+MODEL = "ja_ginza"
+# Off only where a caller must do without the model: tests of the rules alone switch it off so
+# the suite stays fast (tests/privacy/conftest.py); the detector then runs its rules only.
+ENABLED = True
+_LOCK = threading.Lock()
+
+PERSON_LABELS = frozenset(["Person"])
+ORGANISATION_LABELS = frozenset(
+    [
+        "Company", "Company_Group", "Corporation_Other", "Organization_Other",
+        "International_Organization", "Political_Organization_Other", "Political_Party",
+        "Government", "Public_Institution", "Research_Institute", "School", "Military",
+        "Show_Organization", "Sports_Organization_Other", "Pro_Sports_Organization",
+        "Sports_League", "Family", "Cabinet",
+    ]
+)  # fmt: skip
+PLACE_LABELS = frozenset(
+    [
+        "City", "County", "Province", "Country", "GPE_Other", "Location_Other", "Domestic_Region",
+        "Region_Other", "Continental_Region", "Geological_Region_Other", "Island", "Mountain",
+        "River", "Lake", "Sea", "Bay", "Postal_Address", "Spa",
+    ]
+)  # fmt: skip
+KIND = (
+    dict.fromkeys(PERSON_LABELS, "person")
+    | dict.fromkeys(ORGANISATION_LABELS, "organisation")
+    | dict.fromkeys(PLACE_LABELS, "place")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    start: int
+    end: int
+    kind: str  # person, organisation or place
+    label: str  # the model's own label (Company, City …)
+
+
+@functools.cache
+def _model():
+    import spacy
+
+    nlp = spacy.load(
+        MODEL,
+        exclude=["parser", "morphologizer", "attribute_ruler", "compound_splitter"]
+        + ["bunsetu_recognizer"],
+    )
+    # The first pass allocates what later ones reuse (~2 s): paid here, with the loading.
+    nlp("株式会社サンプルの山田太郎社長が静岡県浜松市の工場を案内した。")
+    return nlp
+
+
+def model():
+    """The loaded pipeline, loaded once per process."""
+    with _LOCK:
+        return _model()
+
+
+@functools.cache
+def available() -> bool:
+    try:
+        import ja_ginza  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# Sudachi (inside the model's tokenizer) refuses inputs over ~49 kB; lines are short anyway.
+_LIMIT = 2000
+
+
+def _pieces(text: str) -> Iterator[tuple[int, str]]:
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        while len(line) > _LIMIT:
+            cut = line.rfind("。", 0, _LIMIT) + 1 or _LIMIT
+            yield offset, line[:cut]
+            offset, line = offset + cut, line[cut:]
+        if line.strip():
+            yield offset, line
+        offset += len(line)
+
+
+def entities(text: str) -> list[Entity]:
+    """Person, organisation and place entities in `text`, with offsets into it."""
+    return entities_many([text])[0]
+
+
+def entities_many(texts: list[str]) -> list[list[Entity]]:
+    """`entities` for many texts in one batched pass (faster than one call per text).
+
+    Results are kept per piece (a line) for the process: the assistant re-checks a whole case
+    after each replacement, and the lines it did not touch need no second pass."""
+    pieces = [(i, offset, piece) for i, text in enumerate(texts) for offset, piece in _pieces(text)]
+    with _CACHE_LOCK:
+        missing = list(dict.fromkeys(p for _i, _o, p in pieces if p not in _CACHE))
+    if missing:
+        nlp = model()
+        found = {
+            piece: [
+                entity
+                for ent in doc.ents
+                if ent.label_ in KIND
+                and (entity := _trimmed(piece, ent.start_char, ent.end_char, ent.label_))
+            ]
+            for piece, doc in zip(missing, nlp.pipe(missing, batch_size=64), strict=True)
+        }
+        with _CACHE_LOCK:
+            for piece, ents in found.items():
+                _CACHE[piece] = ents
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    out: list[list[Entity]] = [[] for _ in texts]
+    for i, offset, piece in pieces:
+        ents = found.get(piece) if missing and piece in found else None
+        if ents is None:
+            with _CACHE_LOCK:
+                ents = _CACHE.get(piece)
+            if ents is None:  # evicted meanwhile by another thread: read it again
+                ents = entities_many([piece])[0]
+        out[i] += [Entity(offset + e.start, offset + e.end, e.kind, e.label) for e in ents]
+    return out
+
+
+def _trimmed(piece: str, start: int, end: int, label: str) -> Entity | None:
+    """The entity without the spaces and line ends the tokenizer sometimes leaves at its edges."""
+    while start < end and piece[start].isspace():
+        start += 1
+    while end > start and piece[end - 1].isspace():
+        end -= 1
+    return Entity(start, end, KIND[label], label) if end > start else None
+
+
+_CACHE: OrderedDict[str, list[Entity]] = OrderedDict()
+_CACHE_SIZE = 20_000
+_CACHE_LOCK = threading.Lock()
