@@ -79,9 +79,10 @@ def database_search(query: dict) -> tuple[int, int]:
     """Wagtail's database search with the API's filters; (total, hits on the page)."""
     from cases import selectors
     from cases.models import CasePage
+    from search.facets import FACET_FIELDS
 
     qs = CasePage.objects.live().public()
-    filters = {k: v for k, v in query.items() if k in selectors.FILTERS}
+    filters = {k: v for k, v in query.items() if k in FACET_FIELDS}
     if filters.get("industry"):
         qs = qs.filter(industry__in=filters.pop("industry"))  # a FilterField on CasePage
     if filters:

@@ -24,6 +24,7 @@ from wagtail.search import index
 
 from core.blocks import BodyBlock
 from publishing.panels import AnonymisationPanel
+from search import params
 from taxonomy import terms
 from taxonomy.fields import TermField, TermListField
 
@@ -53,14 +54,13 @@ class CaseIndexPage(Page):
         verbose_name = _("事例一覧ページ")
 
     def serve(self, request, *args, **kwargs):
-        from search import params
-
         try:
             return super().serve(request, *args, **kwargs)
         except params.BadParameter as error:  # raised by get_context: a query it cannot use
             return params.bad_request_page(request, error)
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: views.py imports this module (a cycle inside the app, not between apps).
         from .views import case_list_context
 
         context = super().get_context(request, *args, **kwargs)
@@ -260,6 +260,7 @@ class CasePage(Page):
         return list(dict.fromkeys(s.phase for s in self.sections.all()))
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: views.py imports this module (a cycle inside the app, not between apps).
         from .views import case_detail_context
 
         context = super().get_context(request, *args, **kwargs)

@@ -7,10 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from cases.models import CasePage
-from knowhow.models import KnowHowPage
-
-from . import service
+from . import registry, service
 from .types import SearchRequest
 
 K = 10
@@ -31,8 +28,9 @@ def _dcg(gains: list[int]) -> float:
 
 def evaluate(path: Path = JUDGEMENTS) -> list[QueryScore]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    names = dict(CasePage.objects.values_list("pk", "external_id"))
-    names.update(KnowHowPage.objects.values_list("pk", "slug"))
+    names = {}  # page id -> its public id (external_id of a case, slug of know-how)
+    for indexed in registry.indexed_types():
+        names.update(indexed.model.objects.values_list("pk", indexed.public_id))
     scores = []
     for item in data["queries"]:
         filters = item.get("filters") or {}
