@@ -23,7 +23,6 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from core.blocks import BodyBlock
-from publishing.panels import AnonymisationPanel
 from search import params
 from taxonomy import terms
 from taxonomy.fields import TermField, TermListField
@@ -169,8 +168,9 @@ class CasePage(Page):
     # Wagtail's search serves the admin only; the public search has its own index (search/).
     search_fields = [*Page.search_fields, index.FilterField("industry")]
 
+    # publishing/ puts its anonymisation check at the top of this list (PublishingConfig.ready):
+    # publication is a layer above the cases, which do not import it.
     content_panels = [
-        AnonymisationPanel(heading=_("匿名化チェック")),
         *Page.content_panels,
         FieldPanel("subtitle"),
         FieldPanel("lead"),
