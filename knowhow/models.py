@@ -17,7 +17,7 @@ class KnowHowIndexPage(Page):
     intro = models.TextField(_("紹介文"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["core.HomePage"]
+    parent_page_types = ["home.HomePage"]
     subpage_types = ["knowhow.KnowHowPage"]
     max_count = 1
 

@@ -1,4 +1,8 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from wagtail.models import Site
+
+from accounts import roles, twofactor
 
 
 def site_navigation(request) -> dict:
@@ -15,11 +19,6 @@ def site_navigation(request) -> dict:
 
 def work_navigation(request) -> dict:
     """Links of the signed-in work area, only those the person's roles can use."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from accounts import roles, twofactor
-
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"work_items": []}

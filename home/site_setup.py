@@ -14,6 +14,8 @@ from wagtail.models import (
 from accounts import roles
 from cases.models import CaseIndexPage
 from knowhow.models import KnowHowIndexPage
+from publishing.media import reconcile, setup_media_permissions
+from publishing.models import SecretariatApprovalTask
 from training.models import CurriculumIndexPage
 
 from .models import HomePage, StandardPage
@@ -63,7 +65,7 @@ def setup_site() -> HomePage:
     if home is None:
         # Wagtail's migration creates a placeholder "Welcome" page at /home/; ours replaces it.
         Page.objects.filter(depth=2, slug="home").exclude(
-            content_type__model="homepage", content_type__app_label="core"
+            content_type__model="homepage", content_type__app_label="home"
         ).delete()
         root.refresh_from_db()
         home = root.add_child(
@@ -100,8 +102,6 @@ def setup_site() -> HomePage:
     _case_workflow(CaseIndexPage.objects.get())
     _grant(roles.TRAINER, CurriculumIndexPage.objects.get(), TRAINER_PAGE_PERMISSIONS)
     # Collections and their permissions: drafts' images and documents stay private.
-    from publishing.media import reconcile, setup_media_permissions
-
     setup_media_permissions()
     reconcile()
     secretariat = Group.objects.get(name=roles.SECRETARIAT)
@@ -114,8 +114,6 @@ def setup_site() -> HomePage:
 
 def _case_workflow(cases: Page) -> None:
     """Cases are published by the secretariat's approval, which checks for personal data."""
-    from publishing.models import SecretariatApprovalTask
-
     task = SecretariatApprovalTask.objects.filter(name="事務局の承認").first()
     if task is None:
         task = SecretariatApprovalTask.objects.create(name="事務局の承認")
