@@ -32,6 +32,8 @@ ABOUT_BODY = """伴走ナレッジは、経営力再構築伴走支援に取り�
 - **研修カリキュラム**: 事例とノウハウを組み合わせた研修の流れです。
 """
 
+ABOUT_SLUG = "about"  # the footer links to it (context_processors.site_navigation)
+
 SECTIONS = [
     (
         CaseIndexPage,
@@ -78,10 +80,10 @@ def setup_site() -> HomePage:
     for model, title, slug, intro in SECTIONS:
         if not model.objects.exists():
             home.add_child(instance=model(title=title, slug=slug, intro=intro, show_in_menus=True))
-    if not StandardPage.objects.filter(slug="about").exists():
+    if not StandardPage.objects.filter(slug=ABOUT_SLUG).exists():
         home.add_child(
             instance=StandardPage(
-                title="このサイトについて", slug="about", body=ABOUT_BODY, show_in_menus=True
+                title="このサイトについて", slug=ABOUT_SLUG, body=ABOUT_BODY, show_in_menus=True
             )
         )
 
