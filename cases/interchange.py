@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -303,7 +304,14 @@ def import_cases(
                     + _("個人情報の可能性があるため下書きとして取り込みました: ")
                     + "、".join(findings[:5])
                 )
-            _save_case(index, page, record, publish=publish)
+            refusal = _save_case(index, page, record, publish=publish)
+            if refusal:
+                publish = False
+                report.held_back.append(
+                    f"line {number}: {record['id']}: "
+                    + _("公開ゲートが公開を止めたため下書きとして取り込みました: ")
+                    + refusal
+                )
             if page is None:
                 report.created += 1
             else:
@@ -315,7 +323,8 @@ def import_cases(
     return report
 
 
-def _save_case(index: CaseIndexPage, page: CasePage | None, record: dict, *, publish: bool) -> None:
+def _save_case(index: CaseIndexPage, page: CasePage | None, record: dict, *, publish: bool) -> str:
+    """Creates or updates the case; returns the publish gate's refusal, or "" when none."""
     company = record["company"]
     typology = record.get("typology") or {}
     support = record.get("support") or {}
@@ -356,9 +365,14 @@ def _save_case(index: CaseIndexPage, page: CasePage | None, record: dict, *, pub
         page.save()
     revision = page.save_revision(clean=False)
     if publish:
-        revision.publish()
+        try:
+            with transaction.atomic():  # a savepoint: a refusal leaves the draft as saved
+                revision.publish()
+        except PermissionDenied as refusal:  # the publication gate (publishing/gate.py)
+            return str(refusal)
     elif page.live:
         page.unpublish()
+    return ""
 
 
 def _tag(name: str) -> Tag:

@@ -75,7 +75,7 @@ class Proposal(models.Model):
 
 def required_approvers() -> int:
     """How many distinct secretariat members approve a case (settings.PUBLISHING_CASE_APPROVERS)."""
-    return max(1, int(getattr(settings, "PUBLISHING_CASE_APPROVERS", 1)))
+    return max(1, settings.PUBLISHING_CASE_APPROVERS)
 
 
 def case_authors(page) -> dict[str, int]:

@@ -2,7 +2,7 @@
 
 Text is NFKC-normalised and lower-cased, then Sudachi (mode A, normalised forms) splits it into
 tokens with positions; a query is cut into "chunks" of content words that are matched as phrases.
-`query_terms` turns a query into the units both backends build their queries from, so the
+`parse_query` turns a query into the units both backends build their queries from, so the
 embedded backend and Elasticsearch ask for the same things.
 """
 
@@ -13,7 +13,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sudachipy import Dictionary, SplitMode
 
@@ -44,11 +44,32 @@ def normalise(text: str) -> str:
     return nfkc(text).lower()
 
 
-def _tokenizer():
-    tok = getattr(_LOCAL, "tok", None)
+_DICTIONARY: Dictionary | None = None
+_DICTIONARY_LOCK = threading.Lock()
+
+
+def _dictionary() -> Dictionary:
+    """The one Sudachi dictionary of the process.
+
+    Loading it costs tens of milliseconds and ~70 MB: a thread-local dictionary made the dev
+    server (a thread per request) pay that on every request. The dictionary is immutable and
+    shared; only tokenizers, which keep per-call state, are per thread.
+    """
+    global _DICTIONARY
+    if _DICTIONARY is None:
+        with _DICTIONARY_LOCK:
+            if _DICTIONARY is None:
+                _DICTIONARY = Dictionary(dict="core")
+    return _DICTIONARY
+
+
+def _tokenizer(mode: str = "A"):
+    """This thread's tokenizer for split mode "A" (indexing, queries) or "C" (a query's compounds)."""
+    name = f"tok_{mode}"
+    tok = getattr(_LOCAL, name, None)
     if tok is None:
-        _LOCAL.dictionary = Dictionary(dict="core")
-        _LOCAL.tok = tok = _LOCAL.dictionary.tokenizer(mode=SplitMode.A)
+        tok = _dictionary().tokenizer(mode=getattr(SplitMode, mode))
+        setattr(_LOCAL, name, tok)
     return tok
 
 
@@ -150,20 +171,34 @@ def bigrams(text: str) -> list[str]:
 
 # --- what a query asks for (shared by both backends) ------------------------------------------
 MAX_VARIANTS = 8  # spellings per unit: synonyms inside a compound multiply
+MAX_PARTS = 12  # sub-words per unit (modes C, B and A of a long compound)
 
 # Weights both backends give the parts of a query. A word in the title says more about a
 # document than one in its summary (lead, hashtags, key points), and that more than one somewhere
 # in the body. The bigram fields only back up words Sudachi splits differently in the text
 # (names, new words); a loose match (the words of a compound apart) is worth less than the
-# compound itself.
+# compound itself, and one part of a compound alone (原価 for 原価低減) less again.
 TITLE_BOOST, SUMMARY_BOOST, BODY_BOOST = 3.0, 1.5, 1.0
 TITLE_GRAMS_BOOST, BODY_GRAMS_BOOST = 0.6, 0.2
 LOOSE_FACTOR = 0.5
+PART_FACTOR = 0.5
 # Spellings and fields are alternatives: the best one counts, the others only a little, so a
 # word with three synonyms does not outscore a word with none.
 TIE_BREAKER = 0.1
-# Documents with every word of a sentence-like term rank above those with only enough of them.
-ALL_WORDS_BOOST = 2.0
+# Every word of a query counts (OR), like a search engine's default match query; documents with
+# most of the words (COVERAGE_SHARE of them, at least two), with all of them, and with the words
+# close together in the query's order rank first: their word scores count again, times these.
+# Boosts, not filters: a document with one word of five is still found.
+COVERAGE_SHARE = 0.75
+COVERAGE_BOOST = 3.0
+ALL_WORDS_BOOST = 1.0
+PHRASE_BOOST = 1.0
+PHRASE_SLOP = 3  # positions between the query's words: particles (理念の言語化 → 理念を言語化)
+
+
+def _coverage(count: int) -> int:
+    """Most of `count` words (COVERAGE_SHARE, at least two); 0 for fewer than two."""
+    return 0 if count < 2 else max(2, math.floor(count * COVERAGE_SHARE))
 
 
 @dataclass(frozen=True)
@@ -174,29 +209,70 @@ class Spelling:
 
 @dataclass(frozen=True)
 class Unit:
-    """One word or compound a query term asks for, in any of its spellings (synonyms).
+    """One word or compound a query asks for, in any of its spellings (synonyms).
 
     `loose` holds the words that, all present anywhere in a field, make a weaker match: a compound
     written apart (残業規制 → 残業 … 規制) or without its derivational suffix (運送業 → 運送, found in
-    運送会社). It is empty where loosening would change the meaning (numbers, quoted phrases).
+    運送会社). `parts` are the compound's own words as Sudachi splits it in modes C, B and A
+    (事業計画策定 → 事業, 計画, 策定; 業務効率化 → 業務, 効率化, 効率), each of which alone is a
+    weaker match still, so a compound whose parts occur only apart is found, and a document with
+    more of them ranks higher. Both are empty where loosening would change the meaning (numbers).
+    A `required` unit (a quoted phrase) must match as one of its spellings; its loose words and
+    parts count only when the query is relaxed because it matched nowhere.
     """
 
     spellings: tuple[Spelling, ...]
     loose: tuple[str, ...] = ()
+    parts: tuple[Spelling, ...] = ()
+    required: bool = False
+
+    @property
+    def part_coverage(self) -> int:
+        """How many parts earn the coverage boost (新規 and 事業 for 新規事業); 0: no boost."""
+        return _coverage(len(self.parts))
+
+    @property
+    def exact(self) -> "Unit":
+        """The unit as its spellings only: what a required unit must match."""
+        return replace(self, loose=(), parts=())
 
 
 @dataclass(frozen=True)
-class Term:
-    """A whitespace-separated part of the query; every term of a query must match."""
+class ParsedQuery:
+    """What a query asks for: its units, in the order typed."""
 
     units: tuple[Unit, ...]
 
     @property
-    def needed(self) -> int:
-        # A sentence-like term (後継者が理念を言語化できていない製造業) rarely has every one of its
-        # content words in a relevant document; half of them must match, and the backends rank
-        # documents with all of them first.
-        return math.ceil(len(self.units) / 2)
+    def coverage(self) -> int:
+        """How many units earn the coverage boost; 0 for a query of one unit."""
+        return _coverage(len(self.units))
+
+    @property
+    def phrase(self) -> tuple[str, ...]:
+        """The words of the whole query in order (for the proximity boost); () for one unit."""
+        if len(self.units) < 2:
+            return ()
+        return tuple(w for unit in self.units for w in unit.spellings[0].words)
+
+    @property
+    def relaxable(self) -> bool:
+        """A required unit that matches nothing would leave the query empty-handed."""
+        return any(unit.required for unit in self.units)
+
+    def relaxed(self) -> "ParsedQuery":
+        """The same query with no unit required: asked when the strict one finds nothing."""
+        return ParsedQuery(tuple(replace(unit, required=False) for unit in self.units))
+
+    def highlight_terms(self) -> list[str]:
+        return list(
+            dict.fromkeys(
+                text
+                for unit in self.units
+                for s in (*unit.spellings, *unit.parts)
+                for text in (s.text, "".join(s.words))
+            )
+        )
 
 
 def _key(text: str) -> str:
@@ -243,6 +319,43 @@ def _loose(tokens: Sequence[Token]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t.text for t in kept))
 
 
+# A part of a compound that is only an affix (化, 性, 者, 新) says nothing alone.
+_NOT_A_PART = {"接尾辞", "接頭辞", *BREAK_POS}
+
+
+def _parts(tokens: Sequence[Token], text: str) -> tuple[Spelling, ...]:
+    """The words of a compound as Sudachi splits it in modes C, B and A, the compound excluded.
+
+    A number and what it counts are not parts (50名未満 → 未満; 一次産業 → 産業, not 一次): the
+    number alone would find anything, the other words are still words of the query.
+    """
+    if len(tokens) < 2:
+        return ()
+    whole = tuple(t.text for t in tokens)
+    found: dict[tuple[str, ...], Spelling] = {}
+
+    def split(morpheme, mode):  # Sudachi gives [] for a morpheme that does not split further
+        return list(morpheme.split(mode)) or [morpheme]
+
+    for word in _tokenizer("C").tokenize(text):
+        middle = split(word, SplitMode.B)
+        for level in ([word], middle, [a for b in middle for a in split(b, SplitMode.A)]):
+            for morpheme in level:
+                pieces = [
+                    m for m in split(morpheme, SplitMode.A) if m.part_of_speech()[0] not in SKIP_POS
+                ]
+                if not pieces or all(m.part_of_speech()[0] in _NOT_A_PART for m in pieces):
+                    continue
+                if any(m.part_of_speech()[1] == "数詞" for m in pieces):
+                    continue
+                if len(pieces) == 1 and pieces[0].part_of_speech()[2].startswith("助数詞"):
+                    continue  # a counter alone (名, 円, 代)
+                words = tuple(m.normalized_form().lower() for m in pieces)
+                if words != whole:
+                    found.setdefault(words, Spelling(normalise(morpheme.surface()), words))
+    return tuple(found.values())[:MAX_PARTS]
+
+
 def _inner_variants(tokens: Sequence[Token], text: str, synonyms) -> list[Spelling]:
     """Spellings with synonyms swapped in for parts of a compound: 社員ヒアリング → 社員聞き取り."""
 
@@ -270,37 +383,61 @@ def _inner_variants(tokens: Sequence[Token], text: str, synonyms) -> list[Spelli
     return variants
 
 
-def _unit(tokens: Sequence[Token], text: str, synonyms, *, exact: bool = False) -> Unit:
+def _unit(tokens: Sequence[Token], text: str, synonyms, dictionary, *, exact: bool = False) -> Unit:
     words = tuple(t.text for t in tokens)
-    spellings = [Spelling(text, words), *(_spelling(o) for o in synonyms.get("".join(words), ()))]
+    key = "".join(words)
+    whole = [*synonyms.get(key, ()), *dictionary.get(key, ())]
+    spellings = [Spelling(text, words), *(_spelling(o) for o in dict.fromkeys(whole))]
     if not exact:
         spellings += _inner_variants(tokens, text, synonyms)
     unique: dict[tuple[str, ...], Spelling] = {}
     for spelling in spellings:
         if spelling.words:
             unique.setdefault(spelling.words, spelling)
-    return Unit(tuple(unique.values()), () if exact else _loose(tokens))
+    if exact:
+        return Unit(tuple(unique.values())[: MAX_VARIANTS + 1], required=True)
+    return Unit(tuple(unique.values())[: MAX_VARIANTS + 1], _loose(tokens), _parts(tokens, text))
 
 
-def query_terms(text: str, synonym_groups: Mapping[str, Sequence[str]]) -> list[Term]:
-    """The query as terms of units, with synonyms expanded at query time."""
+def parse_query(
+    text: str,
+    synonym_groups: Mapping[str, Sequence[str]],
+    *,
+    dictionary_synonyms: bool = True,
+) -> ParsedQuery:
+    """The query as units, with synonyms expanded at query time.
+
+    `synonym_groups` are the secretariat's groups (search.models.Synonym); with
+    `dictionary_synonyms`, Sudachi's abbreviations and spelling variants are added
+    (search/synonyms.py).
+    """
     synonyms = synonym_index(tuple(tuple(g) for g in synonym_groups.values()))
-    terms = []
+    dictionary = _dictionary_synonyms() if dictionary_synonyms else {}
+    units: list[Unit] = []
     for term, is_phrase in split_query(text):
         normal = normalise(term)
         tokens = tokenize(normal)
         if is_phrase or "".join(t.text for t in tokens) in synonyms:
-            # Kept whole: the user quoted it (never loosened), or a synonym group names it with
-            # its particles (傾聴と対話).
-            units = [_unit(tokens, normal, synonyms, exact=True)] if tokens else []
-            if units and not is_phrase:
-                content = [t for chunk in chunk_tokens(term) for t in chunk]
-                units = [Unit(units[0].spellings, _loose(content))]
+            # Kept whole: the user quoted it (must match, never loosened), or a synonym group
+            # names it with its particles (傾聴と対話).
+            if not tokens:
+                continue
+            unit = _unit(tokens, normal, synonyms, dictionary, exact=True)
+            content = [t for chunk in chunk_tokens(term) for t in chunk]
+            # A quoted phrase must match as written; its words apart count only in the retry
+            # when it matches nowhere (ParsedQuery.relaxed).
+            units.append(
+                Unit(unit.spellings, _loose(content), _parts(content, normal), required=is_phrase)
+            )
         else:
-            units = [
-                _unit(chunk, normal[chunk[0].start : chunk[-1].end], synonyms)
+            units += [
+                _unit(chunk, normal[chunk[0].start : chunk[-1].end], synonyms, dictionary)
                 for chunk in chunk_tokens(term)
             ]
-        if units:
-            terms.append(Term(tuple(units)))
-    return terms
+    return ParsedQuery(tuple(units))
+
+
+def _dictionary_synonyms() -> Mapping[str, tuple[str, ...]]:
+    from .synonyms import dictionary_synonyms  # the data file is read on first use
+
+    return dictionary_synonyms()

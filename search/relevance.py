@@ -1,17 +1,51 @@
-"""Judged relevance set (fixtures/relevance.json): nDCG@10 and recall@10 of the live search."""
+"""Judged relevance sets: nDCG@10 and recall@10 of the live search, and of a plain BM25-OR.
+
+Two formats are read (`load_judged`):
+
+- fixtures/relevance.json, the project's own set: {"queries": [{"q", "filters", "judgements":
+  {name: grade}}]};
+- JSON Lines, one query a line: {"query", "kind", "relevant": {name: grade}, "filters"?}
+  (fixtures/search/judged_blind.jsonl, judged without looking at any ranking).
+
+A name is a case's external id (demo-001) or a know-how page's slug; grades are 1-3 (0 or absent:
+not relevant). `bm25_or` is the reference the issue measures the search against: Okapi BM25
+(k1 1.2, b 0.75) over Sudachi mode-C plus mode-A normalised tokens of the same documents, the
+query's tokens ORed, no field weights, phrases or synonyms: what Elasticsearch's default `match`
+query does.
+"""
 
 import json
 import math
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from sudachipy import SplitMode
 
-from . import registry, service
-from .types import SearchRequest
+from . import analysis, registry, service
+from .types import FACET_FIELDS, SearchDocument, SearchRequest
 
 K = 10
 JUDGEMENTS = Path(settings.BASE_DIR) / "fixtures" / "relevance.json"
+
+
+@dataclass(frozen=True)
+class Judged:
+    query: str
+    relevant: Mapping[str, int]  # name -> grade
+    kind: str = ""
+    filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # Filters the search cannot apply (no such facet yet): left out, for both the site's search
+    # and BM25, and reported by benchmarks/relevance.py.
+    dropped: tuple[str, ...] = ()
+
+
+def _judged(query: str, relevant, kind: str, filters) -> Judged:
+    filters = filters or {}
+    known = {name: values for name, values in filters.items() if name in FACET_FIELDS}
+    return Judged(query, relevant, kind, known, tuple(sorted(set(filters) - set(known))))
 
 
 @dataclass(frozen=True)
@@ -20,40 +54,158 @@ class QueryScore:
     ndcg: float
     recall: float
     top: list[str]
+    kind: str = ""
+    found: int = 0  # results in all, not only the first K
+
+
+def load_judged(path: Path = JUDGEMENTS) -> list[Judged]:
+    """The judged queries of either format (see the module docstring)."""
+    text = Path(path).read_text(encoding="utf-8")
+    if Path(path).suffix == ".jsonl":
+        items = [json.loads(line) for line in text.splitlines() if line.strip()]
+        return [
+            _judged(item["query"], item["relevant"], item.get("kind", ""), item.get("filters"))
+            for item in items
+        ]
+    return [
+        _judged(item["q"], item["judgements"], item.get("kind", ""), item.get("filters"))
+        for item in json.loads(text)["queries"]
+    ]
 
 
 def _dcg(gains: list[int]) -> float:
     return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(gains))
 
 
-def evaluate(path: Path = JUDGEMENTS) -> list[QueryScore]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    names = {}  # page id -> its public id (external_id of a case, slug of know-how)
+def score(judged: Judged, top: list[str], found: int) -> QueryScore:
+    gains = [judged.relevant.get(name, 0) for name in top[:K]]
+    ideal = _dcg(sorted(judged.relevant.values(), reverse=True)[:K])
+    relevant = {name for name, grade in judged.relevant.items() if grade >= 1}
+    hits = len(relevant & set(top[:K]))
+    # Recall is capped at K: a query with 20 relevant documents can still score 1.0.
+    return QueryScore(
+        judged.query,
+        _dcg(gains) / ideal if ideal else 0.0,
+        hits / min(len(relevant), K) if relevant else 0.0,
+        top[:K],
+        judged.kind,
+        found,
+    )
+
+
+def _names() -> dict[int, str]:
+    """Page id -> its public id (a case's external_id, a know-how page's slug)."""
+    names: dict[int, str] = {}
     for indexed in registry.indexed_types():
         names.update(indexed.model.objects.values_list("pk", indexed.public_id))
+    return names
+
+
+def _request(judged: Judged, **kwargs) -> SearchRequest:
+    return SearchRequest(
+        text=judged.query,
+        filters=judged.filters,
+        kinds=("case",) if judged.filters else ("case", "knowhow"),
+        page_size=K,
+        facets=False,
+        highlight=False,
+        **kwargs,
+    )
+
+
+def evaluate(
+    path: Path = JUDGEMENTS, *, dictionary_synonyms: bool = True, judged=None
+) -> list[QueryScore]:
+    """Each judged query through the site's search (service.search, the secretariat's synonyms)."""
+    names = _names()
     scores = []
-    for item in data["queries"]:
-        filters = item.get("filters") or {}
-        request = SearchRequest(
-            text=item["q"],
-            filters=filters,
-            kinds=("case",) if filters else ("case", "knowhow"),
-            page_size=K,
-            facets=False,
-            highlight=False,
-        )
-        top = [names.get(hit.id, "?") for hit in service.search(request).hits]
-        judged = item["judgements"]
-        gains = [judged.get(name, 0) for name in top]
-        ideal = _dcg(sorted(judged.values(), reverse=True)[:K])
-        relevant = {name for name, grade in judged.items() if grade >= 1}
-        found = len(relevant & set(top))
-        # Recall is capped at K: a query with 20 relevant documents can still score 1.0.
-        scores.append(
-            QueryScore(item["q"], _dcg(gains) / ideal, found / min(len(relevant), K), top)
-        )
+    for item in judged if judged is not None else load_judged(path):
+        response = service.search(_request(item, dictionary_synonyms=dictionary_synonyms))
+        top = [names.get(hit.id, "?") for hit in response.hits]
+        scores.append(score(item, top, response.total))
     return scores
 
 
 def summary(scores: list[QueryScore]) -> tuple[float, float]:
     return (sum(s.ndcg for s in scores) / len(scores), sum(s.recall for s in scores) / len(scores))
+
+
+# --- the reference: plain BM25 with an OR query ------------------------------------------------
+def bm25_tokens(text: str) -> list[str]:
+    """Sudachi mode-C normalised forms, plus the mode-A forms of each word that splits.
+
+    Symbols, particles, auxiliaries and the like are dropped, as Elasticsearch's Japanese
+    analysers drop them (part-of-speech and stop filters).
+    """
+    tokens = []
+    for _start, piece in analysis._pieces(analysis.normalise(text)):
+        for word in analysis._tokenizer("C").tokenize(piece):
+            if word.part_of_speech()[0] in analysis.BREAK_POS:
+                continue
+            tokens.append(word.normalized_form().lower())
+            parts = list(word.split(SplitMode.A))
+            if len(parts) > 1:
+                tokens += [
+                    p.normalized_form().lower()
+                    for p in parts
+                    if p.part_of_speech()[0] not in analysis.BREAK_POS
+                ]
+    return tokens
+
+
+class BM25:
+    """Okapi BM25 (Lucene's idf) over a fixed set of documents."""
+
+    def __init__(self, docs: Sequence[SearchDocument], *, k1: float = 1.2, b: float = 0.75):
+        self.docs = list(docs)
+        self.k1, self.b = k1, b
+        self.freqs = [Counter(bm25_tokens(f"{d.title}\n{d.body}")) for d in self.docs]
+        self.lengths = [sum(f.values()) for f in self.freqs]
+        self.average = sum(self.lengths) / max(len(self.lengths), 1)
+        df = Counter(t for f in self.freqs for t in f)
+        n = len(self.docs)
+        self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+
+    def search(self, text: str, keep: Callable[[SearchDocument], bool]) -> list[SearchDocument]:
+        """Documents with at least one of the query's tokens, best first."""
+        query = set(bm25_tokens(text))
+        scored = []
+        for i, (doc, freqs) in enumerate(zip(self.docs, self.freqs, strict=True)):
+            if not keep(doc):
+                continue
+            norm = self.k1 * (1 - self.b + self.b * self.lengths[i] / self.average)
+            total = sum(
+                self.idf[t] * freqs[t] * (self.k1 + 1) / (freqs[t] + norm)
+                for t in query
+                if freqs.get(t)
+            )
+            if total > 0:
+                scored.append((-total, i))
+        return [self.docs[i] for _, i in sorted(scored)]
+
+
+def _keep(judged: Judged) -> Callable[[SearchDocument], bool]:
+    """The same filters and kinds as the site's search (_request)."""
+    kinds = ("case",) if judged.filters else ("case", "knowhow")
+
+    def keep(doc: SearchDocument) -> bool:
+        if doc.kind not in kinds:
+            return False
+        for name, values in judged.filters.items():
+            value = getattr(doc, name)
+            have = set(value) if isinstance(value, tuple) else {value}
+            if values and not have & set(values):
+                return False
+        return True
+
+    return keep
+
+
+def evaluate_bm25(judged: Iterable[Judged], docs: Sequence[SearchDocument]) -> list[QueryScore]:
+    names = _names()
+    engine = BM25(docs)
+    scores = []
+    for item in judged:
+        found = engine.search(item.query, _keep(item))
+        scores.append(score(item, [names.get(d.id, "?") for d in found[:K]], len(found)))
+    return scores

@@ -80,6 +80,9 @@ class SearchRequest:
     facets: bool = True
     highlight: bool = True
     synonyms: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # Sudachi's abbreviations and spelling variants beside `synonyms` (search/synonyms.py);
+    # off only to measure what they bring (benchmarks/relevance.py).
+    dictionary_synonyms: bool = True
 
     def __post_init__(self):
         unknown = set(self.filters) - set(FACET_FIELDS)

@@ -167,8 +167,10 @@ WAGTAILADMIN_BASE_URL = env.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
-# An edit after the secretariat's approval needs a fresh approval (notes/security.md §4.4).
+# An edit after the secretariat's approval needs a fresh approval (docs/security.md, Publication).
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+# Four eyes: the drafter or last editor never approves; with 2, two distinct members must approve.
+PUBLISHING_CASE_APPROVERS = env.integer("PUBLISHING_CASE_APPROVERS", 1)
 # Wagtail's own search serves the admin only; the public case search is search/ (issue #3).
 # The fallback backend matches substrings (icontains): SQLite FTS5 and PostgreSQL full-text
 # search both miss a Japanese word inside a title, and editors search titles by such words.

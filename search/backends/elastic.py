@@ -567,24 +567,25 @@ class ElasticsearchBackend:
         return results
 
     # --- reading ---------------------------------------------------------------------------
-    def text_query(self, request: SearchRequest, *, relaxed: bool = False):
-        """Every whitespace term must match, as the embedded backend does (analysis.query_terms).
+    def parse(self, request: SearchRequest) -> analysis.ParsedQuery:
+        return analysis.parse_query(
+            request.text, request.synonyms, dictionary_synonyms=request.dictionary_synonyms
+        )
 
-        With relaxed, half of all the words are enough: the retry when nothing matched.
+    def text_query(self, request: SearchRequest, *, relaxed: bool = False):
+        """Every word counts, as in the embedded backend (analysis.parse_query, _query).
+
+        With relaxed, a quoted phrase need not match: the retry when nothing matched.
         """
         if not analysis.split_query(request.text):
             return None
-        terms = analysis.query_terms(request.text, request.synonyms)
-        if relaxed:
-            units = [_unit_query(unit) for term in terms for unit in term.units]
-            return Q("bool", should=units, minimum_should_match=len(units) // 2)
-        if not terms:
+        parsed = self.parse(request)
+        if not parsed.units:
             return Q("match_none")
-        return Q("bool", must=[_term_query(term) for term in terms])
+        return _query(parsed.relaxed() if relaxed else parsed)
 
     def relaxable(self, request: SearchRequest) -> bool:
-        terms = analysis.query_terms(request.text, request.synonyms)
-        return sum(len(term.units) for term in terms) > 1
+        return self.parse(request).relaxable
 
     def build(self, request: SearchRequest, *, relaxed: bool = False) -> Search:
         search = Search(using=self.client, index=self.alias)
@@ -714,17 +715,49 @@ class ElasticsearchBackend:
         return [Suggestion(o["text"], 1) for o in result["suggest"]["s"][0]["options"]]
 
 
-def _term_query(term: analysis.Term):
-    units = [_unit_query(unit) for unit in term.units]
-    if len(units) == 1:
-        return units[0]
-    if term.needed >= len(units):
-        return Q("bool", must=units)
-    return Q(
-        "bool",
-        must=[Q("bool", should=units, minimum_should_match=term.needed)],
-        should=[Q("bool", must=units, boost=analysis.ALL_WORDS_BOOST)],
-    )
+def _query(parsed: analysis.ParsedQuery):
+    """Every unit counts (OR); coverage, all the words and their order add to the score.
+
+    The same structure as embedded._query: a bool query whose should clauses are the units
+    (one is enough), a quoted phrase as a filter, and boosts for documents with most of the
+    units (minimum_should_match), all of them, and the words near each other in order.
+    """
+    units = [_unit_query(unit) for unit in parsed.units]
+    any_unit = units[0] if len(units) == 1 else Q("bool", should=units, minimum_should_match=1)
+    # A quoted phrase must match as written: a filter, its score is already in any_unit.
+    required = [_unit_query(unit.exact) for unit in parsed.units if unit.required]
+    should = []
+    if parsed.coverage:
+        should.append(
+            Q(
+                "bool",
+                should=units,
+                minimum_should_match=parsed.coverage,
+                boost=analysis.COVERAGE_BOOST,
+            )
+        )
+    if parsed.coverage and parsed.coverage < len(units):
+        should.append(Q("bool", must=units, boost=analysis.ALL_WORDS_BOOST))
+    if parsed.phrase:
+        words = " ".join(parsed.phrase)
+        near = [
+            Q(
+                "match_phrase",
+                **{NORM_FIELDS[field]: {"query": words, "slop": analysis.PHRASE_SLOP, "boost": b}},
+            )
+            for field, b in _WORD_FIELDS
+        ]
+        should.append(
+            Q(
+                "dis_max",
+                queries=near,
+                tie_breaker=analysis.TIE_BREAKER,
+                boost=analysis.PHRASE_BOOST,
+            )
+        )
+    if not required and not should:
+        return any_unit
+    return Q("bool", must=[any_unit], filter=required, should=should)
 
 
 _WORD_FIELDS = (
@@ -739,7 +772,9 @@ _GRAM_FIELDS = (
 
 
 def _unit_query(unit: analysis.Unit):
-    """Any spelling of the unit as a phrase in the title or body, or failing that, loosely."""
+    """Any spelling of the unit as a phrase in the title or body, or failing that, loosely, plus
+    each of its parts alone (matched on the Sudachi fields: kuromoji splits compounds its own way).
+    """
     options = []
     for spelling in unit.spellings:
         for field, boost in _WORD_FIELDS:
@@ -761,4 +796,35 @@ def _unit_query(unit: analysis.Unit):
         }
         options.append(Q("match", **{field: query}))
         options.append(Q("match", **{NORM_FIELDS[field]: query}))
-    return Q("dis_max", queries=options, tie_breaker=analysis.TIE_BREAKER)
+    best = Q("dis_max", queries=options, tie_breaker=analysis.TIE_BREAKER)
+    if not unit.parts:
+        return best
+    # Each part of a compound alone, summed, and again for most of them: a document with more
+    # of them ranks higher.
+    parts = [
+        Q(
+            "dis_max",
+            queries=[
+                Q(
+                    "match_phrase",
+                    **{NORM_FIELDS[field]: {"query": " ".join(part.words), "boost": boost}},
+                )
+                for field, boost in _WORD_FIELDS
+            ],
+            tie_breaker=analysis.TIE_BREAKER,
+        )
+        for part in unit.parts
+    ]
+    if unit.part_coverage:
+        most = Q(
+            "bool",
+            should=list(parts),
+            minimum_should_match=unit.part_coverage,
+            boost=analysis.COVERAGE_BOOST,
+        )
+        parts.append(most)
+    return Q(
+        "bool",
+        should=[best, Q("bool", should=parts, boost=analysis.PART_FACTOR)],
+        minimum_should_match=1,
+    )

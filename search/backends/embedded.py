@@ -245,12 +245,16 @@ class EmbeddedBackend:
     def search(self, request: SearchRequest) -> SearchResponse:
         searcher = self._searcher()
         # Analysed once (Sudachi and the synonyms): the search, the highlights and the facets.
-        terms = (
-            analysis.query_terms(request.text, request.synonyms)
+        parsed = (
+            analysis.parse_query(
+                request.text,
+                request.synonyms,
+                dictionary_synonyms=request.dictionary_synonyms,
+            )
             if analysis.split_query(request.text)
             else None
         )
-        text_query, highlight_terms, relaxed = self._text_query(terms)
+        text_query, highlight_terms, relaxed = self._text_query(parsed)
         kind = (Occur.Must, Query.term_set_query(SCHEMA, "kind", list(request.kinds)))
         base = [kind] if text_query is None else [kind, (Occur.Must, text_query)]
         filters = {name: list(values) for name, values in request.filters.items() if values}
@@ -258,6 +262,7 @@ class EmbeddedBackend:
         if relaxed is not None and result.count == 0:
             # Only now: counting the strict query separately would cost a second full pass.
             base = [kind, (Occur.Must, relaxed)]
+            parsed = parsed.relaxed()
             result = self._page(searcher, self._with_filters(base, filters), request, text_query)
         addresses = [address for _, address in result.hits]
         ids = searcher.fast_field_values("id", addresses) if addresses else []
@@ -274,10 +279,7 @@ class EmbeddedBackend:
         ]
         facets = {}
         if request.facets:
-            matching = None
-            if text_query is not None:
-                loosened = relaxed is not None and base[-1][1] is relaxed
-                matching = _matching(terms, loosened)
+            matching = _matching(parsed) if text_query is not None else None
             facets = self._facets(searcher, base, filters, matching=matching, total=result.count)
         return SearchResponse(total=result.count, hits=hits, facets=facets, backend=self.name)
 
@@ -391,30 +393,18 @@ class EmbeddedBackend:
 
     # --- query building ------------------------------------------------------------------------
     def _text_query(
-        self, terms: list[analysis.Term] | None
+        self, parsed: analysis.ParsedQuery | None
     ) -> tuple[Query | None, list[str], Query | None]:
-        """(strict query, words to highlight, relaxed query for when strict finds nothing);
-        `terms` is None for a query without words."""
-        if terms is None:
+        """(query, words to highlight, relaxed query for when the query finds nothing);
+        `parsed` is None for a query without words. Only a query with a quoted phrase (which
+        must match) can find nothing while one of its words occurs: its relaxed form drops that
+        requirement."""
+        if parsed is None:
             return None, [], None
-        if not terms:
+        if not parsed.units:
             return Query.empty_query(), [], None
-        highlight = list(
-            dict.fromkeys(
-                text
-                for term in terms
-                for unit in term.units
-                for s in unit.spellings
-                for text in (s.text, "".join(s.words))
-            )
-        )
-        strict = Query.boolean_query([(Occur.Must, _term_query(term)) for term in terms])
-        units = [_unit_query(unit) for term in terms for unit in term.units]
-        relaxed = None
-        if len(units) > 1:
-            # Half of the words, ranked by how many match: a long query should not dead-end.
-            relaxed = Query.boolean_query([(Occur.Should, q) for q in units], len(units) // 2)
-        return strict, highlight, relaxed
+        relaxed = _query(parsed.relaxed()) if parsed.relaxable else None
+        return _query(parsed), parsed.highlight_terms(), relaxed
 
     def _snippets(self, searcher, stored, terms: list[str]) -> list[tuple[str, ...]]:
         grams = sorted({g for t in terms for g in analysis.bigrams(t)})
@@ -481,17 +471,46 @@ def _sequence(field: str, tokens: list[str]) -> Query:
     return Query.phrase_query(SCHEMA, field, tokens)
 
 
-def _term_query(term: analysis.Term) -> Query:
-    units = [_unit_query(unit) for unit in term.units]
-    if len(units) == 1:
-        return units[0]
-    if term.needed >= len(units):
-        return Query.boolean_query([(Occur.Must, q) for q in units])
-    enough = Query.boolean_query([(Occur.Should, q) for q in units], term.needed)
-    every = Query.boolean_query([(Occur.Must, q) for q in units])
-    return Query.boolean_query(
-        [(Occur.Must, enough), (Occur.Should, Query.boost_query(every, analysis.ALL_WORDS_BOOST))]
+def _query(parsed: analysis.ParsedQuery) -> Query:
+    """Every unit counts (OR); coverage, all the words and their order add to the score.
+
+    The same structure as elastic._query (docs/search.md, "One query model").
+    """
+    units = [_unit_query(unit) for unit in parsed.units]
+    any_unit = (
+        units[0] if len(units) == 1 else Query.boolean_query([(Occur.Should, q) for q in units])
     )
+    clauses = [(Occur.Must, any_unit)]
+    # A quoted phrase must match; it filters, its score is already in any_unit.
+    clauses += [
+        (Occur.Must, Query.const_score_query(_unit_query(unit.exact), 0.0))
+        for unit in parsed.units
+        if unit.required
+    ]
+    if parsed.coverage:
+        most = Query.boolean_query([(Occur.Should, q) for q in units], parsed.coverage)
+        clauses.append((Occur.Should, Query.boost_query(most, analysis.COVERAGE_BOOST)))
+    if parsed.coverage and parsed.coverage < len(units):
+        every = Query.boolean_query([(Occur.Must, q) for q in units])
+        clauses.append((Occur.Should, Query.boost_query(every, analysis.ALL_WORDS_BOOST)))
+    if parsed.phrase:
+        near = [
+            Query.boost_query(
+                Query.phrase_query(SCHEMA, field, list(parsed.phrase), analysis.PHRASE_SLOP), boost
+            )
+            for field, boost in _WORD_FIELDS
+        ]
+        clauses.append(
+            (
+                Occur.Should,
+                Query.boost_query(
+                    Query.disjunction_max_query(near, analysis.TIE_BREAKER), analysis.PHRASE_BOOST
+                ),
+            )
+        )
+    if len(clauses) == 1:
+        return any_unit
+    return Query.boolean_query(clauses)
 
 
 _WORD_FIELDS = (
@@ -503,7 +522,8 @@ _GRAM_FIELDS = (("title", analysis.TITLE_GRAMS_BOOST), ("body", analysis.BODY_GR
 
 
 def _unit_query(unit: analysis.Unit) -> Query:
-    """Any spelling of the unit as a phrase in the title or body, or failing that, loosely."""
+    """Any spelling of the unit as a phrase in the title or body, or failing that, loosely, plus
+    each of its parts alone."""
     clauses = []
     for spelling in unit.spellings:
         for field, boost in _WORD_FIELDS:
@@ -520,23 +540,47 @@ def _unit_query(unit: analysis.Unit) -> Query:
             [(Occur.Must, Query.term_query(SCHEMA, field, w)) for w in unit.loose]
         )
         clauses.append(Query.boost_query(every_word, boost * analysis.LOOSE_FACTOR))
-    return Query.disjunction_max_query(clauses, analysis.TIE_BREAKER)
+    best = Query.disjunction_max_query(clauses, analysis.TIE_BREAKER)
+    if not unit.parts:
+        return best
+    # Each part of a compound alone, summed, and again for most of them: a document with more
+    # of them ranks higher.
+    each = [
+        Query.disjunction_max_query(
+            [
+                Query.boost_query(_sequence(field, list(part.words)), boost)
+                for field, boost in _WORD_FIELDS
+            ],
+            analysis.TIE_BREAKER,
+        )
+        for part in unit.parts
+    ]
+    clauses = [(Occur.Should, q) for q in each]
+    if unit.part_coverage:
+        most = Query.boolean_query([(Occur.Should, q) for q in each], unit.part_coverage)
+        clauses.append((Occur.Should, Query.boost_query(most, analysis.COVERAGE_BOOST)))
+    parts = Query.boolean_query(clauses)
+    return Query.boolean_query(
+        [(Occur.Should, best), (Occur.Should, Query.boost_query(parts, analysis.PART_FACTOR))]
+    )
 
 
-def _matching(terms: list[analysis.Term], loosened: bool) -> Query:
-    """The documents _text_query's strict (or, `loosened`, relaxed) query finds, found for less.
+def _matching(parsed: analysis.ParsedQuery) -> Query:
+    """The documents _query(parsed) finds, found for less.
 
-    For counting facets, where scores do not matter. A phrase of a spelling that contains all
-    of the unit's loose words can only match where the loose clause on that field matches too,
-    so it adds no document and is left out: those phrases are the costliest clauses to evaluate
-    (the positions of frequent words such as 化). _facets checks the count against the search's.
+    For counting facets, where scores do not matter. A clause that needs a word which is a part
+    of the unit on its own (a phrase of a spelling, the loose words) can only match where that
+    part matches, so it adds no document and is left out: those phrases are the costliest
+    clauses to evaluate (the positions of frequent words such as 化). _facets checks the count
+    against the search's.
     """
 
     def unit_matching(unit: analysis.Unit) -> Query:
-        loose = set(unit.loose)
+        parts_alone = {part.words[0] for part in unit.parts if len(part.words) == 1}
+        alone = parts_alone | ({unit.loose[0]} if len(unit.loose) == 1 else set())
         clauses = []
         for spelling in unit.spellings:
-            if not (loose and loose <= set(spelling.words)):
+            if not alone & set(spelling.words):
                 clauses += [_sequence(field, list(spelling.words)) for field, _ in _WORD_FIELDS]
             grams = analysis.bigrams(spelling.text)
             for field, _ in _GRAM_FIELDS if grams else ():
@@ -545,23 +589,21 @@ def _matching(terms: list[analysis.Term], loosened: bool) -> Query:
                         [(Occur.Must, Query.term_query(SCHEMA, field, g)) for g in grams]
                     )
                 )
-        for field, _ in _WORD_FIELDS if unit.loose else ():
+        for field, _ in _WORD_FIELDS if unit.loose and not parts_alone & set(unit.loose) else ():
             clauses.append(
                 Query.boolean_query(
                     [(Occur.Must, Query.term_query(SCHEMA, field, w)) for w in unit.loose]
                 )
             )
+        for part in unit.parts:
+            if len(part.words) == 1 or not parts_alone & set(part.words):
+                clauses += [_sequence(field, list(part.words)) for field, _ in _WORD_FIELDS]
         return Query.boolean_query([(Occur.Should, q) for q in clauses])
 
-    if loosened:
-        units = [unit_matching(unit) for term in terms for unit in term.units]
-        return Query.boolean_query([(Occur.Should, q) for q in units], len(units) // 2)
-    musts = []
-    for term in terms:
-        units = [unit_matching(unit) for unit in term.units]
-        needed = min(term.needed, len(units))
-        musts.append(Query.boolean_query([(Occur.Should, q) for q in units], needed))
-    return Query.boolean_query([(Occur.Must, q) for q in musts])
+    units = [unit_matching(unit) for unit in parsed.units]
+    clauses = [(Occur.Must, Query.boolean_query([(Occur.Should, q) for q in units]))]
+    clauses += [(Occur.Must, unit_matching(unit.exact)) for unit in parsed.units if unit.required]
+    return Query.boolean_query(clauses)
 
 
 def _where(filters: Mapping[str, Sequence[str]]) -> str | None:

@@ -144,6 +144,18 @@ def test_case_with_personal_data_is_kept_as_draft_and_reported():
     assert "phone" in report.held_back[0] and "下書き" in report.held_back[0]
 
 
+def test_case_the_publish_gate_refuses_is_kept_as_draft_and_the_rest_imports():
+    # The id becomes the slug, which the format's own check does not read but the gate does.
+    blocked = synthetic_case(11) | {"id": "tel-0767-52-1234", "published_at": "2024-01-10"}
+    clean = synthetic_case(12) | {"published_at": "2024-01-10"}
+    report = import_cases(as_lines([blocked, clean]))
+    assert (report.published, report.drafts) == (1, 1)
+    assert not CasePage.objects.get(external_id="tel-0767-52-1234").live
+    assert CasePage.objects.get(external_id=clean["id"]).live
+    assert report.held_back[0].startswith("line 1: tel-0767-52-1234: ")
+    assert "スラッグ" in report.held_back[0] and "電話番号" in report.held_back[0]
+
+
 def test_markdown_body_is_sanitised_when_rendered(client):
     record = synthetic_case(11)
     record["published_at"] = "2024-01-10"

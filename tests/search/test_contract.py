@@ -115,9 +115,8 @@ CORPUS = [
 ]
 
 
-@pytest.fixture(params=["embedded", "elasticsearch"])
-def engine(request, tmp_path):
-    if request.param == "embedded":
+def _backend(kind: str, tmp_path, corpus):
+    if kind == "embedded":
         from search.backends.embedded import EmbeddedBackend
 
         backend = EmbeddedBackend(tmp_path / "index")
@@ -128,16 +127,26 @@ def engine(request, tmp_path):
         from search.backends.elastic import ElasticsearchBackend
 
         backend = ElasticsearchBackend(url=url, index=f"banso-test-{uuid.uuid4().hex[:8]}")
-    backend.rebuild(CORPUS)
+    backend.rebuild(corpus)
+    return backend
+
+
+@pytest.fixture(params=["embedded", "elasticsearch"])
+def engine(request, tmp_path):
+    backend = _backend(request.param, tmp_path, CORPUS)
     yield backend
     if request.param == "elasticsearch":
         backend.drop()
 
 
 def ids(engine, text="", **kwargs):
+    return set(ranked(engine, text, **kwargs))
+
+
+def ranked(engine, text="", **kwargs):
     kwargs.setdefault("synonyms", SYNONYMS)
     response = engine.search(SearchRequest(text=text, **kwargs))
-    return {hit.id for hit in response.hits}
+    return [hit.id for hit in response.hits]
 
 
 def test_word_inside_a_sentence(engine):
@@ -145,7 +154,8 @@ def test_word_inside_a_sentence(engine):
 
 
 def test_compound_words_and_their_parts(engine):
-    assert ids(engine, "経営デザインシート") == {2}
+    # The compound first; 経営 alone (in 経営者, doc 101) is a weaker match, still found.
+    assert ranked(engine, "経営デザインシート") == [2, 101]
     assert ids(engine, "デザイン") == {2}
     assert 4 in ids(engine, "取締役")  # inside 代表取締役
 
@@ -187,11 +197,19 @@ def test_one_way_synonyms_find_narrower_words_but_not_the_reverse(engine):
 
 def test_phrase_query_keeps_word_order(engine):
     assert ids(engine, '"傾聴と対話"') == {6}
-    assert ids(engine, "傾聴 対話") == {5, 6}
+    # Unquoted, every word counts: the two documents with both words first, in either order.
+    found = ranked(engine, "傾聴 対話")
+    assert set(found[:2]) == {5, 6} and set(found) == {1, 5, 6, 8, 101}
 
 
-def test_terms_combine_with_and(engine):
-    assert ids(engine, "傾聴 理念") == {8}
+def test_a_quoted_phrase_that_matches_nothing_falls_back_to_its_words(engine):
+    assert ids(engine, '"傾聴と理念"') == {1, 4, 5, 6, 8, 101}
+
+
+def test_every_word_counts_and_documents_with_all_of_them_rank_first(engine):
+    found = ranked(engine, "傾聴 理念")
+    assert found[0] == 8  # the only one with both
+    assert set(found) == {1, 4, 5, 6, 8, 101}  # 理念 alone (4), 傾聴 alone (1, 5, 6, 101)
 
 
 def test_multi_select_facets_or_within_and_across(engine):
@@ -256,3 +274,67 @@ def test_index_delete_and_versions(engine):
     assert ids(engine, "サーバー") == {3}
     versions = engine.versions()
     assert set(versions) == {d.id for d in CORPUS} and versions[3] == 1
+
+
+# --- compounds, OR and coverage on words the demo content is about (issue 12) ------------------
+COMPOUNDS = [
+    doc(201, "原価を見直した町工場", "材料の原価を洗い出し、外注費を低減した。"),
+    doc(202, "原価計算の入門", "原価の考え方を学んだ。"),
+    doc(203, "受注処理の見直し", "業務の流れを図にして、効率を上げた。"),
+    doc(204, "事業計画づくり", "事業計画を社長と一緒に策定した。"),
+    doc(205, "設備の計画", "計画は後回しになっていた。"),
+    doc(206, "ロボット導入", "省人化投資で人手不足に備えた。"),
+    doc(207, "生産現場の改善", "生産性を高め、売上も向上した。"),
+    doc(208, "理念の言語化", "経営理念を言葉にして、行動指針を策定した。"),
+    doc(209, "第二創業", "新規の取引先と、新しい事業の柱を探した。"),
+    doc(210, "資金繰りの立て直し", "資金繰りが改善し、返済の見通しが立った。"),
+    doc(211, "製造業の対話", "製造業の社長とローカルベンチマークで対話した。"),
+    doc(212, "製造業の承継", "製造業の事業承継を支えた。"),
+]
+
+
+@pytest.fixture(params=["embedded", "elasticsearch"])
+def compounds(request, tmp_path):
+    backend = _backend(request.param, tmp_path, COMPOUNDS)
+    yield backend
+    if request.param == "elasticsearch":
+        backend.drop()
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "also"),
+    [
+        ("原価低減", 201, {202}),  # its parts apart first, then 原価 alone
+        ("業務効率化", 203, set()),  # 業務 and 効率 (the compound: 業務, 効率化, 効率)
+        ("事業計画策定", 204, {205}),
+        ("省人化", 206, set()),
+        ("生産性向上", 207, set()),
+        ("経営理念策定", 208, {204}),  # 策定 alone
+        ("新規事業", 209, {204, 212}),
+        ("資金繰り改善", 210, {207}),  # 改善 in the title of 207
+        ("ロカベン 製造業", 211, {212}),  # both words first, then either
+    ],
+)
+def test_compounds_are_found_by_their_parts_and_the_best_match_ranks_first(
+    compounds, query, first, also
+):
+    found = ranked(compounds, query)
+    assert found and found[0] == first, found
+    assert also <= set(found), found
+
+
+def test_a_query_finds_something_while_one_of_its_words_occurs(compounds):
+    # One word of four occurs (原価): the query is not empty-handed.
+    assert ids(compounds, "原価 ドローン 海外展開 ブロックチェーン") == {201, 202}
+    assert ids(compounds, "ドローン ブロックチェーン") == set()
+
+
+def test_dictionary_synonyms_find_abbreviations(compounds, engine):
+    # Sudachi's synonym dictionary: デジタルトランスフォーメーション also finds DX; DX, an ambiguous
+    # abbreviation, does not expand to it (the dictionary's own rule).
+    engine.index([doc(9, "DXの一歩", "受発注をDXで変えた。")])
+    assert ids(engine, "デジタルトランスフォーメーション", synonyms={}) == {9}
+    assert (
+        ids(engine, "デジタルトランスフォーメーション", synonyms={}, dictionary_synonyms=False)
+        == set()
+    )

@@ -69,21 +69,37 @@ def text_part(**kwargs) -> dict:
     return body(**kwargs)["query"]["bool"]["must"][0]
 
 
-def test_every_whitespace_term_must_match():
-    terms = text_part(text="傾聴 理念")["bool"]["must"]
-    assert [clauses(t, "match_phrase")[0]["title"]["query"] for t in terms] == ["傾聴", "理念"]
+def test_every_word_counts_and_coverage_and_order_are_boosts():
+    query = text_part(text="傾聴 理念 原価")["bool"]
+    units = query["must"][0]["bool"]
+    assert units["minimum_should_match"] == 1 and len(units["should"]) == 3  # one word is enough
+    assert "filter" not in query or query["filter"] == []
+    most, every, near = query["should"]
+    assert most["bool"]["minimum_should_match"] == 2 and most["bool"]["boost"] == (
+        analysis.COVERAGE_BOOST
+    )
+    assert len(every["bool"]["must"]) == 3 and every["bool"]["boost"] == analysis.ALL_WORDS_BOOST
+    phrases = [c["body_norm"] for c in clauses(near, "match_phrase") if "body_norm" in c]
+    assert phrases == [{"query": "傾聴 理念 原価", "slop": analysis.PHRASE_SLOP, "boost": 1.0}]
 
 
-def test_a_sentence_needs_half_its_words_and_ranks_those_with_all_first():
-    term = text_part(text="理念の言語化")["bool"]["must"][0]["bool"]
-    enough = term["must"][0]["bool"]
-    assert enough["minimum_should_match"] == 1 and len(enough["should"]) == 2
-    every = term["should"][0]["bool"]
-    assert every["boost"] == analysis.ALL_WORDS_BOOST and len(every["must"]) == 2
+def test_two_words_need_one_and_rank_higher_with_both():
+    query = text_part(text="理念の言語化")["bool"]
+    assert query["must"][0]["bool"]["minimum_should_match"] == 1
+    assert query["should"][0]["bool"]["minimum_should_match"] == 2  # both: coverage boost
+    assert len(query["should"]) == 2  # coverage already means all: no separate all-words clause
+
+
+def test_a_compound_is_also_searched_as_its_parts():
+    unit = text_part(text="業務効率化")["bool"]
+    best, parts = unit["should"]
+    assert unit["minimum_should_match"] == 1 and parts["bool"]["boost"] == analysis.PART_FACTOR
+    words = {c["body_norm"]["query"] for c in clauses(parts, "match_phrase") if "body_norm" in c}
+    assert words == {"業務", "効率 化", "効率"}  # modes C, B and A, the compound left out
 
 
 def test_spellings_and_fields_are_alternatives_weighted_by_field():
-    unit = text_part(text="傾聴")["bool"]["must"][0]["dis_max"]
+    unit = text_part(text="傾聴")["dis_max"]
     assert unit["tie_breaker"] == analysis.TIE_BREAKER
     boosts = {field: q["boost"] for c in clauses(unit, "match_phrase") for field, q in c.items()}
     assert boosts["title"] > boosts["summary"] > boosts["body"] > boosts["body.ngram"]
@@ -95,8 +111,9 @@ def test_a_compound_also_matches_loosely_without_its_suffix():
     assert all(q["operator"] == "and" for c in loose for q in c.values())
 
 
-def test_quoted_phrases_and_numbers_are_never_loosened():
-    assert clauses(text_part(text='"残業規制"'), "match") == []
+def test_quoted_phrases_must_match_and_numbers_are_never_loosened():
+    quoted = text_part(text='"残業規制"')["bool"]
+    assert clauses(quoted["filter"], "match") == []  # the filter: the phrase as written
     assert clauses(text_part(text="一次産業"), "match") == []
 
 
@@ -106,13 +123,23 @@ def test_synonyms_are_swapped_into_compounds():
     assert {"社員ヒアリング", "社員聞き取り"} <= phrases
 
 
-def test_nothing_found_retries_with_half_of_the_words():
+def test_nothing_found_retries_without_the_quoted_phrase_requirement():
     backend = ElasticsearchBackend(url="http://127.0.0.1:1", index="banso-test")
-    request = SearchRequest(text="運送業 残業規制 傾聴")
+    request = SearchRequest(text='"残業規制" 傾聴')
     assert backend.relaxable(request)
+    strict = backend.build(request).to_dict()["query"]["bool"]["must"][0]["bool"]
+    assert len(strict["filter"]) == 1
     relaxed = backend.build(request, relaxed=True).to_dict()["query"]["bool"]["must"][0]["bool"]
-    assert relaxed["minimum_should_match"] == 1 and len(relaxed["should"]) == 3
-    assert not backend.relaxable(SearchRequest(text="傾聴"))
+    assert not relaxed.get("filter")
+    assert relaxed["must"][0]["bool"]["minimum_should_match"] == 1
+    assert not backend.relaxable(SearchRequest(text="傾聴 理念"))  # OR already: nothing to relax
+
+
+def test_dictionary_synonyms_expand_abbreviations_and_can_be_left_out():
+    with_dictionary = str(text_part(text="デジタルトランスフォーメーション"))
+    assert "'dx'" in with_dictionary
+    without = str(text_part(text="デジタルトランスフォーメーション", dictionary_synonyms=False))
+    assert "'dx'" not in without
 
 
 def test_summary_is_a_mapped_field():

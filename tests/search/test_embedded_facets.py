@@ -31,6 +31,9 @@ TEXTS = [
     "傾聴と対話",
     "取締役",
     "存在しない語 傾聴",
+    "原価低減",
+    "生産性向上 傾聴",
+    '"傾聴と理念"',  # a quoted phrase found nowhere: the relaxed query
 ]
 FILTERS = [{}, {"industry": ["E", "M"]}, {"tool": ["whiteboard", "swot"], "phase": ["trust"]}]
 
@@ -66,15 +69,16 @@ def engine(tmp_path_factory):
 def test_lighter_facet_query_finds_what_the_search_finds(engine, text, filters):
     request = SearchRequest(text=text, filters=filters, synonyms=SYNONYMS)
     searcher = engine._searcher()
-    terms = analysis.query_terms(text, SYNONYMS)
-    strict, _, relaxed = engine._text_query(terms)
+    parsed = analysis.parse_query(text, SYNONYMS)
+    strict, _, relaxed = engine._text_query(parsed)
     kind = (Occur.Must, Query.term_set_query(embedded.SCHEMA, "kind", list(request.kinds)))
     base = [kind, (Occur.Must, strict)]
     total = searcher.search(engine._with_filters(base, filters), limit=1).count
     if relaxed is not None and total == 0:
         base = [kind, (Occur.Must, relaxed)]
+        parsed = parsed.relaxed()
         total = searcher.search(engine._with_filters(base, filters), limit=1).count
-    lighter = [kind, (Occur.Must, embedded._matching(terms, base[-1][1] is relaxed))]
+    lighter = [kind, (Occur.Must, embedded._matching(parsed))]
 
     fast = engine._facet_counts(searcher, lighter, filters, True, total)
     assert fast is not None, "the lighter query or the value combinations did not serve"

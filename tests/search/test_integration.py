@@ -52,7 +52,7 @@ def test_publishing_a_change_reindexes_it(fresh_index):
     case.title = "まったく新しい題名の事例"
     case.save_revision().publish()
     service.drain_outbox()
-    assert found("まったく新しい題名") == {case.pk}
+    assert found('"まったく新しい題名"') == {case.pk}  # quoted: as written
     assert_index_matches_database()
 
 
