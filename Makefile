@@ -34,6 +34,7 @@ run: demo
 
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest
@@ -41,6 +42,7 @@ test: setup
 # The inner loop: lint and everything but the browser tests (about a third of the time of `make test`).
 test-fast: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -m "not browser" -q $(ARGS)
 
 # The backend contract suite against a real Elasticsearch with kuromoji + ICU (docs/search.md):

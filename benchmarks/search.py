@@ -6,7 +6,7 @@ Usage:
 Each size runs in a child process of its own (its own settings, database and peak RSS):
 
 1. A throw-away SQLite database var/bench/search-<N>.sqlite3: migrate, the site tree from
-   core.site_setup, then N synthetic cases written as pages under the case index by
+   home.site_setup, then N synthetic cases written as pages under the case index by
    cases.synthetic.insert_cases (treebeard paths computed, rows inserted in batches: add_child
    would take most of an hour at 100k). About 10 % are drafts, as with the importer.
    --reuse keeps a database built earlier for the same size, and its indexes if still current.
@@ -79,9 +79,10 @@ def database_search(query: dict) -> tuple[int, int]:
     """Wagtail's database search with the API's filters; (total, hits on the page)."""
     from cases import selectors
     from cases.models import CasePage
+    from search.facets import FACET_FIELDS
 
     qs = CasePage.objects.live().public()
-    filters = {k: v for k, v in query.items() if k in selectors.FILTERS}
+    filters = {k: v for k, v in query.items() if k in FACET_FIELDS}
     if filters.get("industry"):
         qs = qs.filter(industry__in=filters.pop("industry"))  # a FilterField on CasePage
     if filters:
@@ -161,7 +162,7 @@ def run(count: int, queries: int, reuse: bool) -> None:
 
     from cases.models import CasePage
     from cases.synthetic import insert_cases
-    from core.site_setup import setup_site
+    from home.site_setup import setup_site
     from search import service
 
     print(f"\n=== {count:,} cases ({db.relative_to(ROOT)}) ===", flush=True)

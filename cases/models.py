@@ -24,7 +24,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from core.blocks import BodyBlock
-from publishing.panels import AnonymisationPanel
+from search import params
 from taxonomy import terms
 from taxonomy.fields import TermField, TermListField
 
@@ -46,7 +46,7 @@ class CaseIndexPage(Page):
     intro = models.TextField(_("紹介文"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["core.HomePage"]
+    parent_page_types = ["home.HomePage"]
     subpage_types = ["cases.CasePage"]
     max_count = 1
 
@@ -54,14 +54,13 @@ class CaseIndexPage(Page):
         verbose_name = _("事例一覧ページ")
 
     def serve(self, request, *args, **kwargs):
-        from search import params
-
         try:
             return super().serve(request, *args, **kwargs)
         except params.BadParameter as error:  # raised by get_context: a query it cannot use
             return params.bad_request_page(request, error)
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: views.py imports this module (a cycle inside the app, not between apps).
         from .views import case_list_context
 
         context = super().get_context(request, *args, **kwargs)
@@ -170,8 +169,9 @@ class CasePage(Page):
     # Wagtail's search serves the admin only; the public search has its own index (search/).
     search_fields = [*Page.search_fields, index.FilterField("industry")]
 
+    # publishing/ puts its anonymisation check at the top of this list (PublishingConfig.ready):
+    # publication is a layer above the cases, which do not import it.
     content_panels = [
-        AnonymisationPanel(heading=_("匿名化チェック")),
         *Page.content_panels,
         FieldPanel("subtitle"),
         FieldPanel("lead"),
@@ -262,6 +262,7 @@ class CasePage(Page):
         return list(dict.fromkeys(s.phase for s in self.sections.all()))
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: views.py imports this module (a cycle inside the app, not between apps).
         from .views import case_detail_context
 
         context = super().get_context(request, *args, **kwargs)

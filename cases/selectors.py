@@ -1,28 +1,20 @@
 """Reads of published cases: filtering, facet counts, related cases."""
 
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 
+from search.facets import BY_NAME, FACETS, PAGE_FIELDS
 from taxonomy import terms
 from taxonomy.fields import contains_code, padded
 
 from .models import CasePage, CaseSection
 
-# Filter parameter -> vocabulary. Page fields filter directly; phase and tool through sections.
-FILTERS: dict[str, str] = {
-    "industry": "industry",
-    "region": "region",
-    "employees": "employees",
-    "phase": "phase",
-    "tool": "tool",
-    "scale_phase": "scale_phase",
-}
-PAGE_FIELD_FILTERS = ("industry", "region", "employees", "scale_phase")
+# The order of the case list without search words (and of the database fallback's "newest").
+NEWEST_FIRST = ("-published_on", "-first_published_at", "-pk")
 
 
 @dataclass(frozen=True)
@@ -38,13 +30,14 @@ def published_cases() -> QuerySet[CasePage]:
 
 
 def _section_filter(name: str, codes: Sequence[str]) -> Q:
-    if name == "phase":
+    field = BY_NAME[name].section_field
+    if field == "phase":
         sections = CaseSection.objects.filter(page=OuterRef("pk"), phase__in=codes)
     else:
         q = Q()
         for code in codes:
-            q |= contains_code("tools", code)
-        sections = CaseSection.objects.annotate(tools_padded=padded("tools")).filter(
+            q |= contains_code(field, code)
+        sections = CaseSection.objects.annotate(tools_padded=padded(field)).filter(
             q, page=OuterRef("pk")
         )
     return Q(Exists(sections))
@@ -53,12 +46,13 @@ def _section_filter(name: str, codes: Sequence[str]) -> Q:
 def apply_filters(
     qs: QuerySet[CasePage], selected: Mapping[str, Sequence[str]], *, skip: str | None = None
 ) -> QuerySet[CasePage]:
-    """OR within one filter, AND across filters; `skip` leaves one out (for its own counts)."""
+    """OR within one filter, AND across filters; `skip` leaves one out (for its own counts).
+    The facets are search/facets.py's: page fields filter directly, the others through sections."""
     for name, codes in selected.items():
         if not codes or name == skip:
             continue
-        if name in PAGE_FIELD_FILTERS:
-            qs = qs.filter(**{f"{name}__in": codes})
+        if name in PAGE_FIELDS:
+            qs = qs.filter(**{f"{BY_NAME[name].source}__in": codes})
         else:
             qs = qs.filter(_section_filter(name, codes))
     return qs
@@ -69,18 +63,19 @@ def facet_options(
 ) -> dict[str, list[FacetOption]]:
     """Counts per option, each computed with every other filter applied (multi-select safe)."""
     facets: dict[str, list[FacetOption]] = {}
-    for name, vocabulary in FILTERS.items():
+    for facet in FACETS:
+        name = facet.name
         scoped = apply_filters(base, selected, skip=name)
-        if name in PAGE_FIELD_FILTERS:
+        if not facet.multi:
             counts = Counter(
                 dict(
                     scoped.order_by()
-                    .values_list(name)
+                    .values_list(facet.source)
                     .annotate(n=Count("pk"))
-                    .values_list(name, "n")
+                    .values_list(facet.source, "n")
                 )
             )
-        elif name == "phase":
+        elif facet.section_field == "phase":
             counts = Counter(
                 dict(
                     CaseSection.objects.filter(page__in=scoped.values("pk"))
@@ -105,27 +100,10 @@ def facet_options(
         chosen = set(selected.get(name, ()))
         facets[name] = [
             FacetOption(code, info.display, counts.get(code, 0), code in chosen)
-            for code, info in terms.terms(vocabulary).items()
+            for code, info in terms.terms(facet.vocabulary).items()
             if counts.get(code, 0) or code in chosen
         ]
     return facets
-
-
-def clean_filters(params: Mapping[str, Iterable[str]]) -> tuple[dict[str, list[str]], list[str]]:
-    """Keep known codes (full-width input normalised); return them and the rejected values."""
-    selected: dict[str, list[str]] = {}
-    rejected: list[str] = []
-    for name, vocabulary in FILTERS.items():
-        for raw in params.get(name, ()):
-            code = unicodedata.normalize("NFKC", raw).strip()
-            if vocabulary == "industry":
-                code = code.upper()
-            if terms.is_valid(vocabulary, code):
-                if code not in selected.setdefault(name, []):
-                    selected[name].append(code)
-            elif code:
-                rejected.append(f"{name}={raw}")
-    return {k: v for k, v in selected.items() if v}, rejected
 
 
 def with_list_data(qs: QuerySet[CasePage]) -> QuerySet[CasePage]:

@@ -1,45 +1,19 @@
 """Context builders for the case pages (thin: reads live in selectors and the search service)."""
 
-from dataclasses import replace
-
-from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
 from knowhow.models import KnowHowPage
+from knowhow.views import knowhow_results
 from search import params, service
-from search.types import MAX_RESULT_WINDOW, SearchRequest, SearchResponse
+from search.facets import FACETS
+from search.pages import pager, run_search
+from search.types import SearchRequest
 from taxonomy import terms
 
 from . import selectors
 
 PAGE_SIZE = 20
 SORTS = {"relevance": _("関連度順"), "-published": _("新しい順"), "published": _("古い順")}
-
-FILTER_LABELS = {
-    "industry": _("業種"),
-    "region": _("地域"),
-    "employees": _("従業員数"),
-    "phase": _("フェーズ"),
-    "tool": _("ツール"),
-    "scale_phase": _("規模×局面"),
-}
-
-
-def run_search(request: SearchRequest) -> tuple[SearchRequest, SearchResponse]:
-    """Run the search; a page past the last one with results shows that last page instead."""
-    response = service.search(request)
-    reachable = min(response.total, MAX_RESULT_WINDOW)  # no engine answers deeper (types.py)
-    last_page = max(1, -(-reachable // request.page_size))
-    if request.page > last_page and response.total:
-        request = replace(request, page=last_page)
-        response = service.search(request)
-    return request, response
-
-
-def pager(response: SearchResponse, request: SearchRequest):
-    """The page links: only as many pages as can be shown (see MAX_RESULT_WINDOW)."""
-    reachable = min(response.total, MAX_RESULT_WINDOW)
-    return Paginator(range(reachable), request.page_size).get_page(request.page)
 
 
 def case_list_context(http_request, index_page) -> dict:
@@ -71,7 +45,8 @@ def case_list_context(http_request, index_page) -> dict:
             case.highlights = hit.highlights
             results.append(case)
     facets = []
-    for name in FILTER_LABELS:
+    for facet in FACETS:
+        name = facet.name
         counts = {f.value: f for f in response.facets.get(name, ())}
         options = [
             selectors.FacetOption(
@@ -80,10 +55,10 @@ def case_list_context(http_request, index_page) -> dict:
                 counts[code].count if code in counts else 0,
                 code in request.filters.get(name, ()),
             )
-            for code, info in terms.terms(selectors.FILTERS[name]).items()
+            for code, info in terms.terms(facet.vocabulary).items()
             if code in counts or code in request.filters.get(name, ())
         ]
-        facets.append((name, FILTER_LABELS[name], options))
+        facets.append((name, facet.label, options))
     context = {
         "results": results,
         "pager": pager(response, request),
@@ -106,18 +81,6 @@ def case_list_context(http_request, index_page) -> dict:
         context["knowhow"] = knowhow_results(knowhow.hits)
         context["knowhow_total"] = knowhow.total
     return context
-
-
-def knowhow_results(hits) -> list:
-    """The live, public know-how pages of `hits` in their order, with their highlights."""
-    pages = KnowHowPage.objects.live().public().in_bulk([hit.id for hit in hits])
-    results = []
-    for hit in hits:
-        page = pages.get(hit.id)
-        if page is not None:
-            page.highlights = hit.highlights
-            results.append(page)
-    return results
 
 
 def zero_result_help(request: SearchRequest) -> list[dict]:

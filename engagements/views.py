@@ -1,7 +1,6 @@
 """Engagement pages: the team's records, files and comment thread, each visit on its own page."""
 
 import datetime
-import difflib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,8 +9,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +18,7 @@ from uploads.serving import file_response
 from uploads.validation import validate_upload
 
 from . import access, services
+from .diff import diff_rows
 from .forms import RECORD_FORMS, AttachmentForm, CommentForm, VisitForm
 from .models import Attachment, Engagement, Record, Visit
 
@@ -249,7 +247,7 @@ def record_versions(request, **owner):
             compare = {
                 "older": older,
                 "newer": newer,
-                "rows": _diff_rows(RECORD_FORMS[record.kind], older.data, newer.data),
+                "rows": diff_rows(RECORD_FORMS[record.kind], older.data, newer.data),
             }
     return render(
         request,
@@ -268,32 +266,6 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _diff_rows(form_class, old: dict, new: dict) -> list[dict]:
-    """Per field: label, whether it changed, and the new text with deletions and insertions."""
-    old_rows = {name: value for name, _label, value in form_class.display(old)}
-    rows = []
-    for name, label, value in form_class.display(new):
-        before = old_rows.get(name, "")
-        rows.append(
-            {"label": label, "changed": before != value, "diff": _inline_diff(before, value)}
-        )
-    return rows
-
-
-def _inline_diff(before: str, after: str) -> str:
-    parts = []
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            parts.append(escape(after[b1:b2]))
-            continue
-        if a2 > a1:
-            parts.append(f"<del>{escape(before[a1:a2])}</del>")
-        if b2 > b1:
-            parts.append(f"<ins>{escape(after[b1:b2])}</ins>")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above
 
 
 @login_required

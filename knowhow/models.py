@@ -7,6 +7,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from core.blocks import BodyBlock
+from search import params
 from taxonomy.fields import TermField, TermListField
 
 
@@ -16,7 +17,7 @@ class KnowHowIndexPage(Page):
     intro = models.TextField(_("紹介文"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["core.HomePage"]
+    parent_page_types = ["home.HomePage"]
     subpage_types = ["knowhow.KnowHowPage"]
     max_count = 1
 
@@ -24,45 +25,17 @@ class KnowHowIndexPage(Page):
         verbose_name = _("ノウハウ一覧ページ")
 
     def serve(self, request, *args, **kwargs):
-        from search import params
-
         try:
             return super().serve(request, *args, **kwargs)
         except params.BadParameter as error:  # raised by get_context: a query it cannot use
             return params.bad_request_page(request, error)
 
     def get_context(self, request, *args, **kwargs):
-        from cases.views import PAGE_SIZE, knowhow_results, pager, run_search
-        from search import params
-        from search.types import SearchRequest
-        from taxonomy import terms
+        # Imported here: views.py imports this module (a cycle inside the app, not between apps).
+        from .views import knowhow_list_context
 
         context = super().get_context(request, *args, **kwargs)
-        # Bounded by search.params (a BadParameter becomes the 400 page, see serve).
-        query = params.query_text(request.GET).strip()
-        context["query"] = query
-        if query:
-            search, response = run_search(
-                SearchRequest(
-                    text=query,
-                    kinds=("knowhow",),
-                    page=params.page_number(request.GET, page_size=PAGE_SIZE, clamp=True),
-                    page_size=PAGE_SIZE,
-                    facets=False,
-                )
-            )
-            context["results"] = knowhow_results(response.hits)
-            context["total"] = response.total
-            context["degraded"] = response.degraded
-            context["pager"] = pager(response, search)
-            return context
-        articles = KnowHowPage.objects.child_of(self).live().specific().order_by("title")
-        by_skill: dict[str, list] = {code: [] for code in terms.terms("skill")}
-        for article in articles:
-            by_skill.setdefault(article.skill, []).append(article)
-        context["skills"] = [
-            (code, terms.label("skill", code), items) for code, items in by_skill.items() if items
-        ]
+        context.update(knowhow_list_context(request, self))
         return context
 
 

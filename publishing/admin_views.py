@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,13 +14,13 @@ from accounts import roles
 from cases.models import CasePage
 from engagements.forms import RECORD_FORMS
 from engagements.models import Record
-from privacy.anonymise import apply_replacements, suggest_replacements
+from privacy.anonymise import suggest_replacements
 from privacy.detect import STRUCTURED_KINDS, detect
 
 from . import case_text, services
 from .drafting import DraftError
 from .forms import DeclineForm, KnowHowForm
-from .gate import KIND_LABELS, blocking_problems, known_for
+from .gate import KIND_LABELS, blocking_problems, image_metadata, known_for
 from .knowhow import KnowHowError, knowhow_codify
 from .models import Proposal
 
@@ -147,15 +146,7 @@ def anonymise(request, page_id):
             replacement = request.POST.get(f"replacement-{i}", "").strip()
             if surface in suggestions and request.POST.get(f"apply-{i}") and replacement:
                 mapping[surface] = replacement[:50]
-        changed = 0
-        with transaction.atomic():
-            for slot in slots:
-                new = apply_replacements(slot.text, mapping)
-                if new != slot.text:
-                    slot.set(new)
-                    changed += 1
-            if changed:
-                draft.save_revision(user=request.user, log_action=True)
+        changed = services.anonymise_case(page=page, user=request.user, mapping=mapping)
         messages.success(
             request,
             _("%(n)s 種類の語を置き換え、%(fields)s 項目を更新しました（新しい下書きとして保存）。")
@@ -198,8 +189,6 @@ def anonymise(request, page_id):
 
 
 def _image_checks(draft):
-    from .gate import image_metadata
-
     for image in case_text.images(draft):
         yield image, image_metadata(image)
 

@@ -7,21 +7,19 @@ class PublishingConfig(AppConfig):
     verbose_name = _("事例化と公開")
 
     def ready(self):
-        from wagtail.signals import page_published
-
+        # Imported here: these modules import the models, which are loaded only now.
         from cases.models import CasePage
 
-        from . import gate
-        from .services import case_published
+        from . import gate, signals
+        from .panels import AnonymisationPanel
 
         gate.install()
-
-        page_published.connect(
-            lambda sender, instance, **kwargs: case_published(instance),
-            sender=CasePage,
-            weak=False,
-            dispatch_uid="publishing.case_published",
-        )
+        signals.connect()
+        # The case editor shows what still blocks publication at the top of its first tab.
+        # The cases app does not import publishing (a layer above it), so the panel is added
+        # from here, before Wagtail builds and caches the edit handler on first use.
+        if not any(isinstance(p, AnonymisationPanel) for p in CasePage.content_panels):
+            CasePage.content_panels.insert(0, AnonymisationPanel(heading=_("匿名化チェック")))
         self._connect_media_privacy()
 
     def _connect_media_privacy(self):

@@ -7,14 +7,19 @@ gate take care of those before anything is published.
 import io
 import uuid
 
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
+from wagtail.images import get_image_model
 
 from cases.models import CaseIndexPage, CasePage, CaseSection, new_external_id
 from engagements.forms import RECORD_FORMS
 from engagements.models import Attachment, Engagement, Record
 from taxonomy import terms
 from taxonomy.vocabularies import Vocabulary
+
+from .media import media_collections
+from .storage import PRIVATE_PREFIX
 
 
 class DraftError(Exception):
@@ -64,12 +69,6 @@ def _photos(engagement: Engagement) -> dict[int, list]:
     Titles carry no file name: names written by the uploader stay out of the case. The images
     are private (collection and storage, publishing/media.py) until the case is published.
     """
-    from django.core.files.base import ContentFile
-    from wagtail.images import get_image_model
-
-    from .media import media_collections
-    from .storage import PRIVATE_PREFIX
-
     Image = get_image_model()
     private = media_collections().private
     photos: dict[int, list] = {}

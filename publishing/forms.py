@@ -1,6 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from knowhow.models import KnowHowPage
+from taxonomy import terms
+from taxonomy.vocabularies import Vocabulary
+
 from .models import Proposal
 
 
@@ -46,10 +50,6 @@ class KnowHowForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from knowhow.models import KnowHowPage
-        from taxonomy import terms
-        from taxonomy.vocabularies import Vocabulary
-
         super().__init__(*args, **kwargs)
         self.fields["existing"].queryset = KnowHowPage.objects.order_by("title")
         self.fields["skill"].choices = [("", "---------"), *terms.choices(Vocabulary.SKILL)]

@@ -30,6 +30,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupCollectionPermission, Page, ReferenceIndex
 
 from accounts import roles
+from uploads.serving import file_response
 
 from .storage import is_private_name, private_name, public_name
 
@@ -320,8 +321,6 @@ def serve_private(request: HttpRequest, name: str) -> HttpResponse:
 
     Anyone else gets 404, like an engagement outside one's own: its existence is not disclosed.
     """
-    from uploads.serving import file_response
-
     if not is_private_name(name):
         raise Http404
     item = _item_for(name)

@@ -2,6 +2,10 @@
 
 from django.urls import reverse
 from wagtail.admin.panels import Panel
+from wagtail.models import TaskState
+
+from .gate import blocking_problems
+from .models import SecretariatApprovalTask, approval_refusal
 
 
 class AnonymisationPanel(Panel):
@@ -9,8 +13,6 @@ class AnonymisationPanel(Panel):
         template_name = "publishing/admin/anonymisation_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from .gate import blocking_problems
-
             context = super().get_context_data(parent_context)
             page = self.instance
             context["problems"] = blocking_problems(page) if page.pk else []
@@ -25,10 +27,6 @@ class AnonymisationPanel(Panel):
 
         def _approval_refusal(self, page) -> str | None:
             """Why the approve button is missing for this secretariat member, if it is."""
-            from wagtail.models import TaskState
-
-            from .models import SecretariatApprovalTask, approval_refusal
-
             user = getattr(self.request, "user", None)
             if not page.pk or user is None:
                 return None

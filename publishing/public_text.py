@@ -29,6 +29,8 @@ from wagtail.documents.models import AbstractDocument
 from wagtail.fields import StreamField
 from wagtail.images.models import AbstractImage
 
+from taxonomy import terms
+
 # Wagtail's Page fields the public receives, with the labels a reviewer knows them by.
 PAGE_PUBLIC_FIELDS = {
     "title": gettext_lazy("タイトル"),
@@ -245,8 +247,6 @@ def _value_texts(field, value, key: str, label: str) -> Iterator[PublicText]:
     text = " ".join(str(v) for v in codes)
     yield PublicText(key, label, text)
     if vocabulary:
-        from taxonomy import terms
-
         # The labels of the codes are what the page shows (tool and phase names).
         labels = " ".join(terms.label(vocabulary, str(code)) for code in codes)
         if labels.strip():

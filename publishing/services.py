@@ -1,4 +1,6 @@
-"""Proposal writes: submit, take, draft, and the supporter told of the outcome."""
+"""Proposal writes: submit, take, draft, anonymise, and the supporter told of the outcome."""
+
+from collections.abc import Mapping
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -9,7 +11,9 @@ from core.mail import absolute_url, send_notification
 from core.mail import on_commit as mail_on_commit
 from engagements.models import Engagement
 from engagements.notifications import secretariat_users
+from privacy.anonymise import apply_replacements
 
+from . import case_text
 from .drafting import case_draft_from_engagement
 from .models import Proposal
 
@@ -84,8 +88,28 @@ def after_review_action(task_state, action_name: str, user, comment: str) -> Non
         mail_on_commit(lambda p=proposal: _tell_proposer(p, "changes_requested", comment))
 
 
-def case_published(page) -> None:
-    """Marks the page's open proposals published and tells the proposers after commit."""
+@transaction.atomic
+def anonymise_case(*, page, user, mapping: Mapping[str, str]) -> int:
+    """Applies the replacements (surface -> replacement) to every text of the case's latest
+    draft and saves it as a new revision when anything changed; the number of texts changed."""
+    draft = page.get_latest_revision_as_object()
+    changed = 0
+    for slot in case_text.slots(draft):
+        new = apply_replacements(slot.text, mapping)
+        if new != slot.text:
+            slot.set(new)
+            changed += 1
+    if changed:
+        draft.save_revision(user=user, log_action=True)
+    return changed
+
+
+@transaction.atomic
+def case_published(*, page) -> None:
+    """Marks the page's open proposals published and tells the proposers after commit.
+
+    Called for every publication of a case (signals.on_case_published), inside Wagtail's
+    publishing transaction."""
     for proposal in Proposal.objects.filter(case=page, status__in=Proposal.OPEN):
         proposal.status = Proposal.Status.PUBLISHED
         proposal.save(update_fields=["status", "updated_at"])

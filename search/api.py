@@ -6,15 +6,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
-from cases.models import CasePage
-from cases.selectors import FILTERS
-from knowhow.models import KnowHowPage
 from taxonomy import terms
 
-from . import params, service
+from . import params, registry, service
+from .facets import BY_NAME
 from .types import FACET_FIELDS, KINDS, MAX_PAGE_SIZE, MAX_RESULT_WINDOW, SORTS, SearchRequest
 
-VOCABULARY = FILTERS  # parameter name -> vocabulary, shared with the case list page
 PARAMETERS = {"q", "type", "sort", "page", "page_size", *FACET_FIELDS}
 
 
@@ -47,10 +44,6 @@ def parse_request(query) -> SearchRequest:
     )
 
 
-# Only what a result needs (get_url reads url_path): the full rows carry every text field.
-_RESULT_FIELDS = {"case": (CasePage, "external_id"), "knowhow": (KnowHowPage, "slug")}
-
-
 def _hit_pages(hits) -> dict:
     """The live, public pages of the hits, one query per kind that has hits."""
     by_kind: dict[str, list[int]] = {}
@@ -59,10 +52,11 @@ def _hit_pages(hits) -> dict:
     pages = {}
     private = None
     for kind, ids in by_kind.items():
-        model, id_field = _RESULT_FIELDS[kind]
-        qs = model.objects.live()
+        indexed = registry.get(kind)
+        qs = indexed.model.objects.live()
         private = qs.private_q() if private is None else private  # one restriction query
-        qs = qs.exclude(private).filter(pk__in=ids).only("title", "url_path", id_field)
+        # Only what a result needs (get_url reads url_path): the full rows carry every text field.
+        qs = qs.exclude(private).filter(pk__in=ids).only("title", "url_path", indexed.public_id)
         pages.update((p.pk, p) for p in qs)
     return pages
 
@@ -95,7 +89,7 @@ def search_view(request):
             continue
         results.append(
             {
-                "id": page.external_id if hit.kind == "case" else page.slug,
+                "id": getattr(page, registry.get(hit.kind).public_id),
                 "type": hit.kind,
                 "title": page.title,
                 "url": page.get_url(request=request, current_site=site),
@@ -106,7 +100,7 @@ def search_view(request):
         name: [
             {
                 "value": f.value,
-                "label": terms.label(VOCABULARY[name], f.value),
+                "label": terms.label(BY_NAME[name].vocabulary, f.value),
                 "count": f.count,
                 "selected": f.selected,
             }

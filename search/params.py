@@ -13,15 +13,16 @@ strict and answers 400 for anything it cannot use as given.
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from cases.selectors import clean_filters
+from taxonomy import terms
 
+from .facets import FACETS
 from .types import FACET_FIELDS, KINDS, MAX_PAGE_SIZE, MAX_RESULT_WINDOW, SORTS, max_page
 
 MAX_QUERY_CHARS = 200  # the search box; a longer "query" is a pasted document, not a search
@@ -142,6 +143,23 @@ def filter_codes(query, *, strict: bool) -> tuple[dict[str, list[str]], list[str
             % {"codes": ", ".join(rejected)}
         )
     return selected, rejected
+
+
+def clean_filters(params: Mapping[str, Iterable[str]]) -> tuple[dict[str, list[str]], list[str]]:
+    """Keep known codes (full-width input normalised); return them and the rejected values."""
+    selected: dict[str, list[str]] = {}
+    rejected: list[str] = []
+    for facet in FACETS:
+        for raw in params.get(facet.name, ()):
+            code = unicodedata.normalize("NFKC", raw).strip()
+            if facet.vocabulary == "industry":
+                code = code.upper()
+            if terms.is_valid(facet.vocabulary, code):
+                if code not in selected.setdefault(facet.name, []):
+                    selected[facet.name].append(code)
+            elif code:
+                rejected.append(f"{facet.name}={raw}")
+    return {k: v for k, v in selected.items() if v}, rejected
 
 
 def sort_order(query, *, text: str, strict: bool) -> str:

@@ -24,10 +24,7 @@ from pathlib import Path
 from django.conf import settings
 from sudachipy import SplitMode
 
-from cases.models import CasePage
-from knowhow.models import KnowHowPage
-
-from . import analysis, service
+from . import analysis, registry, service
 from .types import FACET_FIELDS, SearchDocument, SearchRequest
 
 K = 10
@@ -97,8 +94,10 @@ def score(judged: Judged, top: list[str], found: int) -> QueryScore:
 
 
 def _names() -> dict[int, str]:
-    names = dict(CasePage.objects.values_list("pk", "external_id"))
-    names.update(KnowHowPage.objects.values_list("pk", "slug"))
+    """Page id -> its public id (a case's external_id, a know-how page's slug)."""
+    names: dict[int, str] = {}
+    for indexed in registry.indexed_types():
+        names.update(indexed.model.objects.values_list("pk", indexed.public_id))
     return names
 
 

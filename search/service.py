@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils.module_loading import import_string
 
-from . import documents
+from . import documents, registry
 from .models import SearchOutbox, Synonym
 from .types import (
     FacetCount,
@@ -173,43 +173,44 @@ def search(request: SearchRequest) -> SearchResponse:
 
 
 def database_search(request: SearchRequest) -> SearchResponse:
-    """Plain database search: substring match on title and lead (know-how: title and summary),
-    same filters and facets; cases first, then know-how."""
+    """Plain database search: substring match on each type's text fields (cases: title and
+    lead; know-how: title and summary), same filters and facets; the types one after the other
+    in the order of KINDS (cases first, then know-how). Each content app registers its queries
+    (search/registry.py)."""
     request = request.within_window()  # a slice far past the end overflows the database's integer
-    from cases import selectors
-    from knowhow.models import KnowHowPage
-
-    qs = selectors.published_cases()
-    knowhow = KnowHowPage.objects.live().public()
-    for term in request.text.split():
-        qs = qs.filter(Q(title__icontains=term) | Q(lead__icontains=term))
-        knowhow = knowhow.filter(Q(title__icontains=term) | Q(summary__icontains=term))
-    if "case" not in request.kinds:
-        qs = qs.none()
     selected = {k: list(v) for k, v in request.filters.items() if v}
-    if "knowhow" not in request.kinds or selected:
-        knowhow = knowhow.none()  # know-how has no company profile to filter on
-    filtered = selectors.apply_filters(qs, selected)
-    if request.sort == "published":
-        filtered = filtered.order_by("published_on", "first_published_at", "pk")
-        knowhow = knowhow.order_by("first_published_at", "pk")
-    else:
-        filtered = selectors.newest_first(filtered)
-        knowhow = knowhow.order_by("-first_published_at", "-pk")
-    case_total = filtered.count()
     start, end = request.offset, request.offset + request.page_size
-    hits = [
-        Hit(id=i, kind="case", score=0.0) for i in filtered.values_list("pk", flat=True)[start:end]
-    ]
-    if len(hits) < request.page_size:
-        more = knowhow.values_list("pk", flat=True)[max(0, start - case_total) : end - case_total]
-        hits += [Hit(id=i, kind="knowhow", score=0.0) for i in more]
-    facets = {}
-    if request.facets:
-        for name, options in selectors.facet_options(qs, selected).items():
-            facets[name] = [FacetCount(o.value, o.count, o.selected) for o in options]
+    hits: list[Hit] = []
+    facets: dict[str, list[FacetCount]] = {}
+    total = 0  # of the types before this one: where its results start
+    for indexed in registry.indexed_types():
+        base = indexed.pages()
+        for term in request.text.split():
+            match = Q()
+            for name in indexed.text_fields:
+                match |= Q(**{f"{name}__icontains": term})
+            base = base.filter(match)
+        if indexed.kind not in request.kinds:
+            base = base.none()
+        if indexed.apply_filters is not None:
+            found = indexed.apply_filters(base, selected)
+        elif selected:
+            found = base.none()  # a type without facets has nothing a filter could choose
+        else:
+            found = base
+        if request.sort == "published":
+            found = found.order_by(*indexed.oldest_first)
+        else:
+            found = found.order_by(*indexed.newest_first)
+        count = found.count()
+        if len(hits) < request.page_size:
+            ids = found.values_list("pk", flat=True)[max(0, start - total) : end - total]
+            hits += [Hit(id=i, kind=indexed.kind, score=0.0) for i in ids]
+        if request.facets and indexed.facet_counts is not None:
+            facets.update(indexed.facet_counts(base, selected))
+        total += count
     return SearchResponse(
-        total=case_total + knowhow.count(),
+        total=total,
         hits=hits,
         facets=facets,
         backend="database",

@@ -8,13 +8,13 @@ from django.db.models.signals import post_delete
 from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from . import registry
 from .service import enqueue
-
-INDEXED = ("cases.CasePage", "knowhow.KnowHowPage")
 
 
 def _is_indexed(page: Page) -> bool:
-    return page.specific_class is not None and page.specific_class._meta.label in INDEXED
+    """One of the page types the content apps registered (search/registry.py)."""
+    return page.specific_class is not None and page.specific_class._meta.label in registry.labels()
 
 
 def on_page_change(sender, instance, **kwargs):

@@ -4,7 +4,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
-FACET_FIELDS = ("industry", "region", "employees", "phase", "tool", "scale_phase")
+# Re-exported: the backends and the API read the facet names from here (search/facets.py).
+from .facets import FACET_FIELDS as FACET_FIELDS
+
 KINDS = ("case", "knowhow")
 SORTS = ("relevance", "-published", "published")
 MAX_PAGE_SIZE = 100

@@ -2,6 +2,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organisation
+from taxonomy import terms
+from taxonomy.vocabularies import Vocabulary, prefectures_in_region
+
 from .models import Survey
 from .questions import QUESTIONS
 
@@ -55,10 +59,6 @@ class AnswerFilterForm(forms.Form):
     requesting_body = forms.ChoiceField(label=_("要請機関"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from accounts.models import Organisation
-        from taxonomy import terms
-        from taxonomy.vocabularies import Vocabulary
-
         super().__init__(*args, **kwargs)
         blank = [("", _("すべて"))]
         self.fields["region"].choices = blank + terms.choices(Vocabulary.REGION)
@@ -74,8 +74,6 @@ class AnswerFilterForm(forms.Form):
             return surveys
         data = self.cleaned_data
         if data["region"]:
-            from taxonomy.vocabularies import prefectures_in_region
-
             surveys = surveys.filter(
                 visit__engagement__company__prefecture__in=prefectures_in_region(data["region"])
             )

@@ -16,7 +16,7 @@ class CurriculumIndexPage(Page):
     intro = models.TextField(_("紹介文"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["core.HomePage"]
+    parent_page_types = ["home.HomePage"]
     subpage_types = ["training.CurriculumPage"]
     max_count = 1
 

@@ -78,8 +78,8 @@ def test_required_fields_and_bad_codes_are_refused_in_japanese(client, world):
     html = response.content.decode()
     assert response.status_code == 200
     # Each error sits beside its own field (the labels' 「（必須）」 marks are always on the page).
-    assert 'id="id_held_on_error">日付を正しく入力してください。' in html
-    assert 'id="id_happened_error">この項目は必須です' in html
+    assert 'id="id_held_on_error"><li>日付を正しく入力してください。' in html
+    assert 'id="id_happened_error"><li>この項目は必須です' in html
     assert "hammer は候補にありません" in html
     assert Record.objects.get(visit=world.visit_a, kind="visit_report").version == 1
 

@@ -151,7 +151,7 @@ def test_knowhow_is_checked_after_a_later_edit_against_its_cases_names(case):
 
 
 def test_any_page_type_created_live_is_checked():
-    from core.models import HomePage, StandardPage
+    from home.models import HomePage, StandardPage
 
     home = HomePage.objects.get()
     with pytest.raises(PublishBlocked):

@@ -5,12 +5,12 @@ from django.core import mail
 from django.urls import reverse
 from wagtail.models import Workflow
 
+from cases import documents as search_documents
 from cases.models import CasePage
 from engagements.models import Engagement
 from publishing.gate import PublishBlocked, blocking_problems
 from publishing.known import known_entities
 from publishing.models import Proposal
-from search import documents as search_documents
 from search import service as search_service
 from tests.conftest import login
 

@@ -272,7 +272,7 @@ def test_site_setup_files_photos_left_public_by_earlier_versions(
     from wagtail.images import get_image_model
     from wagtail.models import ReferenceIndex
 
-    from core.site_setup import setup_site
+    from home.site_setup import setup_site
 
     page = case_draft_from_engagement(Engagement.objects.get(code=CODE), user=people.secretariat)
     image = _photos()[0]

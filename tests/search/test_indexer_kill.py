@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from cases.models import CasePage
 from cases.synthetic import insert_cases
-from core.site_setup import setup_site
+from home.site_setup import setup_site
 from search import service
 from search.models import SearchOutbox
 

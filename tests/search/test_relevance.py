@@ -43,8 +43,8 @@ def test_compounds_and_word_pairs_find_the_cases_about_them(query):
 
 
 def test_the_first_result_has_every_word_of_a_pair():
+    from cases import documents
     from cases.models import CasePage
-    from search import documents
 
     response = service.search(SearchRequest(text="ロカベン 製造業", kinds=("case",)))
     first = documents.case_document(CasePage.objects.get(pk=response.hits[0].id))

@@ -77,7 +77,12 @@ def test_missing_answers_are_explained(client, world):
     login(client, world.contact)
     response = client.post(reverse("surveys:answer", args=[world.survey_a.pk]), {"q1": "fully"})
     html = response.content.decode()
-    assert html.count("この質問に回答してください。") == 5
+    # Beside each of the five unanswered questions, and again in the summary at the top, where
+    # each links to the question's first option.
+    assert html.count("この質問に回答してください。") == 10
+    for question in ("q2", "q3", "q4", "q5", "q6"):
+        assert f'id="id_{question}_error"' in html
+        assert f'href="#id_{question}_0"' in html and f'id="id_{question}_0"' in html
     assert not SurveyResponse.objects.filter(survey=world.survey_a).exists()
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from tests.uploads import hostile
 from uploads import sandbox, validation
 from uploads.sandbox import LimitExceeded, run_limited
+from uploads.validation import pdf as pdf_validation
 
 
 def upper(data: bytes) -> bytes:
@@ -59,8 +60,8 @@ def test_a_child_that_allocates_without_end_stops_at_the_memory_limit():
 
 
 def test_a_pdf_that_takes_too_long_is_refused_in_japanese(monkeypatch):
-    monkeypatch.setattr(validation, "PDF_SECONDS", 0.3)
-    monkeypatch.setattr(validation, "_clean_pdf", lambda data, extension: spin(data))
+    monkeypatch.setattr(pdf_validation, "PDF_SECONDS", 0.3)
+    monkeypatch.setattr(pdf_validation, "_clean_pdf", lambda data, extension: spin(data))
     upload = hostile.Sample("slow", "遅い.pdf", hostile.pdf_bytes, hostile.REJECTED)
     with pytest.raises(ValidationError) as error:
         validation.validate_upload(upload.upload(upload.build()))

@@ -1,25 +1,30 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from wagtail.models import Site
+
+from accounts import roles, twofactor
+
+from .site_setup import ABOUT_SLUG
 
 
 def site_navigation(request) -> dict:
-    """The top navigation: the home page's live menu children, marking the current section."""
+    """The top navigation: the home page's live menu children, marking the current section;
+    and the about page's URL for the footer (it is one of them: no extra query)."""
     site = Site.find_for_request(request)
     if site is None:
         return {"nav_items": []}
     items = []
+    about_url = None
     for child in site.root_page.get_children().live().in_menu():
         url = child.get_url(request=request)
         items.append({"title": child.title, "url": url, "current": request.path.startswith(url)})
-    return {"nav_items": items}
+        if child.slug == ABOUT_SLUG:
+            about_url = url
+    return {"nav_items": items, "about_url": about_url}
 
 
 def work_navigation(request) -> dict:
     """Links of the signed-in work area, only those the person's roles can use."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from accounts import roles, twofactor
-
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"work_items": []}

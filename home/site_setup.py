@@ -14,6 +14,8 @@ from wagtail.models import (
 from accounts import roles
 from cases.models import CaseIndexPage
 from knowhow.models import KnowHowIndexPage
+from publishing.media import reconcile, setup_media_permissions
+from publishing.models import SecretariatApprovalTask
 from training.models import CurriculumIndexPage
 
 from .models import HomePage, StandardPage
@@ -29,6 +31,8 @@ ABOUT_BODY = """伴走ナレッジは、経営力再構築伴走支援に取り�
 - **ノウハウ**: 支援者のスキルごとに、現場で使える工夫をまとめています。
 - **研修カリキュラム**: 事例とノウハウを組み合わせた研修の流れです。
 """
+
+ABOUT_SLUG = "about"  # the footer links to it (context_processors.site_navigation)
 
 SECTIONS = [
     (
@@ -63,7 +67,7 @@ def setup_site() -> HomePage:
     if home is None:
         # Wagtail's migration creates a placeholder "Welcome" page at /home/; ours replaces it.
         Page.objects.filter(depth=2, slug="home").exclude(
-            content_type__model="homepage", content_type__app_label="core"
+            content_type__model="homepage", content_type__app_label="home"
         ).delete()
         root.refresh_from_db()
         home = root.add_child(
@@ -76,10 +80,10 @@ def setup_site() -> HomePage:
     for model, title, slug, intro in SECTIONS:
         if not model.objects.exists():
             home.add_child(instance=model(title=title, slug=slug, intro=intro, show_in_menus=True))
-    if not StandardPage.objects.filter(slug="about").exists():
+    if not StandardPage.objects.filter(slug=ABOUT_SLUG).exists():
         home.add_child(
             instance=StandardPage(
-                title="このサイトについて", slug="about", body=ABOUT_BODY, show_in_menus=True
+                title="このサイトについて", slug=ABOUT_SLUG, body=ABOUT_BODY, show_in_menus=True
             )
         )
 
@@ -100,8 +104,6 @@ def setup_site() -> HomePage:
     _case_workflow(CaseIndexPage.objects.get())
     _grant(roles.TRAINER, CurriculumIndexPage.objects.get(), TRAINER_PAGE_PERMISSIONS)
     # Collections and their permissions: drafts' images and documents stay private.
-    from publishing.media import reconcile, setup_media_permissions
-
     setup_media_permissions()
     reconcile()
     secretariat = Group.objects.get(name=roles.SECRETARIAT)
@@ -114,8 +116,6 @@ def setup_site() -> HomePage:
 
 def _case_workflow(cases: Page) -> None:
     """Cases are published by the secretariat's approval, which checks for personal data."""
-    from publishing.models import SecretariatApprovalTask
-
     task = SecretariatApprovalTask.objects.filter(name="事務局の承認").first()
     if task is None:
         task = SecretariatApprovalTask.objects.create(name="事務局の承認")

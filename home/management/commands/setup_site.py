@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from core.site_setup import setup_site
+from home.site_setup import setup_site
 
 
 class Command(BaseCommand):

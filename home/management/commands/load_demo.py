@@ -4,7 +4,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import DemoDataError, load_curriculum, load_knowhow
+from accounts.demo import create_demo_accounts
+from dispatch.demo import load_dispatch
+from home.demo.content import DemoDataError, load_curriculum, load_knowhow
+from home.demo.engagements import load_engagements
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -40,10 +43,6 @@ class Command(BaseCommand):
         # Demo accounts share a published password: never on a production database.
         if settings.SETTINGS_MODULE.endswith("production"):
             raise CommandError("本番設定ではデモアカウントを作成できません。")
-        from accounts.demo import create_demo_accounts
-        from dispatch.demo import load_dispatch
-        from engagements.demo import load_engagements
-
         create_demo_accounts(self.stdout, allow=True)
         counts = load_engagements()
         dispatch_counts = load_dispatch()

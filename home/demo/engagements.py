@@ -18,11 +18,10 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts.models import Organisation
+from engagements import services
+from engagements.models import Attachment, Comment, Engagement, EngagementMember, Record, Visit
 from surveys.models import Survey, SurveyResponse
 from uploads.validation import validate_upload
-
-from . import services
-from .models import Attachment, Comment, Engagement, EngagementMember, Record, Visit
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "engagements.json"
 DEMO_PASSWORD = "demo-passphrase-2026"  # noqa: S105 - published dev-only password (README)
