@@ -253,7 +253,7 @@ def load_dispatch() -> dict[str, int]:
     return counts
 
 
-STALLED_CODE = "DEMO-STALL"
+STALLED_CODE = "2026-099"  # a demo engagement whose reports stopped (the board flags it)
 
 
 def _stalled_engagement() -> int:

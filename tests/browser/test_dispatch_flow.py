@@ -84,7 +84,7 @@ def test_request_match_offer_accept_and_board(browser, live_site, smtp_sink):
 
     # The stalled demo engagement carries its flags on the board.
     page.goto(live_site + "/dispatch/board/")
-    row = page.locator("tr", has_text="DEMO-STALL")
+    row = page.locator("tr", has_text="2026-099")
     expect(row).to_contain_text("実施報告がありません")
     expect(row).to_contain_text("訪問がありません")
     assert_accessible(page)
