@@ -13,8 +13,16 @@ from taxonomy.fields import contains_code, padded
 
 from .models import CasePage, CaseSection
 
-# The order of the case list without search words (and of the database fallback's "newest").
-NEWEST_FIRST = ("-published_on", "-first_published_at", "-pk")
+# The order of the case list without search words (and of the database fallback's "newest"):
+# by the date a case shows (CasePage.display_date), the newest first. A case approved in the admin
+# has no published_on: its date is the first publication's, in Japan's time. Sorting on
+# published_on alone put those cases last on SQLite (NULL sorts low) and first on PostgreSQL, so
+# a newly approved case was missing from 新着の事例 on SQLite.
+NEWEST_FIRST = (
+    Coalesce("published_on", TruncDate("first_published_at")).desc(nulls_last=True),
+    F("first_published_at").desc(nulls_last=True),
+    "-pk",
+)
 
 
 @dataclass(frozen=True)
@@ -113,18 +121,8 @@ def with_list_data(qs: QuerySet[CasePage]) -> QuerySet[CasePage]:
 
 
 def newest_first(qs: QuerySet[CasePage]) -> QuerySet[CasePage]:
-    """By the date a case shows (CasePage.display_date), the newest first.
-
-    A case approved in the admin has no published_on: its date is the first publication's, in
-    Japan's time. Sorting on published_on alone put those cases last on SQLite (NULL sorts low)
-    and first on PostgreSQL, so a newly approved case was missing from 新着の事例 on SQLite.
-    """
-    shown_on = Coalesce("published_on", TruncDate("first_published_at"))
-    return qs.alias(shown_on=shown_on).order_by(
-        F("shown_on").desc(nulls_last=True),
-        F("first_published_at").desc(nulls_last=True),
-        "-pk",
-    )
+    """By the date a case shows, the newest first (NEWEST_FIRST)."""
+    return qs.order_by(*NEWEST_FIRST)
 
 
 def related_cases(case: CasePage, *, limit: int = 3) -> list[CasePage]:

@@ -111,19 +111,25 @@ def request_submit(*, data: dict, consent: CleanUpload | None, by, request=None)
         submitted_by=by,
         **data,
     )
-    if consent is not None:
-        dispatch_request.consent_file.save(consent.name, ContentFile(consent.content), save=False)
-        dispatch_request.consent_file_name = consent.name
-        dispatch_request.consent_content_type = consent.content_type
+    _save_with_consent(dispatch_request, consent)
+    audit.record(user=by, action=REQUEST_SUBMITTED, target=dispatch_request, request=request)
+    return dispatch_request
+
+
+def _save_with_consent(dispatch_request: DispatchRequest, upload: CleanUpload | None) -> None:
+    """Validates and saves the request with its signed 同意書, if one came; a refused row takes its
+    newly stored file with it (no orphan file without a row)."""
+    if upload is not None:
+        dispatch_request.consent_file.save(upload.name, ContentFile(upload.content), save=False)
+        dispatch_request.consent_file_name = upload.name
+        dispatch_request.consent_content_type = upload.content_type
     try:
         dispatch_request.full_clean()
         dispatch_request.save()
     except Exception:
-        if consent is not None:
-            dispatch_request.consent_file.delete(save=False)  # no orphan file without a row
+        if upload is not None:
+            dispatch_request.consent_file.delete(save=False)
         raise
-    audit.record(user=by, action=REQUEST_SUBMITTED, target=dispatch_request, request=request)
-    return dispatch_request
 
 
 @transaction.atomic
@@ -155,17 +161,7 @@ def consent_record(
     """The company's 同意書: the date it was signed and, when given, the signed file (private)."""
     old_name = dispatch_request.consent_file.name if dispatch_request.consent_file else ""
     dispatch_request.consent_signed = signed_on
-    if upload is not None:
-        dispatch_request.consent_file.save(upload.name, ContentFile(upload.content), save=False)
-        dispatch_request.consent_file_name = upload.name
-        dispatch_request.consent_content_type = upload.content_type
-    try:
-        dispatch_request.full_clean()
-        dispatch_request.save()
-    except Exception:
-        if upload is not None:
-            dispatch_request.consent_file.delete(save=False)
-        raise
+    _save_with_consent(dispatch_request, upload)
     if upload is not None and old_name:
         storage = dispatch_request.consent_file.storage
         transaction.on_commit(lambda: storage.delete(old_name))

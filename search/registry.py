@@ -26,7 +26,7 @@ class IndexedType:
     # The database fallback (service.database_search): a substring match on these fields,
     text_fields: tuple[str, ...] = ("title",)
     # in this order for "newest first" (relevance too: the database has none) and "oldest first".
-    newest_first: tuple[str, ...] = ("-first_published_at", "-pk")
+    newest_first: tuple[Any, ...] = ("-first_published_at", "-pk")  # field names or expressions
     oldest_first: tuple[str, ...] = ("first_published_at", "pk")
     # (pages, selected codes) -> the pages with the facet filters applied. None: the type has no
     # facets, so a search with any filter finds none of it.
