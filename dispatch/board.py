@@ -4,13 +4,14 @@ The secretariat and the support members used to read every uploaded plan and rep
 shared file for the weekly meeting; the board computes the same from the records: visits done and
 planned, the last plan and report, the latest satisfaction and 気づき answers, and four flags
 (a visit without its report after N days, a 不満/非常に不満 answer, an overdue survey, no visit
-for N days; N are settings, dispatch/conf.py).
+for N days; N are settings, dispatch/conf.py), and a fifth when the team has asked the
+secretariat for help and the support request (支援要請, §2-2-2) is not closed yet.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,16 +20,20 @@ from surveys.questions import BY_FIELD
 from taxonomy.vocabularies import PREFECTURE
 
 from . import conf
+from .interchange import safe_cell, text_workbook
+from .models import SupportRequest
 
 NO_REPORT = "no_report"
 DISSATISFIED = "dissatisfied"
 SURVEY_OVERDUE = "survey_overdue"
 IDLE = "idle"
+SUPPORT = "support"
 FLAGS = {
     NO_REPORT: _("報告の遅れ"),
     DISSATISFIED: _("不満の回答"),
     SURVEY_OVERDUE: _("アンケート期限切れ"),
     IDLE: _("訪問の間隔"),
+    SUPPORT: _("支援要請"),
 }
 UNHAPPY = {"dissatisfied", "very-dissatisfied"}
 REGION_OF = {code: region for code, _label, region in PREFECTURE}
@@ -76,6 +81,15 @@ def rows(*, today: dt.date | None = None) -> list[BoardRow]:
         .annotate(last=Max("created_at"))
     )
     last_saved = {(s["record__visit_id"], s["record__kind"]): s["last"] for s in saved}
+    # Support requests not closed yet, by engagement and status: one query for the board.
+    pending: dict[int, dict[str, int]] = {}
+    for s in (
+        SupportRequest.objects.filter(engagement__status=Engagement.Status.ACTIVE)
+        .exclude(status=SupportRequest.Status.CLOSED)
+        .values("engagement_id", "status")
+        .annotate(n=Count("pk"))
+    ):
+        pending.setdefault(s["engagement_id"], {})[s["status"]] = s["n"]
     result = []
     for engagement in engagements:
         visits = list(engagement.visits.all())
@@ -136,6 +150,20 @@ def rows(*, today: dt.date | None = None) -> list[BoardRow]:
                 _("%(days)d 日間、訪問がありません（最後は %(date)s）。")
                 % {"days": (today - last_visit).days, "date": last_visit.strftime("%Y-%m-%d")}
             )
+        if engagement.pk in pending:
+            counts = pending[engagement.pk]
+            row.flags[SUPPORT] = str(
+                _("事務局への支援要請が %(total)d 件、完了していません（%(detail)s）。")
+                % {
+                    "total": sum(counts.values()),
+                    "detail": "、".join(
+                        _("%(status)s %(count)d 件")
+                        % {"status": SupportRequest.Status(status).label, "count": counts[status]}
+                        for status in SupportRequest.Status.values
+                        if status in counts
+                    ),
+                }
+            )
         result.append(row)
     result.sort(key=lambda r: (-len(r.flags), r.engagement.code))
     return result
@@ -155,15 +183,6 @@ def filtered(
 
 def as_xlsx(board_rows: list[BoardRow]) -> bytes:
     """The weekly summary for the secretariat's meeting (every cell as text, never a formula)."""
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    from .interchange import _safe_cell
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(_("支援状況")))
     header = [
         _("案件番号"),
         _("案件名"),
@@ -177,9 +196,8 @@ def as_xlsx(board_rows: list[BoardRow]) -> bytes:
         _("最新の気づき"),
         _("フラグ"),
     ]
-    sheet.append([str(h) for h in header])
-    for r in board_rows:
-        values = [
+    rows = (
+        [
             r.engagement.code,
             r.engagement.title,
             r.engagement.company.name,
@@ -192,12 +210,22 @@ def as_xlsx(board_rows: list[BoardRow]) -> bytes:
             "、".join(r.awareness),
             " ".join(r.flags.values()),
         ]
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=_safe_cell(value))
-            cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        for r in board_rows
+    )
+    return text_workbook(
+        str(_("支援状況")), [str(h) for h in header], ([safe_cell(v) for v in row] for row in rows)
+    )
+
+
+def support_counts() -> list[tuple[str, str, int]]:
+    """(status, label, how many) of the support requests the secretariat has still to close."""
+    counts = dict(
+        SupportRequest.objects.exclude(status=SupportRequest.Status.CLOSED)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        (status, label, counts.get(status, 0))
+        for status, label in SupportRequest.Status.choices
+        if status != SupportRequest.Status.CLOSED
+    ]

@@ -1,4 +1,5 @@
-"""Demo registry (fictional supporters) and a few open requests, so the matching page is not empty.
+"""Demo registry (fictional supporters) and a few open requests, so the matching page is not empty;
+a stalled engagement and two open support requests (支援要請), so the board has flags to show.
 
 Loaded by `load_demo` with the demo accounts; created once through the real importer (so the
 demo data is in the format), never overwritten on a second run.
@@ -9,12 +10,12 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from engagements import services as engagement_services
 from engagements.models import Engagement, EngagementMember, Record, Visit
 
 from . import interchange
-from .models import DispatchRequest, Supporter
+from .models import DispatchRequest, Supporter, SupportRequest
 
 SURNAMES = [
     "青木",
@@ -250,6 +251,7 @@ def load_dispatch() -> dict[str, int]:
             interchange.import_objects(kind, interchange.check_rows(kind, rows))
         counts[kind] = len(new)
     counts["stalled"] = _stalled_engagement()
+    counts["support"] = _support_requests()
     return counts
 
 
@@ -296,3 +298,43 @@ def _stalled_engagement() -> int:
                 author=author,
             )
     return 1
+
+
+# Open support requests of demo engagements: (engagement code, who raised it, category, text,
+# the secretariat member handling it or None for 受付).
+SUPPORT_REQUESTS = [
+    (
+        "2026-002",
+        "jisshi@demo.example",
+        SupportRequest.Category.TEAM,
+        "次回の訪問日程がサポートメンバーの方と合いません。チームの日程調整をお願いできますか。",
+        None,
+    ),
+    (
+        STALLED_CODE,
+        "shienin@demo.example",
+        SupportRequest.Category.COMPANY,
+        "2 回目の訪問のあと、社長と連絡が取りにくくなりました。報告も止まっています。"
+        "このまま続けるか、進め方を相談させてください。",
+        "jimukyoku@demo.example",
+    ),
+]
+
+
+def _support_requests() -> int:
+    """Created directly, without mails (demo data); only for engagements that have none yet."""
+    created = 0
+    for code, raised_by, category, body, assignee in SUPPORT_REQUESTS:
+        engagement = Engagement.objects.filter(code=code).first()
+        if engagement is None or engagement.support_requests.exists():
+            continue
+        SupportRequest.objects.create(
+            engagement=engagement,
+            category=category,
+            body=body,
+            raised_by=User.objects.filter(email=raised_by).first(),
+            assignee=User.objects.filter(email=assignee).first() if assignee else None,
+            status=SupportRequest.Status.ASSIGNED if assignee else SupportRequest.Status.OPEN,
+        )
+        created += 1
+    return created

@@ -13,7 +13,7 @@ from taxonomy.vocabularies import Vocabulary
 from uploads.validation import validate_upload
 
 from . import conf, interchange
-from .models import ID_PATTERN, DispatchRequest, Supporter
+from .models import ID_PATTERN, DispatchRequest, Supporter, SupportRequest
 
 CONSENT_KINDS = ("pdf", "image")
 
@@ -304,3 +304,50 @@ class ConsentForm(forms.Form):
 
     def clean_file(self):
         return _clean_consent(self.cleaned_data.get("file"))
+
+
+# Support requests --------------------------------------------------------------------------
+
+
+class SupportRequestForm(forms.ModelForm):
+    class Meta:
+        model = SupportRequest
+        fields = ["category", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            "body": _(
+                "困っていること、事務局に手伝ってほしいことを書いてください（4000 字まで）。"
+                "派遣先企業には表示されません。"
+            )
+        }
+        error_messages = {
+            "category": {"required": _("相談の種類を選んでください。")},
+            "body": {"required": _("相談したいことを入力してください。")},
+        }
+
+
+class SupportAssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("事務局の担当者"),
+        queryset=None,
+        error_messages={
+            "required": _("担当者を選んでください。"),
+            "invalid_choice": _("担当者には事務局のメンバーを選んでください。"),
+        },
+    )
+
+    def __init__(self, *args, assignable, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignable
+
+
+class SupportMessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("本文"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": _("本文を入力してください。"),
+            "max_length": _("4000 字以内にしてください。"),
+        },
+    )

@@ -285,7 +285,7 @@ def _table_rows(cells: Iterable[list[str]], kind: str) -> list[tuple[int, Any]]:
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "'")
 
 
-def _safe_cell(text: str) -> str:
+def safe_cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
@@ -835,7 +835,7 @@ def _flat_cells(kind: str, obj: dict) -> list[str]:
             cells.append(LIST_SEPARATOR.join(f"{k}={v}" for k, v in value.items()))
         else:
             cells.append(str(value))
-    return [_safe_cell(cell) for cell in cells]
+    return [safe_cell(cell) for cell in cells]
 
 
 def to_csv(kind: str, objects: list[dict]) -> str:
@@ -849,20 +849,25 @@ def to_csv(kind: str, objects: list[dict]) -> str:
 
 
 def to_xlsx(kind: str, objects: list[dict]) -> bytes:
-    from openpyxl import Workbook
+    return text_workbook(kind, list(COLUMNS[kind]), (_flat_cells(kind, obj) for obj in objects))
+
+
+def text_workbook(title: str, header: list[str], rows: Iterable[list[str]]) -> bytes:
+    """One sheet in which every cell is stored as text, so an id like 0012 or a date stays as it
+    was; the values must already have gone through safe_cell (never a formula)."""
+    from openpyxl import Workbook  # heavy: loaded only when a workbook is written
     from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(kind)
-    sheet.append(list(COLUMNS[kind]))
-    for obj in objects:
-        row = []
-        for text in _flat_cells(kind, obj):
-            cell = WriteOnlyCell(sheet, value=text)
-            # Every cell as text: never a formula, and an id like 0012 or a date stays as it was.
+    sheet = workbook.create_sheet(title)
+    sheet.append(header)
+    for values in rows:
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s"
-            row.append(cell)
-        sheet.append(row)
+            cells.append(cell)
+        sheet.append(cells)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -241,3 +241,112 @@ class Offer(models.Model):
 
     def __str__(self):
         return f"{self.request.external_id} → {self.supporter.external_id}"
+
+
+class SupportRequest(models.Model):
+    """A request of an engagement's team to the secretariat for help (支援要請, report §2-2-2).
+
+    Raised by the engagement's supporter or requesting body, assigned to a secretariat member,
+    answered in its own thread and closed by the secretariat. Internal to the support side: the
+    engagement's team, the secretariat and the agency see it; the company contact does not.
+    """
+
+    class Category(models.TextChoices):
+        POLICY = "policy", _("支援方針の相談")
+        COMPANY = "company", _("企業との関係")
+        TEAM = "team", _("支援員チームの調整")
+        PROCEDURE = "procedure", _("制度・手続き")
+        OTHER = "other", _("その他")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("受付")
+        ASSIGNED = "assigned", _("対応中")
+        ANSWERED = "answered", _("回答済み")
+        CLOSED = "closed", _("完了")
+
+    engagement = models.ForeignKey(
+        Engagement,
+        verbose_name=_("伴走支援案件"),
+        on_delete=models.CASCADE,
+        related_name="support_requests",
+    )
+    category = models.CharField(_("相談の種類"), max_length=12, choices=Category.choices)
+    body = models.TextField(_("相談したいこと"), max_length=4000)
+    status = models.CharField(
+        _("状態"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("要請した人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="support_requests_raised",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("事務局の担当者"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="support_requests_assigned",
+    )
+    created_at = models.DateTimeField(_("受付日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    closed_at = models.DateTimeField(_("完了日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("支援要請")
+        verbose_name_plural = _("支援要請")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return _("支援要請 #%(pk)s（%(category)s）") % {
+            "pk": self.pk,
+            "category": self.get_category_display(),
+        }
+
+
+# Which status may follow which. 対応中 again: another secretariat member takes it over, or the
+# team wrote back after an answer; 回答済み again: a further answer.
+SUPPORT_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    SupportRequest.Status.OPEN: (SupportRequest.Status.ASSIGNED,),
+    SupportRequest.Status.ASSIGNED: (
+        SupportRequest.Status.ASSIGNED,
+        SupportRequest.Status.ANSWERED,
+    ),
+    SupportRequest.Status.ANSWERED: (
+        SupportRequest.Status.ASSIGNED,
+        SupportRequest.Status.ANSWERED,
+        SupportRequest.Status.CLOSED,
+    ),
+    SupportRequest.Status.CLOSED: (),
+}
+
+
+class SupportMessage(models.Model):
+    """One message of a support request's thread: the secretariat's answer or the team's reply."""
+
+    class Kind(models.TextChoices):
+        ANSWER = "answer", _("事務局の回答")
+        REPLY = "reply", _("チームからの返信")
+
+    support_request = models.ForeignKey(
+        SupportRequest,
+        verbose_name=_("支援要請"),
+        on_delete=models.CASCADE,
+        related_name="messages",
+    )
+    kind = models.CharField(_("種類"), max_length=10, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("書いた人"), null=True, on_delete=models.SET_NULL
+    )
+    body = models.TextField(_("本文"), max_length=4000)
+    created_at = models.DateTimeField(_("投稿日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("支援要請のメッセージ")
+        verbose_name_plural = _("支援要請のメッセージ")
+        ordering = ["support_request", "created_at", "pk"]
+
+    def __str__(self):
+        return self.body[:40]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import support_views, views
 
 app_name = "dispatch"
 
@@ -26,4 +26,11 @@ urlpatterns = [
     path("offers/<str:token>/", views.offer_respond, name="offer_respond"),
     path("board/", views.monitoring_board, name="board"),
     path("board/summary.xlsx", views.monitoring_board_xlsx, name="board_xlsx"),
+    path("support/", support_views.support_list, name="support_list"),
+    path("support/new/<int:engagement_pk>/", support_views.support_new, name="support_new"),
+    path("support/<int:pk>/", support_views.support_detail, name="support_detail"),
+    path("support/<int:pk>/assign/", support_views.support_assign, name="support_assign"),
+    path("support/<int:pk>/answer/", support_views.support_answer, name="support_answer"),
+    path("support/<int:pk>/reply/", support_views.support_reply, name="support_reply"),
+    path("support/<int:pk>/close/", support_views.support_close, name="support_close"),
 ]

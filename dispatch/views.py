@@ -408,8 +408,7 @@ def request_list(request):
         "dispatch/request_list.html",
         {
             "page_obj": page,
-            "statuses": DispatchRequest.Status.choices,
-            "status": status,
+            "filters": [("status", _("状態"), DispatchRequest.Status.choices, status)],
             "can_write": access.can_write(request.user),
         },
     )
@@ -680,10 +679,13 @@ def monitoring_board(request):
         {
             "rows": shown,
             "total": len(all_rows),
-            "chosen": chosen,
-            "regions": regions,
-            "bodies": bodies,
+            "filters": [
+                ("region", _("地域"), regions.items(), chosen["region"]),
+                ("body", _("要請機関"), bodies.items(), chosen["body"]),
+                ("flag", _("フラグ"), board.FLAGS.items(), chosen["flag"]),
+            ],
             "flags": [(flag, label, counts[flag]) for flag, label in board.FLAGS.items()],
+            "support_counts": board.support_counts(),
             "query": request.GET.urlencode(),
             "report_days": conf.report_days(),
             "idle_days": conf.idle_days(),

@@ -17,7 +17,7 @@ from uploads import preview
 from uploads.serving import file_response
 from uploads.validation import validate_upload
 
-from . import access, services
+from . import access, panels, services
 from .diff import diff_rows
 from .forms import RECORD_FORMS, AttachmentForm, CommentForm, VisitForm
 from .models import Attachment, Engagement, Record, Visit
@@ -93,6 +93,8 @@ def engagement_detail(request, pk):
                 access.team_role(request.user, engagement) & {"supporter", "support_member"}
             ),
             "visit_form": VisitForm(),
+            # Sections of the apps above (dispatch: the support requests), engagements/panels.py
+            "panels": panels.render(request, engagement),
         },
     )
 

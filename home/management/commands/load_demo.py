@@ -53,6 +53,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             self.style.SUCCESS(
-                f"支援員登録簿 {dispatch_counts['supporters']} 人、派遣依頼 {dispatch_counts['requests']} 件を追加しました。"
+                f"支援員登録簿 {dispatch_counts['supporters']} 人、派遣依頼 {dispatch_counts['requests']} 件、"
+                f"支援要請 {dispatch_counts['support']} 件を追加しました。"
             )
         )
