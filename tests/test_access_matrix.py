@@ -8,6 +8,9 @@ Cells: 200 = the page, 403 = refused, 404 = hidden (other engagement, not disclo
 LOGIN = redirected to sign in, REDIRECTED = sent elsewhere, DONE = the write succeeded (redirect or thank-you page, and a
 statement really wrote to a table other than sessions, audit log and task queue),
 ADMIN_REFUSED = refused inside the Wagtail admin (sent back to its dashboard with a message).
+Every cell checks what really happened, not only the status: a refused or hidden POST (LOGIN,
+403, 404) must have written nothing; where a route names `shows`, a 200 must carry that text, and
+where it names `writes`, a DONE must have written that table.
 """
 
 import re
@@ -51,6 +54,10 @@ class Route:
     extra: dict = field(default_factory=dict)
     # Puts the target where the action really writes (run inside each request's savepoint).
     prepare: Callable | None = None
+    # A 200 cell counts only if the body holds this text (the page or file really served).
+    shows: Callable | None = None
+    # A DONE cell counts only if this table was written (the write the route exists for).
+    writes: str = ""
 
 
 def cells(*values):
@@ -600,9 +607,35 @@ def _offer_url(w):
 
 SUP = lambda w: _matrix_supporter(w).pk  # noqa: E731
 REQ = lambda w: _matrix_request(w).pk  # noqa: E731
+SUPPORTER_NAME = lambda w: "マトリクス 支援員"  # noqa: E731
+COMPANY_NAME = lambda w: "株式会社マトリクス"  # noqa: E731
+WORKBOOK = lambda w: "xl/worksheets/"  # noqa: E731 - the part every XLSX file holds
+
+
+def _prepared(prepare, url):
+    """A URL whose object `prepare` makes first (in the request's savepoint)."""
+
+    def build(w):
+        prepare(w)
+        return url(w)
+
+    return build
+
+
 INVENTORY += [
-    Route("dispatch/supporters/", _u("dispatch:supporter_list"), REGISTRY_READ),
-    Route("dispatch/supporters/new/", _u("dispatch:supporter_create"), SECRETARIAT_ONLY),
+    Route(
+        "dispatch/supporters/",
+        lambda w: reverse("dispatch:supporter_list") + "?q=matrix-sup",
+        REGISTRY_READ,
+        prepare=_matrix_supporter,
+        shows=SUPPORTER_NAME,
+    ),
+    Route(
+        "dispatch/supporters/new/",
+        _u("dispatch:supporter_create"),
+        SECRETARIAT_ONLY,
+        shows=lambda w: 'name="external_id"',
+    ),
     Route(
         "dispatch/supporters/new/",
         _u("dispatch:supporter_create"),
@@ -610,10 +643,19 @@ INVENTORY += [
         method="post",
         data=lambda w: {"external_id": "sup-new", **SUPPORTER_POST},
         label="post",
+        writes="dispatch_supporter",
     ),
-    Route("dispatch/supporters/<int:pk>/", _u("dispatch:supporter_detail", SUP), REGISTRY_READ),
     Route(
-        "dispatch/supporters/<int:pk>/edit/", _u("dispatch:supporter_edit", SUP), SECRETARIAT_ONLY
+        "dispatch/supporters/<int:pk>/",
+        _u("dispatch:supporter_detail", SUP),
+        REGISTRY_READ,
+        shows=SUPPORTER_NAME,
+    ),
+    Route(
+        "dispatch/supporters/<int:pk>/edit/",
+        _u("dispatch:supporter_edit", SUP),
+        SECRETARIAT_ONLY,
+        shows=lambda w: 'value="マトリクス 支援員"',
     ),
     Route(
         "dispatch/supporters/<int:pk>/edit/",
@@ -622,8 +664,15 @@ INVENTORY += [
         method="post",
         data=lambda w: {**SUPPORTER_POST, "email": w.supporter.email, "notes": "面談済み"},
         label="post",
+        writes="dispatch_supporter",
     ),
-    Route("dispatch/training/", _u("dispatch:training_status"), REGISTRY_READ),
+    Route(
+        "dispatch/training/",
+        _u("dispatch:training_status"),
+        REGISTRY_READ,
+        prepare=_matrix_supporter,
+        shows=SUPPORTER_NAME,
+    ),
     Route(
         "dispatch/training/remind/",
         _u("dispatch:training_remind"),
@@ -631,8 +680,14 @@ INVENTORY += [
         method="post",
         data=lambda w: {"group": "not_registered"},
         prepare=_matrix_supporter,  # registered for nothing yet
+        writes="dispatch_supporter",
     ),
-    Route("dispatch/registry/import/", _u("dispatch:registry_import"), SECRETARIAT_ONLY),
+    Route(
+        "dispatch/registry/import/",
+        _u("dispatch:registry_import"),
+        SECRETARIAT_ONLY,
+        shows=lambda w: 'type="file"',
+    ),
     Route(
         "dispatch/registry/import/",
         _u("dispatch:registry_import"),
@@ -647,19 +702,29 @@ INVENTORY += [
             ),
         },
         label="post",
+        writes="dispatch_supporter",
     ),
     Route(
         "dispatch/registry/<str:kind>.<str:fmt>",
         _u("dispatch:registry_export", "supporters", "jsonl"),
         REGISTRY_READ,
+        prepare=_matrix_supporter,
+        shows=lambda w: '"id": "matrix-sup"',
     ),
     Route(
         "dispatch/registry/<str:kind>.<str:fmt>",
         _u("dispatch:registry_export", "requests", "xlsx"),
         REGISTRY_READ,
         label="xlsx",
+        shows=WORKBOOK,
     ),
-    Route("dispatch/profile/", _u("dispatch:own_profile"), OWN_PROFILE),
+    Route(
+        "dispatch/profile/",
+        _u("dispatch:own_profile"),
+        OWN_PROFILE,
+        prepare=_matrix_supporter,
+        shows=SUPPORTER_NAME,
+    ),
     Route(
         "dispatch/profile/",
         _u("dispatch:own_profile"),
@@ -668,9 +733,21 @@ INVENTORY += [
         data=lambda w: {"travel": "neighbouring", "motto": "傾聴", **NO_ENTRIES},
         prepare=_matrix_supporter,
         label="post",
+        writes="dispatch_supporter",
     ),
-    Route("dispatch/requests/", _u("dispatch:request_list"), REGISTRY_READ),
-    Route("dispatch/requests/new/", _u("dispatch:request_new"), REQUEST_FORM),
+    Route(
+        "dispatch/requests/",
+        _u("dispatch:request_list"),
+        REGISTRY_READ,
+        prepare=_matrix_request,
+        shows=COMPANY_NAME,
+    ),
+    Route(
+        "dispatch/requests/new/",
+        _u("dispatch:request_new"),
+        REQUEST_FORM,
+        shows=lambda w: 'name="company_name"',
+    ),
     Route(
         "dispatch/requests/new/",
         _u("dispatch:request_new"),
@@ -687,15 +764,22 @@ INVENTORY += [
             "needs": "何から手をつけるか整理したい",
         },
         label="post",
+        writes="dispatch_dispatchrequest",
     ),
     Route("dispatch/requests/mine/", _u("dispatch:request_mine"), REQUEST_FORM),
-    Route("dispatch/requests/<int:pk>/", _u("dispatch:request_detail", REQ), REGISTRY_READ),
+    Route(
+        "dispatch/requests/<int:pk>/",
+        _u("dispatch:request_detail", REQ),
+        REGISTRY_READ,
+        shows=COMPANY_NAME,
+    ),
     Route(
         "dispatch/requests/<int:pk>/status/",
         _u("dispatch:request_status", REQ),
         SECRETARIAT_POST,
         method="post",
         data=lambda w: {"status": "selecting"},
+        writes="dispatch_dispatchrequest",
     ),
     Route(
         "dispatch/requests/<int:pk>/consent/",
@@ -706,14 +790,22 @@ INVENTORY += [
             "consent_signed": "2026-05-20",
             "file": SimpleUploadedFile("同意書.png", tiny_png()),
         },
+        writes="dispatch_dispatchrequest",
     ),
     Route(
         "dispatch/requests/<int:pk>/consent/file/",
         _u("dispatch:consent_file", REQ),
         REGISTRY_READ,
         prepare=_with_consent_file,
+        shows=lambda w: "PNG",  # the signature of the stored image
     ),
-    Route("dispatch/requests/<int:pk>/match/", _u("dispatch:request_match", REQ), REGISTRY_READ),
+    Route(
+        "dispatch/requests/<int:pk>/match/",
+        _u("dispatch:request_match", REQ),
+        REGISTRY_READ,
+        prepare=_matrix_supporter,
+        shows=SUPPORTER_NAME,
+    ),
     Route(
         "dispatch/requests/<int:pk>/offers/",
         _u("dispatch:request_offer", REQ),
@@ -721,11 +813,12 @@ INVENTORY += [
         method="post",
         data=lambda w: {"supporters": ["matrix-sup"]},
         prepare=_askable,
+        writes="dispatch_offer",
     ),
-    Route("dispatch/board/", _u("dispatch:board"), REGISTRY_READ),
-    Route("dispatch/board/summary.xlsx", _u("dispatch:board_xlsx"), REGISTRY_READ),
+    Route("dispatch/board/", _u("dispatch:board"), REGISTRY_READ, shows=lambda w: w.a.code),
+    Route("dispatch/board/summary.xlsx", _u("dispatch:board_xlsx"), REGISTRY_READ, shows=WORKBOOK),
     # The mailed link: the token is the credential, whoever opens it (no account needed).
-    Route("dispatch/offers/<str:token>/", _offer_url, cells(*[200] * 9)),
+    Route("dispatch/offers/<str:token>/", _offer_url, cells(*[200] * 9), shows=COMPANY_NAME),
     Route(
         "dispatch/offers/<str:token>/",
         _offer_url,
@@ -733,12 +826,160 @@ INVENTORY += [
         method="post",
         data=lambda w: {"answer": "decline"},
         label="post",
+        writes="dispatch_offer",
+    ),
+    Route(  # accepting makes the engagement and puts the supporter on its team
+        "dispatch/offers/<str:token>/",
+        _offer_url,
+        cells(*[DONE] * 9),
+        method="post",
+        data=lambda w: {"answer": "accept"},
+        label="accept",
+        writes="engagements_engagementmember",
     ),
     Route(
         "dispatch/offers/<str:token>/",
         _u("dispatch:offer_respond", "forged-token"),
         cells(*[404] * 9),
         label="forged",
+    ),
+]
+
+
+# Support requests (支援要請): the team of the engagement (not the company contact) raises and
+# reads, the secretariat handles, the agency reads; editors and trainers never see them, and
+# outsiders of the engagement get 404.
+def _support_request(w, engagement=None, status="open"):
+    """A support request of engagement A (or the one given), made in each savepoint."""
+    from dispatch.models import SupportRequest
+
+    return SupportRequest.objects.create(
+        engagement=engagement or w.a,
+        category="policy",
+        body="マトリクスの相談",
+        status=status,
+        raised_by=w.supporter,
+        assignee=w.secretariat if status != "open" else None,
+    )
+
+
+SR_A = lambda w: _support_request(w).pk  # noqa: E731
+SR_B = lambda w: _support_request(w, w.b).pk  # noqa: E731
+SR_ASSIGNED = lambda w: _support_request(w, status="assigned").pk  # noqa: E731
+SR_ANSWERED = lambda w: _support_request(w, status="answered").pk  # noqa: E731
+SHOWS_SUPPORT = lambda w: "マトリクスの相談"  # noqa: E731
+#                      anon   supp  req   comp  agency supmem secr  editor trainer
+SUPPORT_RAISE = cells(LOGIN, 200, 200, 404, 403, 403, 403, 403, 404)
+SUPPORT_RAISE_OTHER = cells(LOGIN, 404, 404, 404, 403, 404, 403, 403, 404)
+SUPPORT_SEE = cells(LOGIN, 200, 200, 404, 200, 200, 200, 404, 404)
+SUPPORT_SEE_OTHER = cells(LOGIN, 404, 404, 404, 200, 404, 200, 404, 404)
+SUPPORT_HANDLE = cells(LOGIN, 403, 403, 404, 403, 403, DONE, 404, 404)
+SUPPORT_HANDLE_OTHER = cells(LOGIN, 404, 404, 404, 403, 404, DONE, 404, 404)
+SUPPORT_REPLY = cells(LOGIN, DONE, DONE, 404, 403, 403, 403, 404, 404)
+SUPPORT_REPLY_OTHER = cells(LOGIN, 404, 404, 404, 403, 404, 403, 404, 404)
+SUPPORT_BODY = lambda w: {"category": "team", "body": "日程の調整をお願いします。"}  # noqa: E731
+INVENTORY += [
+    Route(
+        "dispatch/support/",
+        _prepared(_support_request, _u("dispatch:support_list")),
+        REGISTRY_READ,
+        shows=lambda w: w.a.code,
+    ),
+    Route(
+        "dispatch/support/new/<int:engagement_pk>/",
+        _u("dispatch:support_new", A),
+        SUPPORT_RAISE,
+        shows=lambda w: 'name="body"',
+    ),
+    Route(
+        "dispatch/support/new/<int:engagement_pk>/",
+        _u("dispatch:support_new", B),
+        SUPPORT_RAISE_OTHER,
+        label="other",
+    ),
+    Route(
+        "dispatch/support/new/<int:engagement_pk>/",
+        _u("dispatch:support_new", A),
+        cells(LOGIN, DONE, DONE, 404, 403, 403, 403, 403, 404),
+        method="post",
+        data=SUPPORT_BODY,
+        label="post",
+        writes="dispatch_supportrequest",
+    ),
+    Route(
+        "dispatch/support/new/<int:engagement_pk>/",
+        _u("dispatch:support_new", B),
+        SUPPORT_RAISE_OTHER,
+        method="post",
+        data=SUPPORT_BODY,
+        label="post other",
+    ),
+    Route(
+        "dispatch/support/<int:pk>/",
+        _u("dispatch:support_detail", SR_A),
+        SUPPORT_SEE,
+        shows=SHOWS_SUPPORT,
+    ),
+    Route(
+        "dispatch/support/<int:pk>/",
+        _u("dispatch:support_detail", SR_B),
+        SUPPORT_SEE_OTHER,
+        label="other",
+        shows=SHOWS_SUPPORT,
+    ),
+    Route(
+        "dispatch/support/<int:pk>/",
+        _u("dispatch:support_detail", lambda w: 999_999_999),
+        cells(LOGIN, *[404] * 8),
+        label="unknown id",
+    ),
+    Route(
+        "dispatch/support/<int:pk>/assign/",
+        _u("dispatch:support_assign", SR_A),
+        SUPPORT_HANDLE,
+        method="post",
+        data=lambda w: {"assignee": w.secretariat.pk},
+        writes="dispatch_supportrequest",
+    ),
+    Route(
+        "dispatch/support/<int:pk>/assign/",
+        _u("dispatch:support_assign", SR_B),
+        SUPPORT_HANDLE_OTHER,
+        method="post",
+        data=lambda w: {"assignee": w.secretariat.pk},
+        label="other",
+        writes="dispatch_supportrequest",
+    ),
+    Route(
+        "dispatch/support/<int:pk>/answer/",
+        _u("dispatch:support_answer", SR_ASSIGNED),
+        SUPPORT_HANDLE,
+        method="post",
+        data=lambda w: {"answer-body": "事務局で調整します。"},
+        writes="dispatch_supportmessage",
+    ),
+    Route(
+        "dispatch/support/<int:pk>/reply/",
+        _u("dispatch:support_reply", SR_ANSWERED),
+        SUPPORT_REPLY,
+        method="post",
+        data=lambda w: {"reply-body": "ありがとうございます。"},
+        writes="dispatch_supportmessage",
+    ),
+    Route(
+        "dispatch/support/<int:pk>/reply/",
+        _u("dispatch:support_reply", SR_B),
+        SUPPORT_REPLY_OTHER,
+        method="post",
+        data=lambda w: {"reply-body": "ありがとうございます。"},
+        label="other",
+    ),
+    Route(
+        "dispatch/support/<int:pk>/close/",
+        _u("dispatch:support_close", SR_ANSWERED),
+        SUPPORT_HANDLE,
+        method="post",
+        writes="dispatch_supportrequest",
     ),
 ]
 
@@ -769,21 +1010,38 @@ class WriteRecorder:
         return execute(sql, params, many, context)
 
 
-def _outcome(response, wrote: bool) -> object:
-    if response.status_code == 302:
-        location = response["Location"]
-        if "/accounts/login/" in location:
-            return LOGIN
-        if location == "/admin/":
-            return ADMIN_REFUSED
-    if response.wsgi_request.method == "POST" and response.status_code in (200, 302):
+def _body(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
+def _outcome(response, tables: list[str], route: Route, world) -> object:
+    post, wrote = response.wsgi_request.method == "POST", bool(tables)
+    location = response["Location"] if response.status_code == 302 else ""
+    if (
+        post
+        and wrote
+        and (response.status_code not in (200, 302) or "/accounts/login/" in location)
+    ):
+        # Refused, hidden or sent to sign in, yet something was written: never acceptable.
+        return f"{response.status_code} after writing {sorted(set(tables))}"
+    if "/accounts/login/" in location:
+        return LOGIN
+    if location == "/admin/":
+        return ADMIN_REFUSED
+    if post and response.status_code in (200, 302):
         # A form shown again with its errors, or a redirect that changed nothing, is no write.
+        if route.writes and route.writes not in tables:
+            return f"done without writing {route.writes}"
         return DONE if wrote else NOTHING_WRITTEN
-    return REDIRECTED if response.status_code == 302 else response.status_code
+    if response.status_code == 200 and route.shows and route.shows(world) not in _body(response):
+        return f"200 without {route.shows(world)!r}"
+    return REDIRECTED if location else response.status_code
 
 
 def _request(route: Route, world, role):
-    """The response, and whether it wrote anything besides bookkeeping."""
+    """The response, and the tables it wrote besides bookkeeping."""
     if route.prepare:
         route.prepare(world)
     client = _client_for(world, role)
@@ -794,7 +1052,7 @@ def _request(route: Route, world, role):
             response = client.post(url, route.data(world) if route.data else {})
         else:
             response = client.get(url)
-    return response, bool(recorder.tables)
+    return response, recorder.tables
 
 
 @pytest.mark.django_db
@@ -806,8 +1064,8 @@ def test_matrix(world, route):
     wrong = []
     for role, expected in zip(ROLES, route.expect, strict=True):
         with transaction.atomic():
-            response, wrote = _request(route, world, role)
-            outcome = _outcome(response, wrote)
+            response, tables = _request(route, world, role)
+            outcome = _outcome(response, tables, route, world)
             transaction.set_rollback(True)
         if outcome != expected:
             wrong.append(f"{role}: expected {expected}, got {outcome}")
