@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from accounts import audit, roles
 from accounts import services as account_services
 from accounts.models import Organisation, User
+from core.mail import absolute_url
+from core.mail import on_commit as mail_on_commit
 from engagements.models import Engagement, EngagementMember
 
 from . import conf
@@ -55,12 +57,9 @@ def offer_from_token(token: str) -> Offer | None:
     return offer if secrets.compare_digest(offer.nonce, str(data.get("n", ""))) else None
 
 
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def _mail(offer: Offer) -> None:
-    url = _absolute(reverse("dispatch:offer_respond", args=[token_for(offer)]))
+    # BASE_URL, or the address of the request that sent it (core.mail), as every other mail.
+    url = absolute_url(reverse("dispatch:offer_respond", args=[token_for(offer)]))
     context = {
         "offer": offer,
         "r": offer.request,
@@ -107,7 +106,7 @@ def offers_send(
         current.save(update_fields=["status", "updated_at"])
     dispatch_request.status = current.status
     for offer in offers:
-        transaction.on_commit(lambda offer=offer: _mail(offer))
+        mail_on_commit(lambda offer=offer: _mail(offer))
     audit.record(
         user=by,
         action=OFFERS_SENT,

@@ -99,11 +99,18 @@ def assign(*, support_request: SupportRequest, assignee, by, request=None) -> No
     _notify(current, ASSIGNED, by=by)
 
 
-def _add_message(current: SupportRequest, *, kind: str, body: str, by) -> SupportMessage:
+def _add_message(
+    support_request: SupportRequest, current: SupportRequest, *, step: str, body: str, by, request
+) -> SupportMessage:
+    """Saves the message and the status `current` was moved to; audits and mails the step."""
+    kind = SupportMessage.Kind.ANSWER if step == ANSWERED else SupportMessage.Kind.REPLY
     message = SupportMessage(support_request=current, kind=kind, body=body.strip(), author=by)
     message.full_clean()
     message.save()
     current.save(update_fields=["status", "updated_at"])
+    _sync(support_request, current)
+    audit.record(user=by, action=step, target=current, request=request)
+    _notify(current, step, by=by, message=message)
     return message
 
 
@@ -114,11 +121,7 @@ def answer(*, support_request: SupportRequest, body: str, by, request=None) -> S
     if current.status == Status.OPEN:
         raise ValidationError(_("回答する前に担当者を決めてください。"))
     _move(current, Status.ANSWERED)
-    message = _add_message(current, kind=SupportMessage.Kind.ANSWER, body=body, by=by)
-    _sync(support_request, current)
-    audit.record(user=by, action=ANSWERED, target=current, request=request)
-    _notify(current, ANSWERED, by=by, message=message)
-    return message
+    return _add_message(support_request, current, step=ANSWERED, body=body, by=by, request=request)
 
 
 @transaction.atomic
@@ -129,11 +132,7 @@ def reply(*, support_request: SupportRequest, body: str, by, request=None) -> Su
         raise ValidationError(_("完了した支援要請には書き込めません。新しく要請してください。"))
     if current.status == Status.ANSWERED:
         _move(current, Status.ASSIGNED)
-    message = _add_message(current, kind=SupportMessage.Kind.REPLY, body=body, by=by)
-    _sync(support_request, current)
-    audit.record(user=by, action=REPLIED, target=current, request=request)
-    _notify(current, REPLIED, by=by, message=message)
-    return message
+    return _add_message(support_request, current, step=REPLIED, body=body, by=by, request=request)
 
 
 @transaction.atomic

@@ -110,3 +110,94 @@ def test_request_match_offer_accept_and_board(browser, live_site, smtp_sink):
     expect(page.get_by_text("事務局の面談メモ")).to_have_count(0)
     assert_accessible(page)
     context.close()
+
+
+SUPPORT_TEXT = "報告書の様式について、企業の方にどこまで見せてよいか相談させてください。"
+ANSWER_TEXT = "実施報告は支援チーム内の記録です。企業には要点を口頭で伝えてください。"
+
+
+def _mail_to(smtp_sink, before: int, page, address: str, subject: str):
+    for _ in range(100):
+        found = [
+            m for m in smtp_sink.messages[before:] if m["To"] == address and subject in m["Subject"]
+        ]
+        if found:
+            return found[0]
+        page.wait_for_timeout(100)
+    pytest.fail(f"{address} に「{subject}」のメールが届きませんでした")
+
+
+def test_support_request_raised_answered_and_closed(browser, live_site, smtp_sink):
+    """支援要請 (§2-2-2): the supporter asks from the engagement page, the secretariat assigns,
+    answers and closes it, and the supporter reads the answer through the mailed link."""
+    # The supporter raises it from the engagement's page.
+    context = browser.new_context(locale="ja-JP")
+    page = context.new_page()
+    sign_in(page, live_site, "shienin@demo.example")
+    page.goto(live_site + "/engagements/")
+    page.locator("tr", has_text="2026-002").get_by_role("link").first.click()
+    expect(page.get_by_role("heading", name="事務局への支援要請")).to_be_visible()
+    assert_accessible(page)
+    before = len(smtp_sink.messages)
+    page.get_by_label("相談の種類").select_option(label="制度・手続き")
+    page.get_by_label("相談したいこと").fill(SUPPORT_TEXT)
+    page.get_by_role("button", name="事務局に支援を要請する").click()
+    expect(page.get_by_text("事務局に支援を要請しました")).to_be_visible()
+    expect(page.get_by_text("受付", exact=True)).to_be_visible()
+    assert_accessible(page)
+    request_url = page.url
+    context.close()
+
+    # The secretariat hears of it by mail and finds it in its list.
+    office_mail = _mail_to(
+        smtp_sink, before, page, "jimukyoku@demo.example", "支援要請が届きました"
+    )
+    assert SUPPORT_TEXT in office_mail.get_body(("plain",)).get_content()
+    context = browser.new_context(locale="ja-JP")
+    page = context.new_page()
+    sign_in(page, live_site, "jimukyoku@demo.example")
+    pass_second_factor(page, DEMO_TOTP)
+    page.goto(live_site + "/dispatch/board/")
+    expect(page.locator("tr", has_text="2026-002")).to_contain_text("事務局への支援要請")
+    page.goto(live_site + "/dispatch/support/?status=open")
+    assert_accessible(page)
+    page.locator("tr", has_text="2026-002").get_by_role("link", name="制度・手続き").click()
+    assert page.url == request_url
+    expect(page.get_by_text(SUPPORT_TEXT)).to_be_visible()
+    assert_accessible(page)
+    before = len(smtp_sink.messages)
+    page.get_by_role("button", name="担当者を決める").click()
+    expect(page.get_by_text(re.compile("担当者を.+さんにしました"))).to_be_visible()
+    expect(page.get_by_text("対応中", exact=True)).to_be_visible()
+    page.get_by_label("本文").fill(ANSWER_TEXT)
+    page.get_by_role("button", name="回答する").click()
+    expect(page.get_by_text("回答を送りました")).to_be_visible()
+    page.get_by_role("button", name="完了にする").click()
+    expect(page.get_by_text("支援要請を完了にしました。")).to_be_visible()
+    assert_accessible(page)
+    context.close()
+
+    # The supporter is mailed at each step and reads the answer through the link.
+    for subject in ("担当者が決まりました", "完了しました"):
+        _mail_to(smtp_sink, before, page, "shienin@demo.example", subject)
+    answered = _mail_to(smtp_sink, before, page, "shienin@demo.example", "事務局から回答")
+    text = answered.get_body(("plain",)).get_content()
+    assert ANSWER_TEXT in text
+    link = re.search(r"https?://\S+/dispatch/support/\d+/", text)[0]
+    context = browser.new_context(locale="ja-JP")
+    page = context.new_page()
+    sign_in(page, live_site, "shienin@demo.example")
+    page.goto(live_site + link[link.index("/dispatch/") :])
+    expect(page.get_by_text(ANSWER_TEXT)).to_be_visible()
+    expect(page.get_by_text("完了", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="返信する")).to_have_count(0)
+    assert_accessible(page)
+    context.close()
+
+    # The company contact of the engagement never reaches it.
+    context = browser.new_context(locale="ja-JP")
+    page = context.new_page()
+    sign_in(page, live_site, "kigyo@demo.example")
+    response = page.goto(live_site + link[link.index("/dispatch/") :])
+    assert response.status == 404
+    context.close()

@@ -138,3 +138,20 @@ def test_an_excluded_supporter_cannot_be_asked(client, setting):
     assert not Offer.objects.exists() and not mail.outbox
     request.refresh_from_db()
     assert request.status == DispatchRequest.Status.RECEIVED
+
+
+def test_the_offer_link_carries_the_address_the_site_is_used_at(
+    client, setting, settings, django_capture_on_commit_callbacks
+):
+    """Issue 14 for the offer mail: without BASE_URL, the link is the request's own host, not
+    the fallback 127.0.0.1:8000 that nobody outside the server can open."""
+    settings.BASE_URL = ""
+    request, _body = setting
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("dispatch:request_offer", args=[request.pk]),
+            {"supporters": ["sup-a"]},
+            HTTP_HOST="127.0.0.1:8123",
+        )
+    assert _links()["sup-a@example.jp"].startswith("http://127.0.0.1:8123/dispatch/offers/")

@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 from accounts import roles
 from accounts.models import AuditEvent
 from dispatch import board, support
-from dispatch.demo import STALLED_CODE
 from dispatch.models import SUPPORT_TRANSITIONS, SupportMessage, SupportRequest
 from engagements.models import Engagement, EngagementMember
 from tests.conftest import login
@@ -375,17 +374,6 @@ def test_the_board_flags_an_engagement_until_its_request_is_closed(case):
     row = next(r for r in board.rows() if r.engagement == engagement)
     assert board.SUPPORT not in row.flags
     assert sr.pk  # made, then closed
-
-
-def test_the_demo_has_open_support_requests_on_the_board():
-    open_codes = set(
-        SupportRequest.objects.exclude(status=Status.CLOSED).values_list(
-            "engagement__code", flat=True
-        )
-    )
-    assert {"2026-002", STALLED_CODE} <= open_codes
-    stalled = next(r for r in board.rows() if r.engagement.code == STALLED_CODE)
-    assert board.SUPPORT in stalled.flags
 
 
 def test_mails_go_through_real_smtp(case, settings, django_capture_on_commit_callbacks):
