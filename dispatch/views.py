@@ -486,6 +486,17 @@ def request_detail(request, pk):
     )
 
 
+def _request_detail_again(request, dispatch_request, **forms):
+    """The request's page once more, with the refused form and its errors (nothing written)."""
+    _invalid(request)
+    return render(
+        request,
+        "dispatch/request_detail.html",
+        _request_context(request, dispatch_request, **forms),
+        status=400,
+    )
+
+
 @gate(access.can_write)
 @require_POST
 def request_status(request, pk):
@@ -508,13 +519,7 @@ def request_status(request, pk):
                 % {"status": dispatch_request.get_status_display()},
             )
             return redirect("dispatch:request_detail", pk=pk)
-    _invalid(request)
-    return render(
-        request,
-        "dispatch/request_detail.html",
-        _request_context(request, dispatch_request, status_form=form),
-        status=400,
-    )
+    return _request_detail_again(request, dispatch_request, status_form=form)
 
 
 @gate(access.can_write)
@@ -532,13 +537,7 @@ def request_consent(request, pk):
         )
         messages.success(request, _("同意書を記録しました。"))
         return redirect("dispatch:request_detail", pk=pk)
-    _invalid(request)
-    return render(
-        request,
-        "dispatch/request_detail.html",
-        _request_context(request, dispatch_request, consent_form=form),
-        status=400,
-    )
+    return _request_detail_again(request, dispatch_request, consent_form=form)
 
 
 @gate(access.can_read)
