@@ -7,13 +7,14 @@ request form and the status of its own requests, never a supporter's conflicts o
 Support requests (支援要請) are internal to the support side of one engagement: its team members
 (supporter, requesting body, support member), the secretariat and the agency see them; the
 company contact, editors and trainers do not, and someone outside the engagement gets 404 (its
-existence is not disclosed). The supporter and the requesting body raise them and write back;
+existence is not disclosed). A private request (事務局だけに相談する) is seen by its author, the
+secretariat and the agency only. The supporter and the requesting body raise them and write back;
 the secretariat assigns, answers and closes; the agency reads.
 """
 
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts import roles
@@ -78,6 +79,13 @@ def can_raise_support(user, engagement: Engagement) -> bool:
     )
 
 
+def can_reply_support(user, support_request: SupportRequest) -> bool:
+    """Writing back: those who may raise one, and of a private request only its author."""
+    return can_raise_support(user, support_request.engagement) and (
+        not support_request.private or support_request.raised_by_id == user.pk
+    )
+
+
 def can_handle_support(user) -> bool:
     """Assigning, answering and closing are the secretariat's."""
     return can_write(user)
@@ -90,9 +98,10 @@ def support_requests_for(user) -> QuerySet[SupportRequest]:
     if can_read(user):
         return SupportRequest.objects.all()
     return SupportRequest.objects.filter(
+        Q(private=False) | Q(raised_by=user),
         engagement__in=EngagementMember.objects.filter(user=user, role__in=TEAM_ROLES).values(
             "engagement"
-        )
+        ),
     )
 
 

@@ -312,7 +312,7 @@ class ConsentForm(forms.Form):
 class SupportRequestForm(forms.ModelForm):
     class Meta:
         model = SupportRequest
-        fields = ["category", "body"]
+        fields = ["category", "body", "private"]
         widgets = {"body": forms.Textarea(attrs={"rows": 6})}
         help_texts = {
             "body": _(

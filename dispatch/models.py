@@ -248,7 +248,8 @@ class SupportRequest(models.Model):
 
     Raised by the engagement's supporter or requesting body, assigned to a secretariat member,
     answered in its own thread and closed by the secretariat. Internal to the support side: the
-    engagement's team, the secretariat and the agency see it; the company contact does not.
+    engagement's team, the secretariat and the agency see it; the company contact does not. A
+    private one is seen by its author, the secretariat and the agency only.
     """
 
     class Category(models.TextChoices):
@@ -272,6 +273,16 @@ class SupportRequest(models.Model):
     )
     category = models.CharField(_("相談の種類"), max_length=12, choices=Category.choices)
     body = models.TextField(_("相談したいこと"), max_length=4000)
+    # The report (§2-2-2) met teams where the supporter and the requesting body's person could not
+    # give each other feedback: such a request is read by its author and the secretariat only.
+    private = models.BooleanField(
+        _("事務局だけに相談する"),
+        default=False,
+        help_text=_(
+            "支援チームのほかのメンバーには表示しません（事務局と中小企業庁だけが読みます）。"
+            "チームの中では話しにくいことに使ってください。"
+        ),
+    )
     status = models.CharField(
         _("状態"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
     )

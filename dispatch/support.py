@@ -7,7 +7,8 @@ checked by the views (dispatch/access.py); the services keep the steps in order.
 
 Mails go out after the commit, one per person, with links built from BASE_URL or the request's
 own address (core.mail): a new request and a team's reply to the secretariat, every other step
-to the engagement's team (supporter, requesting body, support member; never the company).
+to the engagement's team (supporter, requesting body, support member; never the company), or
+for a private request to its author only.
 """
 
 from django.contrib.auth import get_user_model
@@ -58,13 +59,14 @@ def _sync(support_request: SupportRequest, current: SupportRequest) -> None:
 
 @transaction.atomic
 def raise_request(
-    *, engagement: Engagement, category: str, body: str, by, request=None
+    *, engagement: Engagement, category: str, body: str, by, private: bool = False, request=None
 ) -> SupportRequest:
-    """A new request (受付) from the engagement's team; the secretariat is mailed."""
+    """A new request (受付) from the engagement's team; the secretariat is mailed. A private one
+    is the author's and the secretariat's only (the rest of the team neither sees nor hears)."""
     if engagement.status != Engagement.Status.ACTIVE:
         raise ValidationError(_("支援が終了した案件には支援要請を出せません。"))
     support_request = SupportRequest(
-        engagement=engagement, category=category, body=body.strip(), raised_by=by
+        engagement=engagement, category=category, body=body.strip(), raised_by=by, private=private
     )
     support_request.full_clean()
     support_request.save()
@@ -207,6 +209,8 @@ def _recipients(support_request: SupportRequest, step: str) -> QuerySet:
             return get_user_model().objects.filter(pk=support_request.assignee_id)
         return secretariat_users()
     team = team_users(support_request.engagement)
+    if support_request.private:
+        team = team.filter(pk=support_request.raised_by_id)
     if step == ASSIGNED and support_request.assignee_id:
         team = team | get_user_model().objects.filter(
             pk=support_request.assignee_id, is_active=True

@@ -47,6 +47,7 @@ def support_new(request, engagement_pk):
                     engagement=engagement,
                     category=form.cleaned_data["category"],
                     body=form.cleaned_data["body"],
+                    private=form.cleaned_data["private"],
                     by=request.user,
                     request=request,
                 )
@@ -121,7 +122,7 @@ def _detail(request, support_request: SupportRequest, *, status: int = 200, **fo
         "can_assign": handles and not closed,
         "can_answer": handles and support_request.status in (Status.ASSIGNED, Status.ANSWERED),
         "can_close": handles and support_request.status == Status.ANSWERED,
-        "can_reply": not closed and access.can_raise_support(user, support_request.engagement),
+        "can_reply": not closed and access.can_reply_support(user, support_request),
         "assign_form": forms.get("assign_form")
         or SupportAssignForm(
             assignable=support.assignable_users(),
@@ -211,7 +212,7 @@ def support_reply(request, pk):
         request,
         pk,
         prefix="reply",
-        allowed=lambda user, sr: access.can_raise_support(user, sr.engagement),
+        allowed=access.can_reply_support,
         write=support.reply,
         done=_("返信を送りました。事務局にメールで知らせます。"),
     )
@@ -238,7 +239,9 @@ def engagement_panel(request, engagement) -> str:
         "dispatch/_support_panel.html",
         {
             "engagement": engagement,
-            "support_requests": engagement.support_requests.select_related("assignee"),
+            "support_requests": access.support_requests_for(request.user)
+            .filter(engagement=engagement)
+            .select_related("assignee"),
             "can_raise": access.can_raise_support(request.user, engagement)
             and engagement.status == engagement.Status.ACTIVE,
             "form": SupportRequestForm(),

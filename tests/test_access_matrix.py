@@ -849,7 +849,7 @@ INVENTORY += [
 # Support requests (支援要請): the team of the engagement (not the company contact) raises and
 # reads, the secretariat handles, the agency reads; editors and trainers never see them, and
 # outsiders of the engagement get 404.
-def _support_request(w, engagement=None, status="open"):
+def _support_request(w, engagement=None, status="open", private=False):
     """A support request of engagement A (or the one given), made in each savepoint."""
     from dispatch.models import SupportRequest
 
@@ -857,6 +857,7 @@ def _support_request(w, engagement=None, status="open"):
         engagement=engagement or w.a,
         category="policy",
         body="マトリクスの相談",
+        private=private,
         status=status,
         raised_by=w.supporter,
         assignee=w.secretariat if status != "open" else None,
@@ -867,6 +868,8 @@ SR_A = lambda w: _support_request(w).pk  # noqa: E731
 SR_B = lambda w: _support_request(w, w.b).pk  # noqa: E731
 SR_ASSIGNED = lambda w: _support_request(w, status="assigned").pk  # noqa: E731
 SR_ANSWERED = lambda w: _support_request(w, status="answered").pk  # noqa: E731
+# 事務局だけに相談: raised by the world's supporter, hidden from the rest of the team.
+SR_PRIVATE = lambda w: _support_request(w, status="answered", private=True).pk  # noqa: E731
 SHOWS_SUPPORT = lambda w: "マトリクスの相談"  # noqa: E731
 #                      anon   supp  req   comp  agency supmem secr  editor trainer
 SUPPORT_RAISE = cells(LOGIN, 200, 200, 404, 403, 403, 403, 403, 404)
@@ -926,6 +929,22 @@ INVENTORY += [
         SUPPORT_SEE_OTHER,
         label="other",
         shows=SHOWS_SUPPORT,
+    ),
+    Route(
+        "dispatch/support/<int:pk>/",
+        _u("dispatch:support_detail", SR_PRIVATE),
+        cells(LOGIN, 200, 404, 404, 200, 404, 200, 404, 404),
+        label="private",
+        shows=SHOWS_SUPPORT,
+    ),
+    Route(
+        "dispatch/support/<int:pk>/reply/",
+        _u("dispatch:support_reply", SR_PRIVATE),
+        cells(LOGIN, DONE, 404, 404, 403, 404, 403, 404, 404),
+        method="post",
+        data=lambda w: {"reply-body": "ありがとうございます。"},
+        label="private",
+        writes="dispatch_supportmessage",
     ),
     Route(
         "dispatch/support/<int:pk>/",

@@ -407,3 +407,40 @@ def test_mails_go_through_real_smtp(case, settings, django_capture_on_commit_cal
     finally:
         sink.shutdown()
         sink.server_close()
+
+
+def test_a_private_request_is_its_authors_and_the_secretariats_only(
+    case, django_capture_on_commit_callbacks
+):
+    """§2-2-2: some teams cannot give each other feedback; such a request skips the team."""
+    engagement, people, office, _outsider = case
+    supporter, body = people[Role.SUPPORTER], people[Role.REQUESTING_BODY]
+    with django_capture_on_commit_callbacks(execute=True):
+        _client(supporter).post(
+            reverse("dispatch:support_new", args=[engagement.pk]),
+            {"category": "team", "body": "要請機関の方との進め方で悩んでいます。", "private": "on"},
+        )
+    sr = SupportRequest.objects.get(engagement=engagement)
+    assert sr.private
+    url = reverse("dispatch:support_detail", args=[sr.pk])
+    for user in (supporter, office, UserFactory(role=roles.AGENCY)):
+        assert _client(user).get(url).status_code == 200, user
+    for user in (body, people[Role.SUPPORT_MEMBER], people[Role.COMPANY_CONTACT]):
+        client = _client(user)
+        assert client.get(url).status_code == 404, user
+        page = client.get(reverse("engagements:detail", args=[engagement.pk]))
+        assert "要請機関の方との進め方" not in page.content.decode()
+        assert url not in page.content.decode()
+    # The requesting body cannot write into it either.
+    response = _client(body).post(
+        reverse("dispatch:support_reply", args=[sr.pk]), {"reply-body": "見せてください"}
+    )
+    assert response.status_code == 404 and not sr.messages.exists()
+    # Each step is mailed to its author only, never to the rest of the team.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        support.assign(support_request=sr, assignee=office, by=office)
+        support.answer(support_request=sr, body="事務局から要請機関に話します。", by=office)
+        support.close(support_request=sr, by=office)
+    assert {m.to[0] for m in mail.outbox} == {supporter.email}
+    assert len(mail.outbox) == 3
