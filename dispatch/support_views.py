@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from engagements.access import get_engagement
@@ -69,7 +70,7 @@ def support_new(request, engagement_pk):
 
 # The list's filters: a status, or 未完了 (everything the secretariat still has to do).
 ACTIVE = "active"
-ASSIGNEE_FILTERS = {"mine": _("自分の担当"), "unassigned": _("担当者なし")}
+ASSIGNEE_FILTERS = {"mine": gettext_lazy("自分の担当"), "unassigned": gettext_lazy("担当者なし")}
 
 
 @gate(access.can_read)
@@ -130,7 +131,16 @@ def _detail(request, support_request: SupportRequest, *, status: int = 200, **fo
         ),
         "answer_form": forms.get("answer_form") or SupportMessageForm(prefix="answer"),
         "reply_form": forms.get("reply_form") or SupportMessageForm(prefix="reply"),
-        "close_errors": forms.get("close_errors", []),
+        # Every problem of the refused post at the top of the page: the form it came from may not
+        # be shown any more (someone else closed the request meanwhile).
+        "errors": [
+            error
+            for form in forms.values()
+            if hasattr(form, "errors")
+            for errors in form.errors.values()
+            for error in errors
+        ]
+        + forms.get("close_errors", []),
     }
     return render(request, "dispatch/support_detail.html", context, status=status)
 

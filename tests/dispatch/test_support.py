@@ -444,3 +444,20 @@ def test_a_private_request_is_its_authors_and_the_secretariats_only(
         support.close(support_request=sr, by=office)
     assert {m.to[0] for m in mail.outbox} == {supporter.email}
     assert len(mail.outbox) == 3
+
+
+def test_a_step_refused_by_the_state_is_explained_on_the_page(case):
+    """The form may be gone (someone else closed the request meanwhile): the reason still shows."""
+    engagement, _people, office, _outsider = case
+    client = _client(office)
+    sr = SupportRequestFactory(engagement=engagement)
+    response = client.post(reverse("dispatch:support_close", args=[sr.pk]))
+    assert response.status_code == 400
+    assert "回答してから完了にしてください。" in response.content.decode()
+    closed = SupportRequestFactory(engagement=engagement, status=Status.CLOSED, assignee=office)
+    response = client.post(
+        reverse("dispatch:support_answer", args=[closed.pk]), {"answer-body": "追記"}
+    )
+    assert response.status_code == 400
+    assert "「完了」の支援要請は「回答済み」にできません。" in response.content.decode()
+    assert not closed.messages.exists()
