@@ -14,8 +14,6 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher
 
 from . import packs
 
@@ -25,8 +23,23 @@ JAPANESE_FONT = "Noto Sans CJK JP"
 
 
 @cache
-def _stylesheet() -> CSS:
+def _stylesheet():
+    # Imported on first use: WeasyPrint loads Pango and parses its own stylesheets on import
+    # (about a second), which every other process (web requests, commands, tests) can skip.
+    from weasyprint import CSS
+
     return CSS(string=PRINT_CSS.read_text(encoding="utf-8"))
+
+
+def unavailable_reason() -> str | None:
+    """Why PDFs cannot be made on this machine (None when they can): Pango or the font missing."""
+    try:
+        import weasyprint  # noqa: F401 - loads Pango (lazy for the reason in _stylesheet)
+    except OSError as error:
+        return f"WeasyPrint が Pango を読み込めません: {error}"
+    if not japanese_font_installed():
+        return f"日本語フォント {JAPANESE_FONT}（fonts-noto-cjk）がありません"
+    return None
 
 
 def japanese_font_installed() -> bool:
@@ -71,6 +84,9 @@ def pack_html(contents: packs.Contents, *, edition: str) -> str:
 
 def render_pdf(contents: packs.Contents, *, edition: str) -> bytes:
     """The PDF of one edition of a pack whose contents are not empty."""
+    from weasyprint import HTML  # lazy: see _stylesheet
+    from weasyprint.urls import URLFetcher
+
     html = pack_html(contents, edition=edition)
     document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=()))
     return document.write_pdf(stylesheets=[_stylesheet()])
