@@ -21,6 +21,7 @@ urlpatterns = [
     path("engagements/", include("engagements.urls")),
     path("surveys/", include("surveys.urls")),
     path("proposals/", include("publishing.urls")),
+    path("work/packs/", include("training.urls")),
     path("work/", include("workspace.urls")),
     path("dispatch/", include("dispatch.urls")),
     # Drafts' images, renditions and documents: only through this permission-checked view.

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from accounts import roles, twofactor
+from training.packs import can_make_packs
 
 from .site_setup import ABOUT_SLUG
 
@@ -55,6 +56,8 @@ def work_navigation(request) -> dict:
         items.append((_("支援員登録情報"), reverse("dispatch:own_profile")))
     if roles.has_any_role(user, {roles.TRAINER}) and (curricula := curricula_admin_url()):
         items.append((_("カリキュラムの編集"), curricula))
+    if can_make_packs(user):
+        items.append((_("ケースパック"), reverse("training:pack_list")))
     if user.has_perm("wagtailadmin.access_admin"):
         items.append((_("管理画面"), reverse("wagtailadmin_home")))
     return {

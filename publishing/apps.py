@@ -9,6 +9,7 @@ class PublishingConfig(AppConfig):
     def ready(self):
         # Imported here: these modules import the models, which are loaded only now.
         from cases.models import CasePage
+        from training import packs
 
         from . import gate, signals
         from .panels import AnonymisationPanel
@@ -21,6 +22,8 @@ class PublishingConfig(AppConfig):
         if not any(isinstance(p, AnonymisationPanel) for p in CasePage.content_panels):
             CasePage.content_panels.insert(0, AnonymisationPanel(heading=_("匿名化チェック")))
         self._connect_media_privacy()
+        # Case packs print live pages again when their PDF is made: the same gate re-checks them.
+        packs.set_public_check(gate.blocking_problems)
 
     def _connect_media_privacy(self):
         """Drafts' images and documents stay private until a page using them is published."""

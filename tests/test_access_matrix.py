@@ -1003,6 +1003,82 @@ INVENTORY += [
 ]
 
 
+# Case packs (training/urls.py): trainers and the secretariat, nobody else (trainer notes).
+PACKS_READ = cells(LOGIN, 403, 403, 403, 403, 403, 200, 403, 200)
+PACKS_POST = cells(LOGIN, 403, 403, 403, 403, 403, DONE, 403, DONE)
+
+
+def _pack_unit():
+    from training.models import CurriculumUnitPage
+
+    return CurriculumUnitPage.objects.live().filter(items__case__live=True).first()
+
+
+def _with_pack(w):
+    """A pack of one material of a demo unit (one keeps the PDF quick), made in each savepoint."""
+    from training import packs
+
+    unit = _pack_unit()
+    first = packs.unit_materials(unit)[0]
+    w.pack = packs.save_pack(
+        unit=unit,
+        title="マトリクスのパック",
+        questions="",
+        trainer_notes="",
+        selections=[packs.Selection(first.key)],
+        by=w.trainer,
+    )
+
+
+def _new_pack_data(w):
+    from training import packs
+
+    first = packs.unit_materials(_pack_unit())[0]
+    return {"title": "新しいパック", f"{first.key}-include": "on"}
+
+
+PACK = lambda w: w.pack.pk  # noqa: E731
+UNIT = lambda w: _pack_unit().pk  # noqa: E731
+
+INVENTORY += [
+    Route("work/packs/", _u("training:pack_list"), PACKS_READ),
+    Route("work/packs/new/", _u("training:pack_choose_unit"), PACKS_READ),
+    Route("work/packs/new/<int:unit_id>/", _u("training:pack_create", UNIT), PACKS_READ),
+    Route(
+        "work/packs/new/<int:unit_id>/",
+        _u("training:pack_create", UNIT),
+        PACKS_POST,
+        method="post",
+        data=_new_pack_data,
+        label="post",
+    ),
+    Route("work/packs/<int:pk>/", _u("training:pack_detail", PACK), PACKS_READ, prepare=_with_pack),
+    Route(
+        "work/packs/<int:pk>/edit/", _u("training:pack_edit", PACK), PACKS_READ, prepare=_with_pack
+    ),
+    Route(
+        "work/packs/<int:pk>/delete/",
+        _u("training:pack_delete", PACK),
+        PACKS_POST,
+        method="post",
+        prepare=_with_pack,
+    ),
+    Route(
+        "work/packs/<int:pk>/pdf/<str:edition>/",
+        _u("training:pack_download", PACK, "participants"),
+        PACKS_READ,
+        prepare=_with_pack,
+    ),
+    Route(
+        "work/packs/<int:pk>/pdf/<str:edition>/",
+        _u("training:pack_download", PACK, "trainer"),
+        PACKS_READ,
+        prepare=_with_pack,
+        label="trainer",
+    ),
+]
+
+
 def _client_for(world, role) -> Client:
     client = Client()
     if role != "anonymous":

@@ -214,6 +214,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Wagtail logs every page action at INFO; its audit log already keeps them in the database.
         "wagtail": {"level": env.get("WAGTAIL_LOG_LEVEL", "WARNING")},
+        # WeasyPrint (case pack PDFs) logs each rendering step at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 
