@@ -120,7 +120,7 @@ def anonymise_case(*, page, user, mapping: Mapping[str, str]) -> int:
 def _latest_for_update(page, expected_revision: int | None):
     """The case's latest draft, refusing with StaleDraft when it is not the one the reviewer saw
     (two reviewers at once, or an edit in another tab): offsets would point elsewhere."""
-    CasePage.objects.select_for_update().filter(pk=page.pk).first()
+    page = CasePage.objects.select_for_update().get(pk=page.pk)  # fresh: latest_revision moves
     latest = page.get_latest_revision()
     if expected_revision is not None and (latest is None or latest.pk != expected_revision):
         raise StaleDraft
