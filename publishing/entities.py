@@ -86,6 +86,18 @@ def infer_roles(text: str, start: int, end: int) -> list[str]:
     return list(dict.fromkeys(strong or found))
 
 
+_SUFFIXES = tuple(sorted({*HONORIFICS, *ROLE_WORDS}, key=len, reverse=True))
+
+
+def _without_title(surface: str) -> tuple[str, str]:
+    """「北出工場長」 → (「北出」, 「工場長」), 「小林さん」 → (「小林」, 「さん」): the detector's span
+    may take the title or honorific with the name; the list holds the name alone."""
+    for suffix in _SUFFIXES:
+        if surface.endswith(suffix) and len(surface) > len(suffix):
+            return surface[: -len(suffix)], suffix
+    return surface, ""
+
+
 def _compact(name: str) -> str:
     return re.sub(r"[\s\u3000]+", "", normalise(name))
 
@@ -206,9 +218,13 @@ def seed(*, page, draft=None) -> int:
         for f in detect(slot.text):
             if f.base_kind != "person":
                 continue
-            surface = _compact(f.text)
+            surface, title = _without_title(_compact(f.text))
+            if not surface:
+                continue
+            end = f.end - len(title) if title else f.end
             roles = persons.setdefault(surface, [])
-            roles += [r for r in infer_roles(slot.text, f.start, f.end) if r not in roles]
+            inferred = infer_roles(slot.text, f.start, end)
+            roles += [r for r in inferred if r not in roles]
     listed = [*rows, *new]
     surnames = {
         person_variants(r.name)[2]
