@@ -187,7 +187,10 @@ def anonymise(request, page_id):
         if slot.key in resolved:
             findings = _covered(findings, resolved[slot.key])
         per_slot.append((slot, findings))
-    suggestions = suggest_replacements(f for _slot, findings in per_slot for f in findings)
+    # Letters the list's labels use (B氏) are not handed out again to other people.
+    suggestions = suggest_replacements(
+        (f for _slot, findings in per_slot for f in findings), taken=labels.values()
+    )
     mention_counts: dict[int, int] = {}
     for resolution in resolved.values():
         for m in resolution.mentions:
@@ -353,7 +356,8 @@ def _anonymise_post(request, page):
             draft = page.get_latest_revision_as_object()
             known = known_for(draft)
             found = [f for slot in case_text.slots(draft) for f in detect(slot.text, known=known)]
-            suggestions = suggest_replacements(found)
+            taken = entities.labels(list(CaseEntity.objects.filter(page=page))).values()
+            suggestions = suggest_replacements(found, taken=taken)
             for i, surface in enumerate(request.POST.getlist("surface")):
                 replacement = request.POST.get(f"replacement-{i}", "").strip()
                 if surface in suggestions and request.POST.get(f"apply-{i}") and replacement:

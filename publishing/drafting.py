@@ -352,7 +352,7 @@ def case_draft_from_engagement(engagement: Engagement, *, user) -> CasePage:
     dates = [d[:7] for _n, d, _data in reports if d]
     external_id = new_external_id()
     page = CasePage(
-        title=_("（下書き）%(industry)sの伴走支援事例")
+        title=_("%(industry)sの伴走支援事例")
         % {"industry": terms.label(Vocabulary.INDUSTRY, company.industry)},
         slug=external_id,
         external_id=external_id,

@@ -24,7 +24,8 @@ def test_engagement_to_published_case_with_defaults_only(browser, live_site, scr
     page.get_by_role("button", name="提案する").click()
     context.close()
 
-    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    # A tall window: the admin scrolls inside its own pane, which a full-page shot does not see.
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 3600})
     page = context.new_page()
     sign_in(page, live_site, "jimukyoku@demo.example")
     pass_second_factor(page, DEMO_TOTP)
