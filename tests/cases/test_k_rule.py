@@ -8,7 +8,8 @@ from cases.models import CaseIndexPage, CasePage, CaseSection
 from publishing import services
 from tests.conftest import login
 
-pytestmark = pytest.mark.django_db
+# These tests publish and unpublish: each gets a search index of its own (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_search_index")]
 
 INDUSTRY, PREFECTURE, REGION = "A", "47", "kyushu-okinawa"  # 農業、林業 in 沖縄県
 

@@ -7,7 +7,8 @@ import pytest
 from cases.interchange import import_cases
 from cases.models import CasePage
 
-pytestmark = pytest.mark.django_db
+# The import publishes: a search index of the test's own (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_search_index")]
 
 RECORD = {
     "id": "import-no-points",
