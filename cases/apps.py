@@ -12,3 +12,9 @@ class CasesConfig(AppConfig):
         from . import documents  # imports the models: only once the app registry is ready
 
         registry.register(documents.INDEXED)
+        from wagtail.signals import page_published, page_unpublished
+
+        # A publication or unpublication changes how many cases share an industry+prefecture,
+        # so the peers' public_area (k rule) may change: their search documents are refreshed.
+        page_published.connect(documents.on_case_count_change, dispatch_uid="cases_k_peers_pub")
+        page_unpublished.connect(documents.on_case_count_change, dispatch_uid="cases_k_peers_unpub")

@@ -9,11 +9,12 @@ from django.db.models import QuerySet
 
 from search.documents import page_version, plain
 from search.registry import IndexedType
+from search.service import enqueue
 from search.types import FacetCount, SearchDocument
 from taxonomy import terms
 
 from . import selectors
-from .models import CasePage
+from .models import CasePage, PrefectureDisclosure
 
 
 def case_document(case: CasePage) -> SearchDocument:
@@ -37,6 +38,8 @@ def case_document(case: CasePage) -> SearchDocument:
         published=date.toordinal() if date else 0,
         industry=case.industry,
         region=case.region,
+        # One source for where the company is: CasePage.public_area / public_prefecture (k rule).
+        # A prefecture facet must read case.public_prefecture, never case.prefecture.
         employees=case.employees,
         scale_phase=case.scale_phase,
         phase=tuple(dict.fromkeys(s.phase for s in sections)),
@@ -47,6 +50,17 @@ def case_document(case: CasePage) -> SearchDocument:
             *(terms.label("tool", code) for code in tools),
         ),
     )
+
+
+def on_case_count_change(sender, instance, **kwargs) -> None:
+    """Re-index the cases whose shown prefecture depends on this case being published."""
+    case = instance.specific if type(instance) is not CasePage else instance
+    if not isinstance(case, CasePage) or not case.prefecture:
+        return
+    peers = PrefectureDisclosure.objects.filter(
+        case__industry=case.industry, case__prefecture=case.prefecture
+    ).exclude(case_id=case.pk)
+    enqueue(peers.values_list("case_id", flat=True))
 
 
 def database_facets(

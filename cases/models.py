@@ -1,5 +1,6 @@
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -249,6 +250,45 @@ class CasePage(Page):
         # The date in Japan (TIME_ZONE): a case approved at 16:00 UTC is published the next day.
         return timezone.localdate(self.first_published_at) if self.first_published_at else None
 
+    # --- what the public learns of where the company is (k rule, docs/security.md) ----------
+
+    def prefecture_peers(self) -> int:
+        """Published cases with this case's industry and prefecture, this one counted as if
+        published (it is what the count will be once it is)."""
+        if not self.prefecture or not self.industry:
+            return 0
+        others = (
+            CasePage.objects.live()
+            .filter(industry=self.industry, prefecture=self.prefecture)
+            .exclude(pk=self.pk)
+            .count()
+        )
+        return others + 1
+
+    @cached_property
+    def public_prefecture(self) -> str:
+        """The prefecture code the public may see, or "".
+
+        The region is the default (as on the agency's platform). The prefecture is shown only
+        when the secretariat allowed it for this case (PrefectureDisclosure) and, at the moment
+        of rendering or indexing, at least settings.CASE_PREFECTURE_K published cases share the
+        industry and the prefecture: an unpublished peer hides it again without anyone acting.
+        """
+        if not self.prefecture or not self.pk:
+            return ""
+        if not PrefectureDisclosure.objects.filter(case_id=self.pk).exists():
+            return ""
+        return self.prefecture if self.prefecture_peers() >= settings.CASE_PREFECTURE_K else ""
+
+    @property
+    def public_area(self) -> str:
+        """Where the company is, as the public page and the search document say it:
+        「北陸」 by default, 「北陸（石川県）」 only where public_prefecture allows."""
+        region = terms.label("region", self.region)
+        if self.public_prefecture:
+            return f"{region}（{terms.label('prefecture', self.public_prefecture)}）"
+        return region
+
     @cached_property
     def tools(self) -> list[str]:
         """Tool codes used anywhere in the engagement, in first-use order."""
@@ -300,3 +340,23 @@ class CaseUpdate(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("フォローアップ")
+
+
+class PrefectureDisclosure(models.Model):
+    """The secretariat's permission to show a case's prefecture (the k rule still applies at every
+    rendering: CasePage.public_prefecture). Kept outside the page so a revision cannot carry it."""
+
+    case = models.OneToOneField(
+        CasePage, on_delete=models.CASCADE, related_name="prefecture_disclosure"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("都道府県の公開許可")
+        verbose_name_plural = _("都道府県の公開許可")
+
+    def __str__(self):
+        return str(self.case_id)

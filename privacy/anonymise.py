@@ -69,9 +69,21 @@ def _key(surface: str) -> str:
     return _LEGAL_OR_SPACE.sub("", _STRIP_LEGAL.sub("", normalise(surface)))
 
 
-def suggest_replacements(findings: Iterable[Finding]) -> dict[str, str]:
-    """A consistent surface → placeholder mapping for the findings of one case."""
-    letters = {"organisation": _letters(), "person": _letters(skip=1)}
+def suggest_replacements(
+    findings: Iterable[Finding], *, taken: Iterable[str] = ()
+) -> dict[str, str]:
+    """A consistent surface → placeholder mapping for the findings of one case. Placeholders in
+    `taken` (labels the case already uses for other people, B氏) are never handed out again."""
+    taken = set(taken)
+
+    def free(kind: str, letters: Iterator[str]) -> Iterator[str]:
+        suffix = "社" if kind == "organisation" else "氏"
+        return (lt for lt in letters if lt + suffix not in taken)
+
+    letters = {
+        "organisation": free("organisation", _letters()),
+        "person": free("person", _letters(skip=1)),
+    }
     mapping: dict[str, str] = {}
     by_source: dict[str, str] = {}
     named: list[tuple[str, str, str, str]] = []  # (kind, key, source, letter)

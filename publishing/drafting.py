@@ -1,19 +1,31 @@
 """A first case draft from an engagement's records: the editor rewrites from there.
 
+Each section gets what belongs there (docs/architecture.md, "Case drafts"):
+
+- リード文: what changed (how far the phases went, and the last report's closing sentence);
+- 当社の背景: the company profile, its situation as the first report found it, and the team's
+  goal; never the visit schedule of the activity plan;
+- phase bodies: each visit as prose (実施内容, the owner's words, what was agreed), without the
+  form's labels; the team's 懸念事項 stay in the engagement;
+- 本事例のポイント and hashtags: suggested by simple rules over the reports (suggested_key_points,
+  suggested_hashtags), for the reviewer to keep, rewrite or drop;
+- 要請機関 and 支援者のタイプ: carried over from the engagement and the supporter registry.
+
 The draft keeps the reports' wording, names included; the anonymisation assistant and the publish
 gate take care of those before anything is published.
 """
 
 import io
+import re
 import uuid
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
+from taggit.models import Tag
 from wagtail.images import get_image_model
 
-from cases.models import CaseIndexPage, CasePage, CaseSection, new_external_id
-from engagements.forms import RECORD_FORMS
+from cases.models import CaseIndexPage, CasePage, CaseSection, CaseTag, new_external_id
 from engagements.models import Attachment, Engagement, Record
 from taxonomy import terms
 from taxonomy.vocabularies import Vocabulary
@@ -100,6 +112,35 @@ def _photos(engagement: Engagement) -> dict[int, list]:
     return photos
 
 
+def _sentences(text: str) -> list[str]:
+    """The sentences of a report field (a quote 「…。」 stays whole)."""
+    out, depth, current = [], 0, ""
+    for ch in (text or "").strip():
+        current += ch
+        depth += {"「": 1, "」": -1}.get(ch, 0)
+        if ch in "。！？" and depth <= 0:
+            out.append(current.strip())
+            current = ""
+    if current.strip():
+        out.append(current.strip())
+    return out
+
+
+def _visit_prose(number: int, data: dict) -> str:
+    """One visit as a paragraph of prose: what happened, what the owner said, what was agreed.
+
+    No form labels (「経営者の発言・気づき:」): the reader of a case reads a story, not a form.
+    The 懸念事項 field stays out: it is the team's internal worry, often with names and numbers.
+    """
+    parts = [data.get("happened") or ""]
+    if data.get("owner_voice"):
+        parts.append(data["owner_voice"])
+    if data.get("next_steps"):
+        parts.append(data["next_steps"])
+    body = "\n\n".join(p.strip() for p in parts if p and p.strip())
+    return f"**{_('第%(n)s回') % {'n': number}}** {body}"
+
+
 def _sections(reports, photos=None) -> list[CaseSection]:
     """Consecutive visits that reached the same phase become one section."""
     sections: list[CaseSection] = []
@@ -114,17 +155,10 @@ def _sections(reports, photos=None) -> list[CaseSection]:
             if first == last
             else _("第%(a)s回〜第%(b)s回の訪問") % {"a": first, "b": last}
         )
-        labels = {
-            name: label for name, label, _v in RECORD_FORMS[Record.Kind.VISIT_REPORT].display({})
-        }
-        paragraphs = []
         tools: dict[str, None] = {}
+        paragraphs = []
         for number, _date, data in group:
-            paragraphs.append(f"**{_('第%(n)s回') % {'n': number}}** {data.get('happened', '')}")
-            if data.get("owner_voice"):
-                paragraphs.append(f"{labels['owner_voice']}: {data['owner_voice']}")
-            if data.get("next_steps"):
-                paragraphs.append(f"{labels['next_steps']}: {data['next_steps']}")
+            paragraphs.append(_visit_prose(number, data))
             tools.update(dict.fromkeys(data.get("tools_used") or []))
         body = [("text", "\n\n".join(paragraphs))]
         for number, _date, _data in group:
@@ -142,6 +176,153 @@ def _sections(reports, photos=None) -> list[CaseSection]:
         group.append((number, date, data))
     flush()
     return sections
+
+
+# --- the suggested parts: explainable, from the reports alone -------------------------------------
+
+
+def _tools_in_order(reports) -> list[str]:
+    seen: dict[str, None] = {}
+    for _n, _d, data in reports:
+        seen.update(dict.fromkeys(data.get("tools_used") or []))
+    return list(seen)
+
+
+def _phases_in_order(reports) -> list[str]:
+    seen: dict[str, None] = {}
+    for _n, _d, data in reports:
+        seen.update(dict.fromkeys(data.get("phase_reached") or []))
+    order = list(terms.terms(Vocabulary.PHASE))
+    return sorted(seen, key=lambda c: order.index(c) if c in order else len(order))
+
+
+def _phase_short(code: str) -> str:
+    info = terms.terms(Vocabulary.PHASE).get(code)
+    return info.display if info else code
+
+
+def _main_change(reports) -> str:
+    """What changed, in the team's words: the last sentence of the last report's 実施内容 (the
+    visit usually ends on what the owner decided)."""
+    sentences = _sentences(reports[-1][2].get("happened", ""))
+    return sentences[-1] if sentences else ""
+
+
+def _awareness_quote(reports) -> str:
+    """The owner's first words at the visit that first reached 気づき・腹落ち (else the last visit)."""
+    for _n, _d, data in reports:
+        if "awareness" in (data.get("phase_reached") or []) and data.get("owner_voice"):
+            return _sentences(data["owner_voice"])[0]
+    voice = reports[-1][2].get("owner_voice") or ""
+    return _sentences(voice)[0] if voice else ""
+
+
+def suggested_lead(reports) -> str:
+    """The lead says what changed: how far the engagement got, and the last visit's outcome."""
+    phases = _phases_in_order(reports)
+    opening = _("全%(n)s回の訪問で「%(first)s」から「%(last)s」まで進んだ伴走支援。") % {
+        "n": len(reports),
+        "first": _phase_short(phases[0]) if phases else "",
+        "last": _phase_short(phases[-1]) if phases else "",
+    }
+    return f"{opening}{_main_change(reports)}"
+
+
+def suggested_key_points(reports) -> list[str]:
+    """本事例のポイント, each from one rule a reviewer can check against the reports:
+    the path through the phases, the tools that carried the dialogue, the owner's own words at
+    the moment of awareness, and the main change (last sentence of the last report)."""
+    points = []
+    phases = _phases_in_order(reports)
+    if phases:
+        points.append(
+            _("%(path)s と段階を踏んで進めた。")
+            % {"path": " → ".join(_phase_short(p) for p in phases)}
+        )
+    tools = _tools_in_order(reports)
+    if tools:
+        points.append(
+            _("%(tools)sを対話のきっかけとして使った。")
+            % {"tools": "・".join(terms.label(Vocabulary.TOOL, t) for t in tools)}
+        )
+    quote = _awareness_quote(reports)
+    if quote:
+        points.append(_("経営者自身の言葉で課題が語られた: %(quote)s") % {"quote": quote})
+    change = _main_change(reports)
+    if change:
+        points.append(change)
+    return points
+
+
+def suggested_hashtags(reports, *, industry: str) -> list[str]:
+    """The tools used (most used first) and the industry: words a reader filters by."""
+    counts: dict[str, int] = {}
+    for _n, _d, data in reports:
+        for tool in data.get("tools_used") or []:
+            counts[tool] = counts.get(tool, 0) + 1
+    order = _tools_in_order(reports)
+    tools = sorted(order, key=lambda t: (-counts[t], order.index(t)))[:4]
+    tags = [terms.label(Vocabulary.TOOL, t) for t in tools]
+    if industry:
+        tags.append(terms.terms(Vocabulary.INDUSTRY)[industry].display)
+    # Tag names cannot hold spaces or commas in the editor's tag field.
+    return list(dict.fromkeys(re.sub(r"[\s,、]+", "", t) for t in tags if t))
+
+
+def suggested_background(engagement: Engagement, reports, plan_data: dict) -> str:
+    """当社の背景: the company as the profile describes it, its situation as the first report found
+    it, and why the support started (the team's goal). Never the visit schedule (活動計画の
+    「訪問全体の計画」), which is the team's working plan, not the company's background."""
+    company = engagement.company
+    profile = _("当社は%(industry)sの企業（従業員規模: %(employees)s）。") % {
+        "industry": terms.terms(Vocabulary.INDUSTRY)[company.industry].display,
+        "employees": terms.label(Vocabulary.EMPLOYEES, employees_band(company.employees)),
+    }
+    parts = [profile, reports[0][2].get("happened", "")]
+    if plan_data.get("team_goal"):
+        parts.append(
+            _("支援チームは次の状態を目指して支援を始めた。%(goal)s")
+            % {"goal": plan_data["team_goal"]}
+        )
+    return "\n\n".join(p.strip() for p in parts if p and p.strip())
+
+
+def requesting_body_code(engagement: Engagement) -> str:
+    """The 要請機関 vocabulary code: the dispatch request's, else read from the body's name."""
+    dispatch_request = getattr(engagement, "dispatch_request", None)
+    if dispatch_request is not None and dispatch_request.body_kind:
+        return dispatch_request.body_kind
+    body = engagement.requesting_body
+    if body is None:
+        return ""
+    for word, code in (
+        ("商工会議所", "chamber"),
+        ("商工会", "shokokai"),
+        ("よろず支援拠点", "yorozu"),
+        ("信用金庫", "financial-institution"),
+        ("信用組合", "financial-institution"),
+        ("銀行", "financial-institution"),
+        ("経済産業局", "meti-bureau"),
+        ("中小企業基盤整備機構", "smrj"),
+        ("診断協会", "diagnosis-association"),
+    ):
+        if word in body.name:
+            return code
+    return "other"
+
+
+def supporter_type_code(engagement: Engagement) -> str:
+    """From the registry's 特性タイプ of the team's supporter: 1–2 ゼネラリスト型, 4–5 専門特化型,
+    3 (or no registry entry) left for the reviewer."""
+    member = engagement.members.filter(role="supporter").select_related("user").first()
+    profile = getattr(member.user, "supporter_profile", None) if member else None
+    if profile is None:
+        return ""
+    if profile.supporter_type <= 2:
+        return "generalist"
+    if profile.supporter_type >= 4:
+        return "specialist"
+    return ""
 
 
 def case_draft_from_engagement(engagement: Engagement, *, user) -> CasePage:
@@ -171,11 +352,11 @@ def case_draft_from_engagement(engagement: Engagement, *, user) -> CasePage:
     dates = [d[:7] for _n, d, _data in reports if d]
     external_id = new_external_id()
     page = CasePage(
-        title=_("（下書き）%(industry)sの伴走支援事例")
+        title=_("%(industry)sの伴走支援事例")
         % {"industry": terms.label(Vocabulary.INDUSTRY, company.industry)},
         slug=external_id,
         external_id=external_id,
-        lead=plan_data.get("team_goal") or reports[0][2].get("happened", ""),
+        lead=suggested_lead(reports),
         industry=company.industry,
         prefecture=company.prefecture,
         region=terms.terms(Vocabulary.PREFECTURE)[company.prefecture].parent,
@@ -186,13 +367,22 @@ def case_draft_from_engagement(engagement: Engagement, *, user) -> CasePage:
         visits=len(reports),
         started=dates[0] if dates else "",
         ended=dates[-1] if dates and engagement.status == Engagement.Status.CLOSED else "",
-        background=plan_data.get("plan", ""),
-        outcomes=reports[-1][2].get("owner_voice", ""),
+        background=suggested_background(engagement, reports, plan_data),
+        outcomes="\n\n".join(
+            p for p in (_main_change(reports), reports[-1][2].get("owner_voice", "")) if p
+        ),
+        requesting_body=requesting_body_code(engagement),
+        supporter_type=supporter_type_code(engagement),
         source_engagement=engagement,
         live=False,
         owner=user,
     )
     page.sections = _sections(reports, _photos(engagement))
+    page.key_points = [("point", p) for p in suggested_key_points(reports)]
+    page.tagged_items = [
+        CaseTag(tag=Tag.objects.get_or_create(name=name)[0])
+        for name in suggested_hashtags(reports, industry=company.industry)
+    ]
     CaseIndexPage.objects.get().add_child(instance=page)
     page.save_revision(user=user, log_action=True)
     return page

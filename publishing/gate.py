@@ -7,7 +7,9 @@ page type. What blocks:
 - the known names of the engagements behind the page, with the short forms writers use
   (privacy.variants): a case's own engagement, and for a know-how article the engagements of
   the cases it is linked to;
-- revealing EXIF metadata in the images the page shows.
+- revealing EXIF metadata in the images the page shows;
+- for a case written in the platform, a missing lead, fewer than two 本事例のポイント, no hashtag
+  or no phase with a body (publishing.checklist; imported cases follow the case format).
 
 Where it runs: install() wraps Wagtail's PublishRevisionAction._publish_revision, the one step
 every publication passes (the editor's 公開 button calls the action directly, not Page.publish;
@@ -25,10 +27,12 @@ from django.db.models.signals import pre_save
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from cases.models import CasePage
 from privacy.anonymise import blocking_findings
 
-from . import public_text
+from . import checklist, public_text
 from .known import known_entities, merge
+from .models import CaseEntity
 
 # EXIF tags that identify a place, a device or a person.
 REVEALING_EXIF = {
@@ -79,7 +83,14 @@ def engagements_behind(page) -> list:
 
 def known_for(page) -> dict[str, list[str]]:
     # Any e-mail address or phone number is caught as a structured identifier, known or not.
-    return merge(*(known_entities(e) for e in engagements_behind(page)))
+    known = merge(*(known_entities(e) for e in engagements_behind(page)))
+    # The people and firms the reviewer listed for this case (publishing.entities) are known
+    # names too: a mention the assistant could not resolve still blocks publication.
+    listed = {"persons": [], "organisations": []}
+    for row in CaseEntity.objects.filter(page_id=getattr(page, "pk", None)):
+        key = "persons" if row.kind == CaseEntity.Kind.PERSON else "organisations"
+        listed[key].append(row.name)
+    return merge(known, listed) if any(listed.values()) else known
 
 
 def blocking_problems(page) -> list[str]:
@@ -134,6 +145,19 @@ def check(page) -> None:
         raise PublishBlocked(_("個人情報が残っているため公開できません: ") + summary(problems))
 
 
+def check_editorial(page) -> None:
+    """Raises PublishBlocked when a case written in the platform misses the checklist's items
+    (publishing.checklist); the draft stays as it is."""
+    if not isinstance(page, CasePage):
+        return
+    lacking = checklist.missing(page)
+    if lacking:
+        raise PublishBlocked(
+            _("事例の必須項目が揃っていないため公開できません（下書きはそのまま残っています）: ")
+            + " ／ ".join(lacking)
+        )
+
+
 # --- the choke point -----------------------------------------------------------------------------
 
 _CHECKED = "_publish_gate_checked"
@@ -145,7 +169,12 @@ def _gated(publish_revision):
         from wagtail.models import Page
 
         if isinstance(object, Page):
-            check(object.specific_deferred if type(object) is Page else object)
+            specific = object.specific_deferred if type(object) is Page else object
+            check(specific)
+            if revision is not None and revision.user_id is not None:
+                # Written in the platform (the importer's revisions have no author: the case
+                # format makes ポイント and hashtags optional; publishing.checklist).
+                check_editorial(specific)
             setattr(object, _CHECKED, True)  # the save inside need not check again
         return publish_revision(self, revision, object, *args, **kwargs)
 

@@ -7,6 +7,8 @@ from wagtail.models import GroupApprovalTask, TaskState
 
 from engagements.models import Engagement
 
+from .checklist import missing
+
 
 class Proposal(models.Model):
     """A team's proposal to publish its engagement as a case; the secretariat takes it from here."""
@@ -156,9 +158,8 @@ class SecretariatApprovalTask(GroupApprovalTask):
         task_state = self.task_states.filter(
             status=TaskState.STATUS_IN_PROGRESS, workflow_state__object_id=str(obj.pk)
         ).first()
-        if approval_refusal(obj, user, task_state) or blocking_problems(
-            obj.get_latest_revision_as_object()
-        ):
+        latest = obj.get_latest_revision_as_object()
+        if approval_refusal(obj, user, task_state) or blocking_problems(latest) or missing(latest):
             # Approving would publish personal data or skip the second pair of eyes: only a
             # change request is offered (the editor's panel says why).
             actions = [a for a in actions if a[0] == "reject"]
@@ -187,3 +188,43 @@ class SecretariatApprovalTask(GroupApprovalTask):
 
             services.after_review_action(task_state, action_name, user, kwargs.get("comment", ""))
             return result
+
+
+class CaseEntity(models.Model):
+    """A person or firm a case speaks of, with the one label it gets in the whole case.
+
+    The reviewer's list (privacy.resolve.Entry): seeded from the engagement (its company,
+    requesting body and team) and from the names the detector finds in the draft, with the
+    roles the text gives them (会長の高橋昭子さん → 会長). Kept with the case so a label chosen
+    once stays the same for every later pass of the assistant.
+    """
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("人")
+        ORGANISATION = "organisation", _("組織")
+
+    page = models.ForeignKey(
+        "cases.CasePage", on_delete=models.CASCADE, related_name="anonymisation_entities"
+    )
+    name = models.CharField(_("名前"), max_length=200)
+    kind = models.CharField(_("種類"), max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    # Space-separated, the main role first: 「長女 店長」.
+    roles = models.CharField(_("役割"), max_length=200, blank=True)
+    # Empty: the default label (the role, a letter only to tell two apart).
+    label = models.CharField(_("置き換え後の呼び方"), max_length=50, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("事例の登場人物・組織")
+        verbose_name_plural = _("事例の登場人物・組織")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["page", "name"], name="one_entity_per_name_per_case")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def role_list(self) -> tuple[str, ...]:
+        return tuple(self.roles.split())

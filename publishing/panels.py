@@ -4,6 +4,7 @@ from django.urls import reverse
 from wagtail.admin.panels import Panel
 from wagtail.models import TaskState
 
+from .checklist import checklist
 from .gate import blocking_problems
 from .models import SecretariatApprovalTask, approval_refusal
 
@@ -23,6 +24,9 @@ class AnonymisationPanel(Panel):
                 reverse("publishing_admin:codify", args=[page.pk]) if page.pk else ""
             )
             context["approval_refusal"] = self._approval_refusal(page)
+            # What approval requires (publishing.checklist), shown where the reviewer approves.
+            context["checklist"] = checklist(page) if page.pk else []
+            context["checklist_ok"] = all(item.ok for item in context["checklist"])
             return context
 
         def _approval_refusal(self, page) -> str | None:

@@ -2,20 +2,32 @@
 
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.models import CasePage, PrefectureDisclosure
 from core.mail import absolute_url, send_notification
 from core.mail import on_commit as mail_on_commit
 from engagements.models import Engagement
 from engagements.notifications import secretariat_users
+from privacy import quasi
+from privacy import resolve as resolution
 from privacy.anonymise import apply_replacements
 
-from . import case_text
+from . import case_text, entities
 from .drafting import case_draft_from_engagement
-from .models import Proposal
+from .models import CaseEntity, Proposal
+
+
+class StaleDraft(Exception):
+    """The draft changed since the reviewer looked at it; nothing was applied."""
+
+
+class DisclosureRefused(Exception):
+    """The prefecture may not be shown (k rule); the message says why, in Japanese."""
 
 
 class AlreadyProposed(Exception):
@@ -61,6 +73,7 @@ def draft_create(*, proposal: Proposal, user):
     if proposal.case_id:
         return proposal.case
     page = case_draft_from_engagement(proposal.engagement, user=user)
+    entities.seed(page=page)
     proposal.case = page
     proposal.assignee = proposal.assignee or user
     proposal.status = Proposal.Status.DRAFTING
@@ -102,6 +115,85 @@ def anonymise_case(*, page, user, mapping: Mapping[str, str]) -> int:
     if changed:
         draft.save_revision(user=user, log_action=True)
     return changed
+
+
+def _latest_for_update(page, expected_revision: int | None):
+    """The case's latest draft, refusing with StaleDraft when it is not the one the reviewer saw
+    (two reviewers at once, or an edit in another tab): offsets would point elsewhere."""
+    page = CasePage.objects.select_for_update().get(pk=page.pk)  # fresh: latest_revision moves
+    latest = page.get_latest_revision()
+    if expected_revision is not None and (latest is None or latest.pk != expected_revision):
+        raise StaleDraft
+    return page.get_latest_revision_as_object()
+
+
+@transaction.atomic
+def apply_labels(
+    *, page, user, choices: Mapping[tuple[str, int], int], expected_revision: int | None = None
+) -> int:
+    """Replaces every resolved mention of the case's people and firms with its one label, in
+    every field; `choices` are the reviewer's picks for ambiguous mentions ((slot key, start) →
+    entry index). Saves one new revision; the number of fields changed."""
+    draft = _latest_for_update(page, expected_revision)
+    rows = list(CaseEntity.objects.filter(page=page))
+    labels = entities.labels(rows)
+    changed = 0
+    for item in entities.resolve_case(draft, rows, choices):
+        new = resolution.apply(item.slot.text, item.resolution, labels)
+        if new != item.slot.text:
+            item.slot.set(new)
+            changed += 1
+    if changed:
+        draft.save_revision(user=user, log_action=True)
+    return changed
+
+
+@transaction.atomic
+def apply_quasi(
+    *,
+    page,
+    user,
+    accepted: list[tuple[str, quasi.Suggestion]],
+    expected_revision: int | None = None,
+) -> int:
+    """Applies accepted coarser forms (68歳 → 60代) as (slot key, suggestion); a suggestion whose
+    text no longer stands at its place is skipped. The number of fields changed."""
+    draft = _latest_for_update(page, expected_revision)
+    by_slot: dict[str, list[quasi.Suggestion]] = {}
+    for key, suggestion in accepted:
+        by_slot.setdefault(key, []).append(suggestion)
+    changed = 0
+    for slot in case_text.slots(draft):
+        if slot.key in by_slot:
+            new = quasi.apply(slot.text, by_slot[slot.key])
+            if new != slot.text:
+                slot.set(new)
+                changed += 1
+    if changed:
+        draft.save_revision(user=user, log_action=True)
+    return changed
+
+
+@transaction.atomic
+def set_prefecture_shown(*, page: CasePage, user, show: bool) -> None:
+    """The secretariat's per-case permission to show the prefecture. Refused unless at least
+    settings.CASE_PREFECTURE_K published cases (this one counted) share the industry and the
+    prefecture; the rule is applied again at every rendering (CasePage.public_prefecture)."""
+    if not show:
+        PrefectureDisclosure.objects.filter(case=page).delete()
+        return
+    if not page.prefecture:
+        raise DisclosureRefused(_("この事例には都道府県が登録されていません。"))
+    peers, k = page.prefecture_peers(), settings.CASE_PREFECTURE_K
+    if peers < k:
+        raise DisclosureRefused(
+            _(
+                "同じ業種・都道府県の公開事例がこの事例を含めて %(n)s 件しかないため、"
+                "都道府県は表示できません（%(k)s 件以上で表示できます）。地域だけを表示します。"
+            )
+            % {"n": peers, "k": k}
+        )
+    PrefectureDisclosure.objects.get_or_create(case=page, defaults={"decided_by": user})
 
 
 @transaction.atomic

@@ -181,6 +181,9 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = True
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # Four eyes: the drafter or last editor never approves; with 2, two distinct members must approve.
 PUBLISHING_CASE_APPROVERS = env.integer("PUBLISHING_CASE_APPROVERS", 1)
+# k rule (docs/security.md): a case's prefecture is public only when at least this many published
+# cases share its industry and prefecture; otherwise the public sees the region alone.
+CASE_PREFECTURE_K = env.integer("CASE_PREFECTURE_K", 5)
 # Wagtail's own search serves the admin only; the public case search is search/ (issue #3).
 # The fallback backend matches substrings (icontains): SQLite FTS5 and PostgreSQL full-text
 # search both miss a Japanese word inside a title, and editors search titles by such words.

@@ -87,3 +87,12 @@ def test_labelled_set_is_what_the_committed_generator_writes():
     generator = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generator)
     assert generator.dumps(generator.build()) == Path(PASSAGES).read_text(encoding="utf-8")
+
+
+def test_letters_taken_by_the_case_labels_are_not_handed_out_again():
+    from privacy.anonymise import suggest_replacements
+    from privacy.detect import Finding
+
+    findings = [Finding(0, 2, "person", "山田"), Finding(5, 7, "person", "川口")]
+    assert set(suggest_replacements(findings).values()) == {"B氏", "C氏"}
+    assert set(suggest_replacements(findings, taken={"B氏"}).values()) == {"C氏", "D氏"}

@@ -121,6 +121,14 @@ def test_publishing_is_refused_while_names_remain(
 
 
 def _anonymise_all(client, page):
+    """The assistant's defaults, accepted as they come: the list's labels (the first candidate
+    of each ambiguous mention), then every remaining replacement."""
+    url = reverse("publishing_admin:anonymise", args=[page.pk])
+    context = client.get(url).context
+    data = {"action": "labels", "revision": context["revision"]}
+    for choice in context["ambiguous"]:
+        data[choice["name"]] = str(choice["candidates"][0][0])
+    client.post(url, data)
     html_response = client.get(reverse("publishing_admin:anonymise", args=[page.pk]))
     table = html_response.context["table"]
     data = {"surface": [row["surface"] for row in table]}
