@@ -540,7 +540,11 @@ def _statistical(t: _Text, *, regions: bool = False) -> Iterator[Finding]:
             surface = t.norm[start:end].strip()
             if not surface or _PLACEHOLDER_NAME.fullmatch(surface) or _common_noun(surface):
                 continue
-            broad = is_prefecture(surface) or e.label in ("Country", "Continental_Region")
+            broad = (
+                is_prefecture(surface)
+                or e.label in ("Country", "Continental_Region")
+                or (e.kind == "place" and _country(t, start, end))
+            )
             if e.kind == "place" and broad:
                 if regions:
                     yield t.finding(start, end, "region")
@@ -548,6 +552,13 @@ def _statistical(t: _Text, *, regions: bool = False) -> Iterator[Finding]:
             if not _has_name_material(t, start, end):
                 continue  # ordinary words the model took for a name (法人番号, 社長室)
             yield t.finding(start, end, e.kind)
+
+
+def _country(t: _Text, start: int, end: int) -> bool:
+    """Whether a span is one country as Sudachi knows it (日本, スペイン): the trained head labels
+    countries 地名 like any other place."""
+    k = t.at.get(start)
+    return k is not None and t.morphemes[k].end == end and t.morphemes[k].pos[3] == "国"
 
 
 def _has_name_material(t: _Text, start: int, end: int) -> bool:
