@@ -7,7 +7,10 @@ Real text: Japanese Wikipedia sentences with labelled entities (Stockmark's NER 
 CC BY-SA 3.0, © Stockmark Inc.). By default the 100-sentence subset committed under
 fixtures/privacy/ner-wikipedia/; pass the development half's dev.json with --wikipedia. Recall
 per type is scored with no known names; "outside" is the share of masked characters that lie
-outside every labelled entity (of any of its eight types).
+outside every labelled entity (of any of its eight types). With dev.json the figures are printed
+for the whole half, for its held-out part (fixtures/privacy/ner-wikipedia/split.json: sentences
+the NER head in privacy/models/ner_wiki never saw, the honest figure) and for the part it was
+trained on. "+regions" counts prefectures and countries as findings too, as the data labels them.
 
 Scoring is described in privacy/evaluation.py: a gold span counts as found only if every character
 is covered by some finding; a prediction is correct if it overlaps a gold span. Missed spans of
