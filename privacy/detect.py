@@ -22,10 +22,12 @@ Layers (a character is flagged if any layer flags it):
 5. A surname/given-name lexicon (Sudachi's 人名 entries): katakana names joined by ・ of which one
    part is a 人名 (ジョン・クインシー・アダムズ); with the model on, a katakana 人名 of four or more
    characters alone (スティーブンス).
-6. A statistical NER (privacy.ner: GiNZA's ja_ginza, loaded once per process) on the sentences
-   holding a proper noun, an unknown or a Latin word. Its names need some of that material
-   (法人番号 or コミッショナー alone are not names). Off with ``statistical=False`` (the publish
-   gate and the import screening block on identifiers, known names and the rules only).
+6. A statistical NER (privacy.ner: GiNZA's ja_ginza and a head trained on Japanese Wikipedia
+   sentences, loaded once per process) on the sentences holding a proper noun, an unknown or a
+   Latin word. Its names need some of that material (法人番号 or コミッショナー alone are not
+   names) unless both models read a name there (アップル, オラクル). Off with
+   ``statistical=False`` (the publish gate and the import screening block on identifiers, known
+   names and the rules only).
 
 Common nouns built like place names (漁師町, 城下町, 商店街, 県内) are never findings.
 Prefectures, regions and countries on their own are not flagged: the published case already
@@ -509,6 +511,8 @@ def _candidate(m: Morpheme) -> bool:
     return len(s) >= 3 and s.isascii() and s.isalpha()
 
 
+# The trained head's labels (privacy.ner.WIKI_KIND), to tell its entities from ja_ginza's.
+_WIKI_LABELS = frozenset(["人名", "法人名", "政治的組織名", "その他の組織名", "地名"])
 _KANJI_NUMBER = re.compile(r"[〇一二三四五六七八九十百千万億]+")
 
 
@@ -540,14 +544,35 @@ def _statistical(t: _Text, *, regions: bool = False) -> Iterator[Finding]:
             surface = t.norm[start:end].strip()
             if not surface or _PLACEHOLDER_NAME.fullmatch(surface) or _common_noun(surface):
                 continue
-            broad = is_prefecture(surface) or e.label in ("Country", "Continental_Region")
+            broad = (
+                is_prefecture(surface)
+                or e.label in ("Country", "Continental_Region")
+                or (e.kind == "place" and _country(t, start, end))
+            )
             if e.kind == "place" and broad:
                 if regions:
                     yield t.finding(start, end, "region")
                 continue
-            if not _has_name_material(t, start, end):
+            if not _has_name_material(t, start, end) and not _agreed(e, entities):
                 continue  # ordinary words the model took for a name (法人番号, 社長室)
             yield t.finding(start, end, e.kind)
+
+
+def _agreed(e, entities) -> bool:
+    """Whether the other model (ja_ginza's NER or the trained head) also reads a name where `e`
+    is: two models agreeing on a dictionary word (アップル, オラクル) make it a name."""
+    trained = e.label in _WIKI_LABELS
+    return any(
+        (o.label in _WIKI_LABELS) != trained and o.start < e.end and e.start < o.end
+        for o in entities
+    )
+
+
+def _country(t: _Text, start: int, end: int) -> bool:
+    """Whether a span is one country as Sudachi knows it (日本, スペイン): the trained head labels
+    countries 地名 like any other place."""
+    k = t.at.get(start)
+    return k is not None and t.morphemes[k].end == end and t.morphemes[k].pos[3] == "国"
 
 
 def _has_name_material(t: _Text, start: int, end: int) -> bool:

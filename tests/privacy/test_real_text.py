@@ -7,6 +7,7 @@ import pytest
 
 from privacy.detect import detect
 from privacy.evaluation import WIKIPEDIA_SUBSET, evaluate_wikipedia, load_wikipedia
+from privacy.ner_train import load_split
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +23,25 @@ def real():
 
 
 @pytest.fixture(scope="module")
+def ginza_only():
+    """The detector with ja_ginza's NER alone, without the trained head (as before issue 11)."""
+    from privacy import ner
+
+    def reset():
+        ner._model.cache_clear()
+        with ner._CACHE_LOCK:
+            ner._CACHE.clear()
+
+    ner.ENABLED, ner.WIKI_ENABLED = True, False
+    reset()
+    try:
+        return evaluate_wikipedia(load_wikipedia(WIKIPEDIA_SUBSET), regions=True)
+    finally:
+        ner.ENABLED, ner.WIKI_ENABLED = False, True
+        reset()
+
+
+@pytest.fixture(scope="module")
 def rules_only():
     return evaluate_wikipedia(load_wikipedia(WIKIPEDIA_SUBSET), statistical=False)
 
@@ -33,11 +53,22 @@ def test_subset_is_the_committed_one():
     assert {"人名", "法人名", "地名"} <= types
 
 
-# The figures reached on this subset (see the report in benchmarks/privacy.py for the whole
-# development half); a change that loses recall or masks more outside entities fails here.
-# Reached: 人名 0.778, 法人名 0.717, 地名 0.878, outside 0.048 (rules alone: 0.578, 0.435, 0.244).
-HELD = {"人名": 0.77, "法人名": 0.71, "地名": 0.87}
-HELD_OVER_MASKING = 0.05
+def test_the_head_never_saw_the_subset():
+    """The trained head (privacy.ner_train) learnt from the train part of the split only; the
+    subset the suite measures on lies in the held-out part, so its figures are no memory."""
+    held_out = load_split()
+    assert {r["curid"] for r in load_wikipedia(WIKIPEDIA_SUBSET)} <= held_out
+    # The split is fixed: a change of seed or share would move sentences across it.
+    assert len(held_out) == 791
+
+
+# The figures reached on this subset, every labelled 地名 counted (see benchmarks/privacy.py for
+# the whole development half and its held-out part); a change that loses recall or masks more
+# outside entities fails here. Reached with the trained head: 人名 0.867, 法人名 0.761, 地名 0.927,
+# outside 0.079. ja_ginza alone: 0.778, 0.717, 0.878, outside 0.048; rules alone: 0.578, 0.435,
+# 0.244 (地名 without prefectures and countries).
+HELD = {"人名": 0.86, "法人名": 0.76, "地名": 0.92}
+HELD_OVER_MASKING = 0.08
 
 
 def test_recall_per_type_on_real_text(real):
@@ -52,6 +83,21 @@ def test_masked_characters_stay_inside_entities(real):
 def test_the_model_adds_recall_over_the_rules(real, rules_only):
     for kind in HELD:
         assert real.recall(kind) > rules_only.recall(kind), kind
+
+
+def test_the_trained_head_adds_recall_over_ja_ginza_alone(real, ginza_only):
+    for kind in HELD:
+        assert real.recall(kind) > ginza_only.recall(kind), kind
+
+
+def test_the_trained_head_is_shipped_and_loaded(model):
+    from privacy import ner
+
+    assert ner.WIKI_PATH.is_dir()
+    assert set(ner.head().labels) == set(ner.WIKI_LABELS)
+    # Both models read the sentence; the head labels with the data set's types.
+    labels = {e.label for e in ner.entities("チャールズ・ディケンズは英国の作家。")}
+    assert {"Person", "人名"} <= labels
 
 
 def test_model_is_loaded_once_per_process(model):
