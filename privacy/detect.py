@@ -35,6 +35,7 @@ carries its prefecture, and the replacement a reviewer uses for a place is 県�
 ``regions=True`` (kind "region"), which the real-text evaluation reports beside the default.
 """
 
+import functools
 import re
 import threading
 from collections.abc import Iterable, Iterator
@@ -59,6 +60,7 @@ from privacy.vocabulary import (
     LEGAL_RE,
     MUNICIPAL_SUFFIXES,
     PLACE_FOLLOWERS,
+    PLATFORM_TERMS,
     PREFECTURES,
     ROLES,
     STRIP_LEGAL,
@@ -595,6 +597,17 @@ def _has_name_material(t: _Text, start: int, end: int) -> bool:
     return False
 
 
+def _ordinary(surface: str) -> bool:
+    """A kind of place (漁師町), or the platform's own words, alone or listed with ・
+    (ホワイトボード・ローカルベンチマーク): no name."""
+    return _common_noun(surface) or any(part in _platform_terms() for part in surface.split("・"))
+
+
+@functools.cache
+def _platform_terms() -> frozenset[str]:
+    return frozenset(normalise(term) for term in PLATFORM_TERMS)
+
+
 def _common_noun(surface: str) -> bool:
     """漁師町, 城下町, 県内 …, alone or after a prefecture (静岡県内): kinds of place, no place."""
     if surface in COMMON_PLACE_NOUNS:
@@ -669,7 +682,7 @@ def detect(
         found += list(_statistical(t, regions=regions))
     if regions:
         found += list(_regions(t))
-    found = [f for f in found if f.source or not _common_noun(t.norm[f.start : f.end])]
+    found = [f for f in found if f.source or not _ordinary(t.norm[f.start : f.end])]
     found += list(_propagate(t, found))
     found += list(_extend(t, found))
     # A guessed name of one or two Latin capitals is a placeholder already (B氏, A社).

@@ -6,6 +6,8 @@ rules, and so privacy.variants and privacy.anonymise share one vocabulary.
 
 import re
 
+from taxonomy.vocabularies import SEED, Vocabulary
+
 DASH = "‐‑‒–—―ー−－-"  # the ASCII hyphen last, so it stays literal inside [...]
 
 HONORIFICS = ("さん", "氏", "様", "さま", "君", "くん", "ちゃん", "殿", "御中", "先生")
@@ -99,3 +101,15 @@ COMMON_PLACE_NOUNS = frozenset(
 # Lower case, like the views they are matched against (npo法人).
 LEGAL_RE = "|".join(re.escape(f.lower()) for f in sorted(LEGAL_FORMS, key=len, reverse=True))
 STRIP_LEGAL = re.compile(rf"^(?:{LEGAL_RE})\s*|\s*(?:{LEGAL_RE})$")
+
+
+# The platform's own words (tools, phases, skills, industries …): every case uses them, and a
+# statistical model may still read ホワイトボード or 経営デザインシート as a name. Places are left
+# out: a prefecture on its own is a finding when the caller asks for regions.
+PLATFORM_TERMS = tuple(
+    label
+    for vocabulary, rows in SEED.items()
+    if vocabulary not in (Vocabulary.REGION, Vocabulary.PREFECTURE)
+    for _code, label, *short in rows
+    for label in (label, *short)
+)

@@ -243,7 +243,7 @@ def suggested_key_points(reports) -> list[str]:
     if tools:
         points.append(
             _("%(tools)sを対話のきっかけとして使った。")
-            % {"tools": "・".join(terms.label(Vocabulary.TOOL, t) for t in tools)}
+            % {"tools": "、".join(terms.label(Vocabulary.TOOL, t) for t in tools)}
         )
     quote = _awareness_quote(reports)
     if quote:

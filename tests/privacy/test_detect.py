@@ -115,6 +115,10 @@ def test_kanji_numeral_that_counts_something_ends_a_phone_number():
         "漁師町で生まれ、城下町と門前町に店を出し、商店街の組合に入った。",
         "県内の取引先と市内の同業者、静岡県内の補助金。",
         "宿場町の面影が残る港町で、法人番号の届出を済ませた。",
+        # The platform's own tools: the trained head read 経営デザインシート as a name, and the
+        # draft's entity list then blocked the case it was about.
+        "経営デザインシートとホワイトボード、マインドマップとローカルベンチマークを使った。",
+        "ホワイトボード・ローカルベンチマーク・経営デザインシートを対話のきっかけとして使った。",
     ],
 )
 def test_ordinary_words_are_not_flagged(model, text):
