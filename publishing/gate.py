@@ -24,6 +24,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models.signals import pre_save
 from django.utils.translation import gettext as _
 from PIL import Image
+from wagtail.actions.publish_revision import PublishRevisionAction
+from wagtail.models import Page
 
 from privacy.anonymise import blocking_findings
 
@@ -142,8 +144,6 @@ _CHECKED = "_publish_gate_checked"
 def _gated(publish_revision):
     @functools.wraps(publish_revision)
     def wrapper(self, revision, object, *args, **kwargs):
-        from wagtail.models import Page
-
         if isinstance(object, Page):
             check(object.specific_deferred if type(object) is Page else object)
             setattr(object, _CHECKED, True)  # the save inside need not check again
@@ -155,8 +155,6 @@ def _gated(publish_revision):
 
 def _created_live(sender, instance, raw=False, **kwargs) -> None:
     """A page saved live without a publication (add_child(instance=…live=True), copy) is checked."""
-    from wagtail.models import Page
-
     if raw or not isinstance(instance, Page) or not instance.live:
         return
     if getattr(instance, _CHECKED, False):
@@ -181,14 +179,10 @@ def _content_changed(page) -> bool:
 
 def install() -> None:
     """Puts the gate in front of every publication (idempotent; called from AppConfig.ready)."""
-    from wagtail.actions.publish_revision import PublishRevisionAction
-
     if not getattr(PublishRevisionAction._publish_revision, "publish_gate", False):
         PublishRevisionAction._publish_revision = _gated(PublishRevisionAction._publish_revision)
     pre_save.connect(_created_live, dispatch_uid="publishing.gate.created_live", weak=False)
 
 
 def installed() -> bool:
-    from wagtail.actions.publish_revision import PublishRevisionAction
-
     return getattr(PublishRevisionAction._publish_revision, "publish_gate", False)
