@@ -9,6 +9,11 @@ class CasesConfig(AppConfig):
     verbose_name = _("支援事例")
 
     def ready(self):
-        from . import documents  # imports the models: only once the app registry is ready
+        # Imported here: both import the models, which are loaded only now.
+        from . import documents, views
+        from .models import CaseIndexPage, CasePage
 
         registry.register(documents.INDEXED)
+        # The pages' context comes from views.py, which imports the models (not the reverse).
+        CaseIndexPage.list_context = staticmethod(views.case_list_context)
+        CasePage.detail_context = staticmethod(views.case_detail_context)
