@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from wagtail.signals import page_published, page_unpublished
 
 from search import registry
 
@@ -9,12 +10,15 @@ class CasesConfig(AppConfig):
     verbose_name = _("支援事例")
 
     def ready(self):
-        from . import documents  # imports the models: only once the app registry is ready
+        # Imported here: both import the models, which are loaded only now.
+        from . import documents, views
+        from .models import CaseIndexPage, CasePage
 
         registry.register(documents.INDEXED)
-        from wagtail.signals import page_published, page_unpublished
-
         # A publication or unpublication changes how many cases share an industry+prefecture,
         # so the peers' public_area (k rule) may change: their search documents are refreshed.
         page_published.connect(documents.on_case_count_change, dispatch_uid="cases_k_peers_pub")
         page_unpublished.connect(documents.on_case_count_change, dispatch_uid="cases_k_peers_unpub")
+        # The pages' context comes from views.py, which imports the models (not the reverse).
+        CaseIndexPage.list_context = staticmethod(views.case_list_context)
+        CasePage.detail_context = staticmethod(views.case_detail_context)

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from django.db.models import QuerySet
 
 from search.documents import page_version, plain
+from search.facets import facet_values
 from search.registry import IndexedType
 from search.service import enqueue
 from search.types import FacetCount, SearchDocument
@@ -26,7 +27,7 @@ def case_document(case: CasePage) -> SearchDocument:
         parts += [section.heading, plain(section.markdown_text())]
     parts += key_points
     parts += [case.background, case.outcomes]
-    tools = tuple(dict.fromkeys(code for s in sections for code in s.tools))
+    facets = facet_values(case, sections)
     date = case.display_date
     return SearchDocument(
         id=case.pk,
@@ -36,18 +37,13 @@ def case_document(case: CasePage) -> SearchDocument:
         body="\n".join(p for p in parts if p),
         summary="\n".join(p for p in [*opening, *key_points] if p),
         published=date.toordinal() if date else 0,
-        industry=case.industry,
-        region=case.region,
-        # One source for where the company is: CasePage.public_area / public_prefecture (k rule).
-        # A prefecture facet must read case.public_prefecture, never case.prefecture.
-        employees=case.employees,
-        scale_phase=case.scale_phase,
-        phase=tuple(dict.fromkeys(s.phase for s in sections)),
-        tool=tools,
+        # Where the company is comes from CasePage.public_area / public_prefecture (k rule):
+        # a prefecture facet must read case.public_prefecture, never case.prefecture.
+        facets=facets,
         suggest=(
             case.title,
             *(t.name for t in case.hashtags.all()),
-            *(terms.label("tool", code) for code in tools),
+            *(terms.label("tool", code) for code in facets["tool"]),
         ),
     )
 

@@ -60,12 +60,14 @@ class CaseIndexPage(Page):
         except params.BadParameter as error:  # raised by get_context: a query it cannot use
             return params.bad_request_page(request, error)
 
-    def get_context(self, request, *args, **kwargs):
-        # Imported here: views.py imports this module (a cycle inside the app, not between apps).
-        from .views import case_list_context
+    # What the list shows: views.case_list_context(request, page), set by CasesConfig.ready().
+    # views.py reads the cases through selectors.py, which imports this module, so this module
+    # does not import views.py.
+    list_context = None
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(case_list_context(request, self))
+        context.update(self.list_context(request, self))
         return context
 
 
@@ -301,12 +303,13 @@ class CasePage(Page):
     def phases(self) -> list[str]:
         return list(dict.fromkeys(s.phase for s in self.sections.all()))
 
-    def get_context(self, request, *args, **kwargs):
-        # Imported here: views.py imports this module (a cycle inside the app, not between apps).
-        from .views import case_detail_context
+    # What the page shows beside its fields: views.case_detail_context(page), set by
+    # CasesConfig.ready() (as CaseIndexPage.list_context).
+    detail_context = None
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(case_detail_context(self))
+        context.update(self.detail_context(self))
         return context
 
 

@@ -134,6 +134,8 @@ def insert_cases(count: int, *, first: int = 1, batch: int = 500) -> int:
     have no revisions and send no signals, so nothing is indexed or queued. Records without a
     publication date become drafts, as with the importer. Returns how many were published.
     """
+    # Imported here: synthetic_case() needs no Django, and the benchmarks' parent processes and
+    # generators import this module before (or without) django.setup().
     import datetime as dt
 
     from django.contrib.contenttypes.models import ContentType

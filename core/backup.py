@@ -35,6 +35,7 @@ from pathlib import Path, PurePosixPath
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -285,8 +286,6 @@ def _restore_database(alias: str, vendor: str, dump: Path) -> None:
             "pg_restore",
         )
     connection.close()  # a fresh connection sees the restored schema, nothing cached
-    from django.contrib.contenttypes.models import ContentType
-
     ContentType.objects.clear_cache()
 
 

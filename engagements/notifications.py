@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from core.mail import absolute_url, send_notification
 
+from .access import TEAM_ROLES
+
 
 def secretariat_users():
     return get_user_model().objects.filter(is_active=True, groups__name=roles.SECRETARIAT)
@@ -14,8 +16,6 @@ def secretariat_users():
 
 def comment_posted(comment) -> None:
     """Tells the visit's team and the secretariat, except the author, about a new comment."""
-    from .access import TEAM_ROLES
-
     engagement = comment.visit.engagement
     team = get_user_model().objects.filter(
         is_active=True,

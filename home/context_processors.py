@@ -4,6 +4,7 @@ from wagtail.models import Site
 
 from accounts import roles, twofactor
 from training.packs import can_make_packs
+from workspace.landing import curricula_admin_url
 
 from .site_setup import ABOUT_SLUG
 
@@ -31,8 +32,6 @@ def work_navigation(request) -> dict:
         return {"work_items": []}
     if twofactor.requires_second_factor(user) and not twofactor.is_verified(request):
         return {"work_items": []}  # the setup and code pages: every link would lead back there
-    from workspace.landing import curricula_admin_url
-
     items = []
     if roles.has_any_role(user, {roles.SECRETARIAT}):
         items.append((_("ダッシュボード"), reverse("workspace:dashboard")))

@@ -9,6 +9,10 @@ class KnowhowConfig(AppConfig):
     verbose_name = _("ノウハウ")
 
     def ready(self):
-        from . import documents  # imports the models: only once the app registry is ready
+        # Imported here: both import the models, which are loaded only now.
+        from . import documents, views
+        from .models import KnowHowIndexPage
 
         registry.register(documents.INDEXED)
+        # The list's context comes from views.py, which imports the models (not the reverse).
+        KnowHowIndexPage.list_context = staticmethod(views.knowhow_list_context)

@@ -21,7 +21,7 @@ def knowhow_document(article: KnowHowPage) -> SearchDocument:
         body=body,
         summary=article.summary,
         published=date.date().toordinal() if date else 0,
-        phase=tuple(article.phases),
+        facets={"phase": tuple(article.phases)},
         suggest=(article.title, terms.label("skill", article.skill)),
     )
 

@@ -30,12 +30,13 @@ class KnowHowIndexPage(Page):
         except params.BadParameter as error:  # raised by get_context: a query it cannot use
             return params.bad_request_page(request, error)
 
-    def get_context(self, request, *args, **kwargs):
-        # Imported here: views.py imports this module (a cycle inside the app, not between apps).
-        from .views import knowhow_list_context
+    # What the list shows: views.knowhow_list_context(request, page), set by KnowhowConfig.ready()
+    # (views.py imports this module, so this module does not import views.py).
+    list_context = None
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(knowhow_list_context(request, self))
+        context.update(self.list_context(request, self))
         return context
 
 

@@ -27,6 +27,7 @@ class PublishingConfig(AppConfig):
 
     def _connect_media_privacy(self):
         """Drafts' images and documents stay private until a page using them is published."""
+        # Imported here, like those of ready(): media.py and the model getters need the models.
         from django.db.models.signals import post_save, pre_save
         from wagtail.documents import get_document_model
         from wagtail.images import get_image_model

@@ -26,13 +26,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models.signals import pre_save
 from django.utils.translation import gettext as _
 from PIL import Image
+from wagtail.actions.publish_revision import PublishRevisionAction
+from wagtail.models import Page
 
 from cases.models import CasePage
 from privacy.anonymise import blocking_findings
 
 from . import checklist, public_text
 from .known import known_entities, merge
-from .models import CaseEntity
 
 # EXIF tags that identify a place, a device or a person.
 REVEALING_EXIF = {
@@ -87,8 +88,10 @@ def known_for(page) -> dict[str, list[str]]:
     # The people and firms the reviewer listed for this case (publishing.entities) are known
     # names too: a mention the assistant could not resolve still blocks publication.
     listed = {"persons": [], "organisations": []}
-    for row in CaseEntity.objects.filter(page_id=getattr(page, "pk", None)):
-        key = "persons" if row.kind == CaseEntity.Kind.PERSON else "organisations"
+    # Through the case's relation (publishing.models.CaseEntity): models.py imports this module.
+    entities = getattr(page, "anonymisation_entities", None)
+    for row in entities.all() if entities is not None and page.pk else ():
+        key = "persons" if row.kind == row.Kind.PERSON else "organisations"
         listed[key].append(row.name)
     return merge(known, listed) if any(listed.values()) else known
 
@@ -166,8 +169,6 @@ _CHECKED = "_publish_gate_checked"
 def _gated(publish_revision):
     @functools.wraps(publish_revision)
     def wrapper(self, revision, object, *args, **kwargs):
-        from wagtail.models import Page
-
         if isinstance(object, Page):
             specific = object.specific_deferred if type(object) is Page else object
             check(specific)
@@ -184,8 +185,6 @@ def _gated(publish_revision):
 
 def _created_live(sender, instance, raw=False, **kwargs) -> None:
     """A page saved live without a publication (add_child(instance=…live=True), copy) is checked."""
-    from wagtail.models import Page
-
     if raw or not isinstance(instance, Page) or not instance.live:
         return
     if getattr(instance, _CHECKED, False):
@@ -210,14 +209,10 @@ def _content_changed(page) -> bool:
 
 def install() -> None:
     """Puts the gate in front of every publication (idempotent; called from AppConfig.ready)."""
-    from wagtail.actions.publish_revision import PublishRevisionAction
-
     if not getattr(PublishRevisionAction._publish_revision, "publish_gate", False):
         PublishRevisionAction._publish_revision = _gated(PublishRevisionAction._publish_revision)
     pre_save.connect(_created_live, dispatch_uid="publishing.gate.created_live", weak=False)
 
 
 def installed() -> bool:
-    from wagtail.actions.publish_revision import PublishRevisionAction
-
     return getattr(PublishRevisionAction._publish_revision, "publish_gate", False)

@@ -2,12 +2,19 @@
 
 from django.conf import settings
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import GroupApprovalTask, TaskState
 
 from engagements.models import Engagement
 
 from .checklist import missing
+from .gate import PublishBlocked, blocking_problems
+
+# Sent after each action on the secretariat's approval task, inside its transaction, with
+# task_state, action_name, user and comment: the proposal follows the review
+# (publishing/signals.py connects services.after_review_action, which imports this module).
+review_action = Signal()
 
 
 class Proposal(models.Model):
@@ -151,8 +158,6 @@ class SecretariatApprovalTask(GroupApprovalTask):
 
     def get_actions(self, obj, user):
         actions = super().get_actions(obj, user)
-        from .gate import blocking_problems
-
         if not any(name == "approve" for name, *_rest in actions):
             return actions
         task_state = self.task_states.filter(
@@ -176,17 +181,19 @@ class SecretariatApprovalTask(GroupApprovalTask):
                 refusal = approval_refusal(page, user, task_state)
                 if refusal:
                     # A hand-made POST gets what the missing button would have said.
-                    from .gate import PublishBlocked
-
                     raise PublishBlocked(refusal)
                 if required_approvers() > 1:
                     ApprovalVote.objects.get_or_create(task_state=task_state, user=user)
                     if task_state.approval_votes.count() < required_approvers():
                         return None  # the task waits for the next distinct approver
             result = super().on_action(task_state, user, action_name, **kwargs)
-            from . import services
-
-            services.after_review_action(task_state, action_name, user, kwargs.get("comment", ""))
+            review_action.send(
+                sender=type(self),
+                task_state=task_state,
+                action_name=action_name,
+                user=user,
+                comment=kwargs.get("comment", ""),
+            )
             return result
 
 

@@ -23,10 +23,14 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from modelcluster.fields import ParentalKey
 from modelcluster.models import get_all_child_relations
+from taggit.managers import TaggableManager
 from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.documents.models import AbstractDocument
 from wagtail.fields import StreamField
+from wagtail.images.blocks import ImageChooserBlock
 from wagtail.images.models import AbstractImage
 
 from taxonomy import terms
@@ -122,8 +126,6 @@ def _label(field) -> str:
 
 
 def _is_tags(field) -> bool:
-    from taggit.managers import TaggableManager
-
     return isinstance(field, TaggableManager)
 
 
@@ -179,8 +181,6 @@ def coverage(model, *, prefix: str = "", child: bool = False) -> Iterator[Covera
 
 def _is_parent_pointer(field) -> bool:
     """The ParentalKey from an inline to its page (or a multi-table parent link)."""
-    from modelcluster.fields import ParentalKey
-
     return isinstance(field, ParentalKey) or (
         isinstance(field, models.OneToOneField) and field.remote_field.parent_link
     )
@@ -264,9 +264,6 @@ def _media_texts(item, key: str, label: str) -> Iterator[PublicText]:
 
 def _block_texts(block, value, key: str, label: str) -> Iterator[PublicText]:
     """Texts of one block value, down to each leaf."""
-    from wagtail.documents.blocks import DocumentChooserBlock
-    from wagtail.images.blocks import ImageChooserBlock
-
     if value is None:
         return
     if isinstance(block, blocks.StreamBlock):
@@ -291,7 +288,6 @@ def _block_texts(block, value, key: str, label: str) -> Iterator[PublicText]:
 
 def images(page) -> Iterator:
     """Wagtail images the page shows (their files are checked for revealing metadata)."""
-    from wagtail.images.blocks import ImageChooserBlock
 
     def walk(block, value):
         if value is None:

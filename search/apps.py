@@ -7,6 +7,6 @@ class SearchConfig(AppConfig):
     verbose_name = _("事例検索")
 
     def ready(self):
-        from . import signals
+        from . import signals  # imported here: it imports the models, loaded only now
 
         signals.connect()

@@ -192,9 +192,7 @@ def _keep(judged: Judged) -> Callable[[SearchDocument], bool]:
         if doc.kind not in kinds:
             return False
         for name, values in judged.filters.items():
-            value = getattr(doc, name)
-            have = set(value) if isinstance(value, tuple) else {value}
-            if values and not have & set(values):
+            if values and not set(doc.facet(name)) & set(values):
                 return False
         return True
 

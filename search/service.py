@@ -5,12 +5,11 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Q
-from django.utils.module_loading import import_string
 
-from . import documents, registry
+from . import backends, documents, registry, tasks
+from .backends import configured as backend
 from .models import SearchOutbox, Synonym
 from .types import (
     FacetCount,
@@ -70,27 +69,15 @@ class CircuitBreaker:
         return result
 
 
-_backend_lock = threading.Lock()
-_backend = None
 _breaker = CircuitBreaker()
 _synonyms: dict = {"stamp": None, "groups": {}}
 
 
-def backend():
-    """The configured backend, one instance per process."""
-    global _backend
-    with _backend_lock:
-        if _backend is None:
-            config = settings.SEARCH
-            _backend = import_string(config["BACKEND"])(**config.get("OPTIONS", {}))
-        return _backend
-
-
 def reset_backend() -> None:
-    global _backend, _breaker
-    with _backend_lock:
-        _backend = None
-        _breaker = CircuitBreaker()
+    """Forget the backend and its breaker: the next call starts from the settings as they are."""
+    global _breaker
+    backends.reset()
+    _breaker = CircuitBreaker()
 
 
 def synonym_groups() -> dict[str, list[str]]:
@@ -116,17 +103,13 @@ def enqueue(page_ids: Iterable[int]) -> None:
 
 
 def _schedule_drain() -> None:
-    from .tasks import drain_search_outbox
-
     _scheduled.pending = False
-    drain_search_outbox.enqueue()
+    tasks.drain_search_outbox.enqueue()
 
 
 def drain_outbox(*, batch: int = 500, now=None) -> int:
     """Apply the due outbox rows to the index (search/tasks.py keeps what fails)."""
-    from .tasks import drain_outbox as drain
-
-    return drain(batch=batch, now=now)
+    return tasks.drain_outbox(batch=batch, now=now)
 
 
 def rebuild(*, progress=None) -> int:

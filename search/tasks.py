@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from . import documents
+from .backends import configured as backend
 from .models import SearchOutbox
 from .types import IndexingFailed, ItemFailure
 
@@ -59,8 +60,6 @@ def drain(*, batch: int = 500, now: datetime | None = None) -> DrainReport:
     or too slow): its rows are recorded first, and the caller backs off. A batch where only some
     pages failed is recorded and the pass goes on.
     """
-    from .service import backend
-
     now = now or timezone.now()
     report = DrainReport()
     after = 0  # each row at most once per pass, even if its retry would already be due

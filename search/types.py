@@ -6,6 +6,7 @@ from typing import Literal, Protocol
 
 # Re-exported: the backends and the API read the facet names from here (search/facets.py).
 from .facets import FACET_FIELDS as FACET_FIELDS
+from .facets import FACETS
 
 KINDS = ("case", "knowhow")
 SORTS = ("relevance", "-published", "published")
@@ -57,16 +58,26 @@ class SearchDocument:
     title: str
     body: str
     published: int  # date as ordinal; sorts "newest first"
-    industry: str = ""
-    region: str = ""
-    employees: str = ""
-    scale_phase: str = ""
-    phase: tuple[str, ...] = ()
-    tool: tuple[str, ...] = ()
+    # Codes per facet of search/facets.py, by its name: at most one for a facet of the page
+    # itself, any number for one of its sections. A facet left out has no value.
+    facets: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     suggest: tuple[str, ...] = ()
     # What the page is about in a few lines (lead, hashtags, key points); also part of body.
     # A word here counts for more than one somewhere in the body.
     summary: str = ""
+
+    def __post_init__(self):
+        unknown = set(self.facets) - set(FACET_FIELDS)
+        if unknown:
+            raise ValueError(f"未知の絞り込み項目です: {', '.join(sorted(unknown))}")
+        for facet in FACETS:
+            values = self.facets.get(facet.name, ())
+            if isinstance(values, str) or not facet.multi and len(values) > 1:
+                raise ValueError(f"{facet.name} の値の形が違います: {values!r}")
+
+    def facet(self, name: str) -> tuple[str, ...]:
+        """The document's codes for facet `name` (none when it has none)."""
+        return tuple(self.facets.get(name, ()))
 
 
 @dataclass(frozen=True)

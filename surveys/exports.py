@@ -5,6 +5,7 @@ import io
 
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from .questions import QUESTIONS
 
@@ -72,8 +73,6 @@ def as_xlsx(responses) -> bytes:
 
 
 def _text_cell(sheet, value):
-    from openpyxl.cell import WriteOnlyCell
-
     cell = WriteOnlyCell(sheet, value=safe_cell(value))
     # openpyxl turns any string starting with "=" into a formula; force the string type too.
     cell.data_type = "s"

@@ -2,18 +2,21 @@
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import default_task_backend
 
 from core.mail import absolute_url, send_notification
 from core.mail import on_commit as mail_on_commit
-from engagements.models import EngagementMember, Visit
+from engagements.models import Visit
 from engagements.notifications import secretariat_users
 
 from .models import Survey, SurveyResponse
+from .sending import company_contacts, send_request
+from .sending import send_due_requests as send_due_requests  # for send_survey_requests
+from .tasks import send_due_survey_requests
 
 
 class AlreadyAnswered(Exception):
@@ -34,57 +37,12 @@ def survey_setup(
 
 def schedule_request(survey: Survey) -> None:
     """Sends now if due, otherwise leaves it to the task worker at 9:00 on the start date."""
-    from django_tasks import default_task_backend
-
-    from .tasks import send_due_survey_requests
-
     today = timezone.localdate()
     if survey.starts_on is None or survey.starts_on <= today:
         send_due_requests(today=today)
     elif default_task_backend.supports_defer:
         at = timezone.make_aware(datetime.datetime.combine(survey.starts_on, datetime.time(9)))
         send_due_survey_requests.using(run_after=at).enqueue()
-
-
-def send_due_requests(*, today: datetime.date | None = None) -> int:
-    """Sends every request whose start date has come; each survey's request goes out once."""
-    today = today or timezone.localdate()
-    sent = 0
-    due = Survey.objects.filter(requested_at__isnull=True, response__isnull=True).exclude(
-        starts_on__gt=today
-    )
-    for survey in due.select_related("visit__engagement"):
-        # The conditional update makes two workers racing over one survey send it once.
-        claimed = Survey.objects.filter(pk=survey.pk, requested_at__isnull=True).update(
-            requested_at=timezone.now()
-        )
-        if claimed:
-            _send_request(survey)
-            sent += 1
-    return sent
-
-
-def company_contacts(visit: Visit):
-    return get_user_model().objects.filter(
-        is_active=True,
-        engagement_roles__engagement=visit.engagement_id,
-        engagement_roles__role=EngagementMember.Role.COMPANY_CONTACT,
-    )
-
-
-def _send_request(survey: Survey, *, reminder: bool = False) -> None:
-    url = absolute_url(reverse("surveys:answer", args=[survey.pk]))
-    if reminder:
-        subject = _("【再送】%(visit)sのアンケートへのご協力のお願い") % {"visit": survey.visit}
-    else:
-        subject = _("%(visit)sのアンケートへのご協力のお願い") % {"visit": survey.visit}
-    for user in company_contacts(survey.visit):
-        send_notification(
-            user,
-            subject=subject,
-            template="surveys/email/request",
-            context={"survey": survey, "url": url},
-        )
 
 
 class NotRemindable(Exception):
@@ -98,7 +56,7 @@ def survey_remind(*, survey: Survey) -> int:
         raise NotRemindable
     contacts = list(company_contacts(survey.visit))
     if contacts:
-        _send_request(survey, reminder=True)
+        send_request(survey, reminder=True)
         if survey.requested_at is None:
             Survey.objects.filter(pk=survey.pk, requested_at__isnull=True).update(
                 requested_at=timezone.now()

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
 from . import terms
@@ -112,8 +113,6 @@ class TermListField(models.TextField):
 
 def padded(field: str) -> models.Func:
     """' a b c ' for a TermListField, so one code matches as ' b ' with a plain LIKE."""
-    from django.db.models.functions import Concat
-
     return Concat(models.Value(" "), field, models.Value(" "), output_field=models.TextField())
 
 

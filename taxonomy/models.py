@@ -54,10 +54,8 @@ class Term(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # Label lookups are cached; an edit must show up on the next request.
-        from .terms import forget
-
-        forget()
+        # Label lookups are cached; an edit must show up on the next request: terms.forget runs
+        # on post_save (connected in TaxonomyConfig.ready(); terms.py imports this module).
 
     @property
     def display(self) -> str:

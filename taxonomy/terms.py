@@ -48,6 +48,11 @@ def forget() -> None:
     cache.delete(CACHE_KEY)
 
 
+def forget_after_save(sender, **kwargs) -> None:
+    """post_save of a Term: its label must show up on the next request."""
+    forget()
+
+
 def terms(vocabulary: str) -> dict[str, TermInfo]:
     """Codes of one vocabulary in display order."""
     return _all().get(vocabulary, {})

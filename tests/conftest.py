@@ -171,11 +171,11 @@ def world(db):
     )
     w.survey_a = Survey.objects.create(visit=w.visit_a)
     w.survey_b = Survey.objects.create(visit=w.visit_b)
-    from cases.models import CasePage
     from publishing.models import Proposal
+    from tests.factories import CasePageFactory
 
     w.proposal = Proposal.objects.create(engagement=w.b, proposed_by=w.supporter_b, note="提案")
-    w.case = CasePage.objects.live().order_by("pk").first()
+    w.case = CasePageFactory()
     return w
 
 

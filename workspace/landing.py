@@ -3,6 +3,8 @@
 from django.urls import reverse
 
 from accounts import roles
+from cases.models import CaseIndexPage
+from training.models import CurriculumIndexPage
 
 # Engagement team roles: their work is the engagements they belong to.
 TEAM_ROLES = frozenset({roles.SUPPORTER, roles.SUPPORT_MEMBER, roles.REQUESTING_BODY})
@@ -15,15 +17,11 @@ def _explorer_url(index_model) -> str | None:
 
 def curricula_admin_url() -> str | None:
     """The admin listing of the curricula (trainers edit them there); None before site set-up."""
-    from training.models import CurriculumIndexPage
-
     return _explorer_url(CurriculumIndexPage)
 
 
 def cases_admin_url() -> str | None:
     """The admin listing of the cases, where editors find their drafts."""
-    from cases.models import CaseIndexPage
-
     return _explorer_url(CaseIndexPage)
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from .. import audit, importing, invitations, roles, selectors, services
+from .. import audit, importing, invitations, roles, selectors, services, twofactor
 from ..access import DirectoryAccessMixin, UserManagementMixin
 from ..forms import DirectoryFilterForm, ImportForm, InviteForm
 from ..models import Organisation, User
@@ -236,8 +236,6 @@ class UserActivateView(UserActionView):
 
 class UserTwoFactorResetView(UserActionView):
     def act(self, person) -> str:
-        from .. import twofactor
-
         twofactor.device_reset(user=person, by=self.request.user, request=self.request)
         return _("%(name)s 様の認証アプリの登録を削除しました。次のログインで登録し直します。") % {
             "name": person.display_name or person.email

@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from openpyxl import Workbook
 from PIL import Image, ImageDraw
 
 from accounts.models import Organisation
@@ -155,8 +156,6 @@ def _demo_files(visit: Visit, user) -> None:
 
 
 def _benchmark_sheet() -> bytes:
-    from openpyxl import Workbook
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "財務指標"

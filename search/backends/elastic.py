@@ -26,6 +26,7 @@ from elasticsearch.dsl import A, Q, Search
 from elasticsearch.helpers import BulkIndexError, ScanError
 
 from .. import analysis
+from ..facets import FACETS
 from ..types import (
     FACET_FIELDS,
     FacetCount,
@@ -329,14 +330,15 @@ class ElasticsearchBackend:
             "summary": doc.summary,
             "body": doc.body,
             "suggest": [{"input": [s]} for s in dict.fromkeys(doc.suggest)],
-            "phase": list(doc.phase),
-            "tool": list(doc.tool),
         }
         for field, norm in NORM_FIELDS.items():
             source[norm] = normalised_words(getattr(doc, field))
-        for name in ("industry", "region", "employees", "scale_phase"):
-            if getattr(doc, name):
-                source[name] = getattr(doc, name)
+        for facet in FACETS:
+            values = doc.facet(facet.name)
+            if facet.multi:
+                source[facet.name] = list(values)  # always there, empty when it has none
+            elif values:
+                source[facet.name] = values[0]  # one value or none, as on the page
         return source
 
     @property

@@ -20,6 +20,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from .. import analysis
+from ..facets import FACETS
 from ..types import (
     FACET_FIELDS,
     FacetCount,
@@ -37,7 +38,7 @@ SUGGEST_SEP = "\x1f"
 SNIPPET_BYTES = 300  # about 100 Japanese characters
 # A multi-valued facet is also stored as the one sorted combination of its values: counting
 # combinations and adding them up per value is several times faster than counting the values.
-SET_FIELDS = {"phase": "phase_set", "tool": "tool_set"}
+SET_FIELDS = {facet.name: f"{facet.name}_set" for facet in FACETS if facet.multi}
 SET_BUCKETS = 10_000  # more combinations than this, and the values are counted directly
 _FILTER_CODE = re.compile(r"[\w-]+")  # what may go into an aggregation's filter query string
 
@@ -106,14 +107,12 @@ def to_tantivy(doc: SearchDocument) -> tantivy.Document:
     d.add_text("title", analysis.nfkc(doc.title))
     d.add_text("body", analysis.nfkc(doc.body))
     d.add_text("mlt", f"{_content(title_tokens)} {_content(body_tokens)}")
-    for name in ("industry", "region", "employees", "scale_phase"):
-        if getattr(doc, name):
-            d.add_text(name, getattr(doc, name))
-    for name in ("phase", "tool"):
-        for value in getattr(doc, name):
+    for name in FACET_FIELDS:
+        values = doc.facet(name)
+        for value in values:
             d.add_text(name, value)
-        if getattr(doc, name):
-            d.add_text(SET_FIELDS[name], " ".join(sorted(set(getattr(doc, name)))))
+        if values and name in SET_FIELDS:
+            d.add_text(SET_FIELDS[name], " ".join(sorted(set(values))))
     for phrase in dict.fromkeys(doc.suggest):
         key = analysis.normalise(phrase)
         d.add_text("suggest", f"{key}{SUGGEST_SEP}{phrase}")

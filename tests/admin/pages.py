@@ -1,15 +1,16 @@
-"""The admin pages each role uses, as URLs built from the demo content."""
+"""The admin pages each role uses, as URLs built around a case and a curriculum of the test's own."""
 
 from django.urls import reverse
 from wagtail.models import Page
 
 
 def admin_pages(role: str) -> list[str]:
-    from cases.models import CaseIndexPage, CasePage
-    from training.models import CurriculumIndexPage, CurriculumPage
+    from cases.models import CaseIndexPage
+    from tests.factories import CasePageFactory, CurriculumPageFactory
+    from training.models import CurriculumIndexPage
 
     curricula = CurriculumIndexPage.objects.get()
-    curriculum = CurriculumPage.objects.first()
+    curriculum = CurriculumPageFactory()
     common = [
         reverse("wagtailadmin_home"),
         reverse("wagtailadmin_account"),
@@ -23,7 +24,7 @@ def admin_pages(role: str) -> list[str]:
     if role == "trainer":
         return common
     cases = CaseIndexPage.objects.get()
-    case = CasePage.objects.live().first()
+    case = CasePageFactory()
     pages = [
         *common,
         reverse("wagtailadmin_explore_root"),

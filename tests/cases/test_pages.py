@@ -1,17 +1,20 @@
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import CasePage
+from tests.factories import CasePageFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_home_shows_new_cases_and_ways_in(client):
+    newest = CasePageFactory(title="いちばん新しい事例", published_on=datetime.date(2030, 1, 1))
     html = client.get("/").content.decode()
     assert "新着の事例" in html
     assert "フェーズから探す" in html and "ツールから探す" in html and "業種から探す" in html
-    newest = CasePage.objects.live().order_by("-published_on").first()
     assert newest.title in html
     assert 'href="/cases/?tool=whiteboard"' in html
 
@@ -61,7 +64,11 @@ def test_pagination_out_of_range_shows_last_page(client):
 
 
 def test_case_page_shows_profile_timeline_and_links(client):
-    case = CasePage.objects.live().get(external_id="demo-001")
+    case = CasePageFactory(
+        industry="E",
+        key_points=[("point", "工程を見える化した")],
+        sections=[("trust", ["whiteboard"]), ("awareness", ["swot"])],
+    )
     html = client.get(case.url).content.decode()
     assert "基礎情報" in html and "支援の経過" in html and "本事例のポイント" in html
     assert "製造業" in html  # JSIC E label, not the code
@@ -88,7 +95,7 @@ def test_case_page_query_count_does_not_grow_with_sections(client):
 
 
 def test_unpublished_case_is_not_listed_or_served(client):
-    case = CasePage.objects.live().get(external_id="demo-002")
+    case = CasePageFactory()
     url = case.url
     case.unpublish()
     assert client.get(url).status_code == 404

@@ -13,28 +13,35 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, Workflow
 
 from accounts import roles
-from cases.models import CasePage
-from engagements.models import Engagement
-from knowhow.models import KnowHowCaseLink, KnowHowPage
+from knowhow.models import KnowHowCaseLink
 from privacy.variants import organisation_forms
 from publishing import public_text
 from publishing.gate import PublishBlocked, blocking_problems
 from tests.conftest import login
+from tests.factories import (
+    CasePageFactory,
+    EngagementFactory,
+    KnowHowPageFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
-
-CODE = "2026-001"  # 株式会社丸七水産加工, 高橋 健一
 
 
 @pytest.fixture
 def engagement():
-    return Engagement.objects.get(code=CODE)
+    """株式会社丸七水産加工 (in 七尾市) with its president 高橋 健一 in the team."""
+    return EngagementFactory(
+        company=OrganisationFactory(name="株式会社丸七水産加工", address="石川県七尾市"),
+        team={"company_contact": UserFactory(display_name="高橋 健一")},
+    )
 
 
 @pytest.fixture
 def case(engagement):
-    """A published demo case, now known to come from the 丸七 engagement."""
-    page = CasePage.objects.live().first()
+    """A published case, now known to come from the 丸七 engagement."""
+    page = CasePageFactory()
     page.source_engagement = engagement
     page.save(update_fields=["source_engagement"])
     return page
@@ -88,7 +95,7 @@ def test_short_company_name_blocks_and_is_offered(case, client):
     draft.save_revision()
     problems = blocking_problems(case.get_latest_revision_as_object())
     assert any("丸七" in p and "案件の組織名" in p for p in problems), problems
-    login(client, get_user_model().objects.get(email="jimukyoku@demo.example"))
+    login(client, UserFactory(role=roles.SECRETARIAT))
     table = client.get(reverse("publishing_admin:anonymise", args=[case.pk])).context["table"]
     row = next(r for r in table if r["surface"] == "丸七")
     assert row["blocking"] and row["replacement"] == "A社"
@@ -127,7 +134,7 @@ def test_person_by_surname_and_title(case):
 
 
 def test_knowhow_with_phone_and_email_is_refused_on_direct_publish():
-    article = KnowHowPage.objects.live().first()
+    article = KnowHowPageFactory()
     draft = article.get_latest_revision_as_object()
     draft.summary = "佐藤 花子さん（090-1234-5678、hanako@example.jp）に聞いた段取りの工夫。"
     revision = draft.save_revision()
@@ -139,7 +146,7 @@ def test_knowhow_with_phone_and_email_is_refused_on_direct_publish():
 
 
 def test_knowhow_is_checked_after_a_later_edit_against_its_cases_names(case):
-    article = KnowHowPage.objects.live().exclude(case_links__case=case).first()
+    article = KnowHowPageFactory()
     draft = article.get_latest_revision_as_object()
     draft.case_links.add(KnowHowCaseLink(case=case))
     draft.save_revision().publish()  # a clean edit goes through
@@ -162,7 +169,7 @@ def test_any_page_type_created_live_is_checked():
 
 
 def _submitted_case(author):
-    page = CasePage.objects.live().first()
+    page = CasePageFactory()
     draft = page.get_latest_revision_as_object()
     draft.lead += "（改訂）"
     draft.save_revision(user=author)

@@ -1,10 +1,13 @@
 """From an engagement to a published, anonymised case: proposal, draft, anonymisation, approval."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.core import mail
 from django.urls import reverse
 from wagtail.models import Workflow
 
+from accounts import roles
 from cases import documents as search_documents
 from cases.models import CasePage
 from engagements.models import Engagement
@@ -13,10 +16,13 @@ from publishing.known import known_entities
 from publishing.models import Proposal
 from search import service as search_service
 from tests.conftest import login
+from tests.factories import CasePageFactory, KnowHowPageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-CODE = "2026-001"  # demo engagement: 株式会社丸七水産加工, reports full of real-looking names
+# The demo engagement is the material here: its reports are full of real-looking names
+# (株式会社丸七水産加工), which the draft must carry and the anonymisation must catch.
+CODE = "2026-001"
 
 
 @pytest.fixture
@@ -26,18 +32,13 @@ def engagement():
 
 @pytest.fixture
 def people(engagement):
-    from types import SimpleNamespace
-
     members = {m.role: m.user for m in engagement.members.select_related("user")}
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
     return SimpleNamespace(
         supporter=members["supporter"],
-        secretariat=User.objects.get(email="jimukyoku@demo.example"),
+        secretariat=UserFactory(role=roles.SECRETARIAT),
         # Four eyes: the member who drafted the case does not approve it.
-        approver=User.objects.get(email="jimukyoku2@demo.example"),
-        editor=User.objects.get(email="henshu@demo.example"),
+        approver=UserFactory(role=roles.SECRETARIAT),
+        editor=UserFactory(role=roles.EDITOR),
     )
 
 
@@ -267,7 +268,7 @@ def test_knowhow_from_a_case_links_back(
     draft = article.get_latest_revision_as_object()
     assert [link.case_id for link in draft.case_links.all()] == [page.pk]
 
-    existing = KnowHowPage.objects.exclude(pk=article.pk).first()
+    existing = KnowHowPageFactory()
     client.post(url, {"existing": existing.pk, "lesson": "小さな成功を本人の言葉で振り返る。"})
     existing.refresh_from_db()
     extended = existing.get_latest_revision_as_object()
@@ -276,7 +277,7 @@ def test_knowhow_from_a_case_links_back(
 
 
 def test_editors_cannot_publish_cases_without_the_secretariats_approval(people):
-    case = CasePage.objects.live().first()
+    case = CasePageFactory()
     assert case.permissions_for_user(people.editor).can_edit()
     assert not case.permissions_for_user(people.editor).can_publish()
     assert case.permissions_for_user(people.secretariat).can_publish()

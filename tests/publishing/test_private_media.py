@@ -7,21 +7,23 @@ engagement may fetch them (originals or renditions), nor find them in the admin'
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
+from accounts import roles
 from cases.models import CasePage
 from engagements.models import Engagement
 from publishing import media
 from publishing.drafting import case_draft_from_engagement
 from tests.conftest import login
+from tests.factories import CasePageFactory, UserFactory
 from tests.publishing.test_pipeline import _anonymise_all
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.publishing.media_urls")]
@@ -40,17 +42,15 @@ def _forget_cached_renditions():
 
 @pytest.fixture
 def people():
-    from types import SimpleNamespace
-
-    User = get_user_model()
-    by_email = {
-        "secretariat": "jimukyoku@demo.example",
-        "editor": "henshu@demo.example",
-        "agency": "chusho@demo.example",
-        "trainer": "koshi@demo.example",
-        "supporter": "shienin@demo.example",
-    }
-    return SimpleNamespace(**{k: User.objects.get(email=v) for k, v in by_email.items()})
+    engagement = Engagement.objects.get(code=CODE)
+    return SimpleNamespace(
+        secretariat=UserFactory(role=roles.SECRETARIAT),
+        editor=UserFactory(role=roles.EDITOR),
+        agency=UserFactory(role=roles.AGENCY),
+        trainer=UserFactory(role=roles.TRAINER),
+        # The engagement's own supporter: even its team does not see the draft's photos.
+        supporter=engagement.members.get(role="supporter").user,
+    )
 
 
 @pytest.fixture
@@ -213,7 +213,7 @@ def test_photo_used_by_another_live_page_stays_public(
 ):
     _publish(client, draft, people.secretariat, django_capture_on_commit_callbacks)
     image = _photos()[0]
-    other = CasePage.objects.live().exclude(pk=draft.pk).first()
+    other = CasePageFactory()
     # Another published case shows the same photo (its reference index row says so).
     from wagtail.models import ReferenceIndex
 

@@ -20,7 +20,8 @@ def doc(i, title, body, *, kind="case", published=0, **facets):
         body=body,
         published=published or 738000 + i,
         suggest=(title,),
-        **facets,
+        # industry="E", phase=("trust", …): one code for a page facet, several for a section one
+        facets={k: (v,) if isinstance(v, str) else tuple(v) for k, v in facets.items()},
     )
 
 

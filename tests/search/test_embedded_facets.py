@@ -48,12 +48,14 @@ def synthetic(n: int) -> SearchDocument:
         body="\n".join([r["lead"], *(p["body"] for p in r["phases"]), r["outcomes"]]),
         summary=r["lead"],
         published=738000 + n,
-        industry=r["company"]["industry"],
-        region=r["company"]["region"],
-        employees=r["company"]["employees"],
-        scale_phase=r["typology"]["scale_phase"],
-        phase=tuple(dict.fromkeys(p["phase"] for p in r["phases"])),
-        tool=tuple(dict.fromkeys(t for p in r["phases"] for t in p.get("tools", []))),
+        facets={
+            "industry": (r["company"]["industry"],),
+            "region": (r["company"]["region"],),
+            "employees": (r["company"]["employees"],),
+            "scale_phase": (r["typology"]["scale_phase"],),
+            "phase": tuple(dict.fromkeys(p["phase"] for p in r["phases"])),
+            "tool": tuple(dict.fromkeys(t for p in r["phases"] for t in p.get("tools", []))),
+        },
     )
 
 

@@ -11,6 +11,7 @@ from search import service
 from search.models import SearchOutbox
 from search.types import SearchRequest, SearchUnavailable
 from tests.conftest import login
+from tests.factories import CasePageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,14 @@ def fresh_index(tmp_path, settings):
     service.reset_backend()
 
 
+@pytest.fixture
+def case(fresh_index):
+    """A published case of this test's own, in the fresh index (its outbox row drained)."""
+    page = CasePageFactory(title="金属加工業の価格交渉と原価の見える化")
+    service.drain_outbox()
+    return page
+
+
 def found(text: str) -> set[int]:
     return {h.id for h in service.search(SearchRequest(text=text, page_size=100)).hits}
 
@@ -36,8 +45,7 @@ def assert_index_matches_database():
     assert service.reconcile(repair=False) == {"missing": [], "stale": [], "extra": []}
 
 
-def test_unpublishing_removes_a_case_once_the_outbox_is_drained(fresh_index):
-    case = CasePage.objects.live().get(external_id="demo-010")
+def test_unpublishing_removes_a_case_once_the_outbox_is_drained(fresh_index, case):
     assert case.pk in found(case.title)
     case.unpublish()
     assert SearchOutbox.objects.filter(page_id=case.pk).exists()
@@ -47,8 +55,7 @@ def test_unpublishing_removes_a_case_once_the_outbox_is_drained(fresh_index):
     assert_index_matches_database()
 
 
-def test_publishing_a_change_reindexes_it(fresh_index):
-    case = CasePage.objects.live().get(external_id="demo-011")
+def test_publishing_a_change_reindexes_it(fresh_index, case):
     case.title = "まったく新しい題名の事例"
     case.save_revision().publish()
     service.drain_outbox()
@@ -56,8 +63,7 @@ def test_publishing_a_change_reindexes_it(fresh_index):
     assert_index_matches_database()
 
 
-def test_rolled_back_publication_leaves_no_trace(fresh_index):
-    case = CasePage.objects.live().get(external_id="demo-012")
+def test_rolled_back_publication_leaves_no_trace(fresh_index, case):
     with pytest.raises(RuntimeError), transaction.atomic():
         case.unpublish()
         raise RuntimeError("publishing failed half-way")
@@ -82,8 +88,7 @@ def test_engine_down_during_search_degrades_without_error(fresh_index, client, m
     assert api.status_code == 200 and api.json()["degraded"] is True
 
 
-def test_engine_down_during_indexing_loses_nothing(fresh_index, monkeypatch):
-    case = CasePage.objects.live().get(external_id="demo-013")
+def test_engine_down_during_indexing_loses_nothing(fresh_index, case, monkeypatch):
     case.unpublish()
 
     def down(docs, ids):
@@ -129,8 +134,7 @@ def test_indexer_dying_mid_batch_commits_nothing_and_recovers(fresh_index, monke
     assert_index_matches_database()
 
 
-def test_reconcile_reports_and_repairs_drift(fresh_index):
-    case = CasePage.objects.live().get(external_id="demo-014")
+def test_reconcile_reports_and_repairs_drift(fresh_index, case):
     fresh_index.delete([case.pk])
     with pytest.raises(Exception, match="1 件の差"):
         call_command("search_reconcile")
@@ -149,8 +153,7 @@ def test_a_second_writer_is_refused_not_corrupting(fresh_index):
         del writer
 
 
-def test_case_page_lists_similar_cases(fresh_index, client):
-    case = CasePage.objects.live().get(external_id="demo-001")
+def test_case_page_lists_similar_cases(fresh_index, case, client):
     response = client.get(case.url)
     related = response.context["related_cases"]
     assert related and case not in related and len(related) <= 3
@@ -275,7 +278,7 @@ def test_admin_finds_a_japanese_word_inside_a_title(client, django_user_model):
         email="admin@example.test", password="x" * 16
     )
     login(client, admin)
-    case = CasePage.objects.get(external_id="demo-001")
+    case = CasePageFactory(title="金属加工業の価格交渉")
     word = "価格交渉"
     assert word in case.title and not case.title.startswith(word)
     response = client.get("/admin/pages/search/", {"q": word})

@@ -40,3 +40,55 @@ def test_another_model_cannot_take_a_registered_kind():
 def test_the_facet_names_are_the_facet_table():
     assert tuple(f.name for f in FACETS) == FACET_FIELDS
     assert {f.name for f in FACETS if f.multi} == {"phase", "tool"}
+
+
+def test_a_case_documents_facets_come_from_each_facets_source():
+    from types import SimpleNamespace
+
+    from search.facets import facet_values
+
+    page = SimpleNamespace(industry="E", region="kanto", employees="", scale_phase="growth-x")
+    sections = [
+        SimpleNamespace(phase="trust", tools=["swot", "whiteboard"]),
+        SimpleNamespace(phase="awareness", tools=["swot"]),
+        SimpleNamespace(phase="trust", tools=[]),
+    ]
+    assert facet_values(page, sections) == {
+        "industry": ("E",),
+        "region": ("kanto",),
+        "employees": (),  # no value: the facet is left empty, not given ""
+        "phase": ("trust", "awareness"),  # first seen first, once each
+        "tool": ("swot", "whiteboard"),
+        "scale_phase": ("growth-x",),
+    }
+
+
+def test_a_document_holds_only_the_facets_of_the_table():
+    with pytest.raises(ValueError, match="未知の絞り込み項目"):
+        SearchDocument(id=1, version=1, kind="case", title="t", body="b", published=1,
+                       facets={"colour": ("red",)})  # fmt: skip
+    with pytest.raises(ValueError, match="値の形"):
+        SearchDocument(id=1, version=1, kind="case", title="t", body="b", published=1,
+                       facets={"industry": ("E", "M")})  # fmt: skip
+
+
+def test_both_backends_write_every_facet_of_the_table():
+    from search.backends import embedded
+    from search.backends.elastic import MAPPINGS, ElasticsearchBackend
+
+    values = {
+        f.name: (f"{f.name}-1", f"{f.name}-2") if f.multi else (f"{f.name}-1",) for f in FACETS
+    }
+    doc = SearchDocument(id=1, version=1, kind="case", title="題", body="本文", published=1,
+                         facets=values)  # fmt: skip
+    source = ElasticsearchBackend._source(doc)
+    for facet in FACETS:
+        assert MAPPINGS["properties"][facet.name] == {"type": "keyword"}
+        expected = list(values[facet.name]) if facet.multi else values[facet.name][0]
+        assert source[facet.name] == expected
+    stored = embedded.to_tantivy(doc).to_dict()
+    for facet in FACETS:
+        assert stored[facet.name] == list(values[facet.name])
+        if facet.multi:
+            assert stored[embedded.SET_FIELDS[facet.name]] == [" ".join(values[facet.name])]
+    assert set(embedded.SET_FIELDS) == {f.name for f in FACETS if f.multi}

@@ -1,12 +1,18 @@
 import pytest
 
-from training.models import CurriculumUnitPage
+from tests.factories import CasePageFactory, CurriculumUnitPageFactory, KnowHowPageFactory
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
 def unit_with_notes():
-    return CurriculumUnitPage.objects.live().exclude(trainer_notes="").first()
+    """A published unit with trainer notes, a case with its discussion questions and know-how."""
+    return CurriculumUnitPageFactory(
+        trainer_notes="- 最初の十分間は社長の話を遮らずに聞く\n- 時間配分は前半を長めに",
+        cases={CasePageFactory(): "社長はなぜ黙ったのか\n次の訪問で何を聞くか"},
+        knowhow=[KnowHowPageFactory()],
+    )
 
 
 def notes_phrase(unit) -> str:
@@ -14,15 +20,15 @@ def notes_phrase(unit) -> str:
     return next(line[2:14] for line in unit.trainer_notes.splitlines() if line.startswith("- "))
 
 
-def test_curriculum_and_units_are_public(client):
-    unit = unit_with_notes()
+def test_curriculum_and_units_are_public(client, unit_with_notes):
+    unit = unit_with_notes
     assert client.get(unit.get_parent().url).status_code == 200
     html = client.get(unit.url).content.decode()
     assert "学習目標" in html and "教材" in html
 
 
-def test_trainer_notes_hidden_from_public_and_supporters(client, supporter):
-    unit = unit_with_notes()
+def test_trainer_notes_hidden_from_public_and_supporters(client, supporter, unit_with_notes):
+    unit = unit_with_notes
     note = notes_phrase(unit)
     for html in (
         client.get(unit.url).content.decode(),
@@ -32,18 +38,18 @@ def test_trainer_notes_hidden_from_public_and_supporters(client, supporter):
         assert note not in html
 
 
-def test_trainer_notes_shown_to_trainers(client, trainer):
-    unit = unit_with_notes()
+def test_trainer_notes_shown_to_trainers(client, trainer, unit_with_notes):
+    unit = unit_with_notes
     client.force_login(trainer)
     html = client.get(unit.url).content.decode()
     assert "講師メモ" in html
     assert notes_phrase(unit) in html
 
 
-def test_every_linked_case_in_units_shows_its_questions(client):
-    unit = unit_with_notes()
+def test_every_linked_case_in_units_shows_its_questions(client, unit_with_notes):
+    unit = unit_with_notes
     html = client.get(unit.url).content.decode()
     questions = [q for item in unit.items.exclude(case=None) for q in item.question_list]
-    assert questions, "the demo unit links cases with discussion questions"
+    assert questions, "the unit links a case with discussion questions"
     for question in questions:
         assert question in html
