@@ -8,12 +8,31 @@ from collections.abc import Mapping, Sequence
 from django.db.models import QuerySet
 
 from search.documents import page_version, plain
+from search.facets import FACETS, code_of
 from search.registry import IndexedType
 from search.types import FacetCount, SearchDocument
 from taxonomy import terms
 
 from . import selectors
 from .models import CasePage
+
+
+def facet_values(case: CasePage, sections: list) -> dict:
+    """The case's value of every facet of search/facets.py, as the documents hold them: a code
+    per page field, a tuple of codes (or hashtag names) per multi facet."""
+    values: dict = {}
+    for facet in FACETS:
+        if facet.source == "hashtags":
+            values[facet.name] = tuple(dict.fromkeys(t.name for t in case.hashtags.all()))
+        elif facet.multi:
+            codes: list[str] = []
+            for section in sections:
+                value = getattr(section, facet.section_field)  # a code, or a list (tools)
+                codes += [value] if isinstance(value, str) else list(value)
+            values[facet.name] = tuple(dict.fromkeys(c for c in codes if c))
+        else:
+            values[facet.name] = code_of(facet, getattr(case, facet.source))
+    return values
 
 
 def case_document(case: CasePage) -> SearchDocument:
@@ -25,7 +44,7 @@ def case_document(case: CasePage) -> SearchDocument:
         parts += [section.heading, plain(section.markdown_text())]
     parts += key_points
     parts += [case.background, case.outcomes]
-    tools = tuple(dict.fromkeys(code for s in sections for code in s.tools))
+    facets = facet_values(case, sections)
     date = case.display_date
     return SearchDocument(
         id=case.pk,
@@ -35,16 +54,11 @@ def case_document(case: CasePage) -> SearchDocument:
         body="\n".join(p for p in parts if p),
         summary="\n".join(p for p in [*opening, *key_points] if p),
         published=date.toordinal() if date else 0,
-        industry=case.industry,
-        region=case.region,
-        employees=case.employees,
-        scale_phase=case.scale_phase,
-        phase=tuple(dict.fromkeys(s.phase for s in sections)),
-        tool=tools,
+        **facets,
         suggest=(
             case.title,
             *(t.name for t in case.hashtags.all()),
-            *(terms.label("tool", code) for code in tools),
+            *(terms.label("tool", code) for code in facets["tool"]),
         ),
     )
 

@@ -20,6 +20,8 @@ import tantivy
 from tantivy import Occur, Query
 
 from .. import analysis
+from ..facets import MULTI_FIELDS, PAGE_FIELDS
+from ..query_words import FACET_BOOST
 from ..types import (
     FACET_FIELDS,
     FacetCount,
@@ -32,7 +34,7 @@ from ..types import (
 )
 
 logger = logging.getLogger(__name__)
-SCHEMA_VERSION = "3"  # 2: summary_ja; 3: phase_set, tool_set
+SCHEMA_VERSION = "4"  # 2: summary_ja; 3: phase_set, tool_set; 4: every facet of facets.py
 SUGGEST_SEP = "\x1f"
 SNIPPET_BYTES = 300  # about 100 Japanese characters
 # A multi-valued facet is also stored as the one sorted combination of its values: counting
@@ -106,13 +108,13 @@ def to_tantivy(doc: SearchDocument) -> tantivy.Document:
     d.add_text("title", analysis.nfkc(doc.title))
     d.add_text("body", analysis.nfkc(doc.body))
     d.add_text("mlt", f"{_content(title_tokens)} {_content(body_tokens)}")
-    for name in ("industry", "region", "employees", "scale_phase"):
+    for name in PAGE_FIELDS:
         if getattr(doc, name):
             d.add_text(name, getattr(doc, name))
-    for name in ("phase", "tool"):
+    for name in MULTI_FIELDS:
         for value in getattr(doc, name):
             d.add_text(name, value)
-        if getattr(doc, name):
+        if name in SET_FIELDS and getattr(doc, name):
             d.add_text(SET_FIELDS[name], " ".join(sorted(set(getattr(doc, name)))))
     for phrase in dict.fromkeys(doc.suggest):
         key = analysis.normalise(phrase)
@@ -258,12 +260,17 @@ class EmbeddedBackend:
         kind = (Occur.Must, Query.term_set_query(SCHEMA, "kind", list(request.kinds)))
         base = [kind] if text_query is None else [kind, (Occur.Must, text_query)]
         filters = {name: list(values) for name, values in request.filters.items() if values}
-        result = self._page(searcher, self._with_filters(base, filters), request, text_query)
+        boosts = _boosts(request.boosts)
+        result = self._page(
+            searcher, self._with_filters(base + boosts, filters), request, text_query
+        )
         if relaxed is not None and result.count == 0:
             # Only now: counting the strict query separately would cost a second full pass.
             base = [kind, (Occur.Must, relaxed)]
             parsed = parsed.relaxed()
-            result = self._page(searcher, self._with_filters(base, filters), request, text_query)
+            result = self._page(
+                searcher, self._with_filters(base + boosts, filters), request, text_query
+            )
         addresses = [address for _, address in result.hits]
         ids = searcher.fast_field_values("id", addresses) if addresses else []
         stored = [searcher.doc(a) for a in addresses]  # read once: kind here, body for snippets
@@ -463,6 +470,19 @@ class EmbeddedBackend:
             seen[phrase] = max(seen.get(phrase, 0), count)
         ranked = sorted(seen.items(), key=lambda item: (-item[1], len(item[0])))
         return [Suggestion(text, count) for text, count in ranked[:limit]]
+
+
+def _boosts(boosts: Mapping[str, Sequence[str]]) -> list:
+    """A should clause per boosted facet: FACET_BOOST for a document with one of its values
+    (the same as elastic._boosts)."""
+    return [
+        (
+            Occur.Should,
+            Query.const_score_query(Query.term_set_query(SCHEMA, name, list(codes)), FACET_BOOST),
+        )
+        for name, codes in boosts.items()
+        if codes
+    ]
 
 
 def _sequence(field: str, tokens: list[str]) -> Query:

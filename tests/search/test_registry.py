@@ -39,4 +39,4 @@ def test_another_model_cannot_take_a_registered_kind():
 
 def test_the_facet_names_are_the_facet_table():
     assert tuple(f.name for f in FACETS) == FACET_FIELDS
-    assert {f.name for f in FACETS if f.multi} == {"phase", "tool"}
+    assert {f.name for f in FACETS if f.multi} == {"phase", "tool", "hashtag"}
