@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 
 from search import facet_values
-from search.facets import BY_NAME, FACETS, PAGE_FIELDS, Facet, stored_value
+from search.facets import BY_NAME, FACETS, PAGE_FIELDS, Facet, code_of, stored_value
 from taxonomy.fields import contains_code, padded
 
 from .models import CasePage, CaseSection, CaseTag
@@ -88,18 +88,19 @@ def _options(facet: Facet, counts: Counter, chosen: set[str]) -> list[FacetOptio
 
 
 def _page_field_counts(scoped: QuerySet[CasePage], facets: Sequence[Facet]) -> dict[str, Counter]:
-    """Cases per value of each page-field facet, in one aggregate query (one COUNT per value)."""
-    aggregates, keys = {}, {}
-    for facet in facets:
-        for code in facet_values.options(facet):
-            key = f"n{len(keys)}"
-            keys[key] = (facet.name, code)
-            aggregates[key] = Count("pk", filter=Q(**{facet.source: stored_value(facet, code)}))
+    """Cases per value of each page-field facet, in one query: the cases grouped by the
+    combination of their values, summed per facet here (far cheaper than a query per facet, or
+    one COUNT per value, which Django takes longer to compile than the database to run)."""
     counts: dict[str, Counter] = {facet.name: Counter() for facet in facets}
-    if aggregates:
-        for key, n in scoped.order_by().aggregate(**aggregates).items():
-            name, code = keys[key]
-            counts[name][code] = n
+    if not facets:
+        return counts
+    sources = [facet.source for facet in facets]
+    rows = (
+        scoped.order_by().values_list(*sources).annotate(n=Count("pk")).values_list(*sources, "n")
+    )
+    for *values, n in rows:
+        for facet, value in zip(facets, values, strict=True):
+            counts[facet.name][code_of(facet, value)] += n
     return counts
 
 
