@@ -130,3 +130,22 @@ def test_hashtags_and_tool_chips_link_to_the_filtered_list(client):
     assert set(tools) >= set(case.tools)
     listing = client.get("/cases/").content.decode()
     assert re.search(r'<a class="chip" href="/cases/\?tool=[\w-]+"', listing)
+
+
+def test_the_api_reads_query_words_and_lists_every_facet(client):
+    api = client.get("/api/v1/search/", {"q": "60歳代", "type": "case"}).json()
+    assert api["interpreted"] == [
+        {
+            "word": "60歳代",
+            "facet": "owner_age",
+            "values": ["60s"],
+            "label": "60歳代",
+            "mode": "filter",
+        }
+    ]
+    assert api["total"] == published().filter(owner_age="60s").count()
+    assert {f.name for f in FACETS} <= set(api["facets"])
+    labels = {f["value"]: f["label"] for f in api["facets"]["vision_articulated"]}
+    assert labels.get("yes") == "言語化したことがある"
+    literal = client.get("/api/v1/search/", {"q": "60歳代", "literal": "60歳代"}).json()
+    assert literal["interpreted"] == []
