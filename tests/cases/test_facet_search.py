@@ -6,9 +6,18 @@ import re
 import pytest
 
 from cases.models import CasePage
+from search import service
 from search.facets import FACETS
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, scope="module")
+def index_of_the_demo_content(django_db_blocker):
+    """The shared index rebuilt from the session's database (as in test_relevance.py): earlier
+    tests that published and rolled back may have left it out of step with the database."""
+    with django_db_blocker.unblock():
+        service.rebuild()
 
 
 def published():

@@ -143,4 +143,9 @@ def test_an_edited_label_is_read_at_once():
     term = Term.objects.get(vocabulary="region", code="hokuriku")
     term.label = "北陸地方"
     term.save()
-    assert vocabulary()["北陸地方"].codes == ("hokuriku",)
+    try:
+        assert vocabulary()["北陸地方"].codes == ("hokuriku",)
+    finally:
+        # The rollback restores the row but not the cached labels (saving forgets them).
+        term.label = "北陸"
+        term.save()
