@@ -9,6 +9,7 @@ judged query
 
 - through the same service the site uses (synonyms of the secretariat and Sudachi's dictionary),
 - the same without Sudachi's synonym dictionary (what it brings),
+- the same without reading the query's facet words (search/query_words.py; what they bring),
 - through a plain BM25 (k1 1.2, b 0.75) with an OR query over Sudachi mode-C+A normalised tokens
   of the same documents (search.relevance.BM25: no field weights, phrases or synonyms),
 
@@ -73,6 +74,7 @@ def main() -> None:
     runs = {
         "project": evaluate(judged=judged),
         "project, no Sudachi synonyms": evaluate(judged=judged, dictionary_synonyms=False),
+        "project, no facet words": evaluate(judged=judged, facet_words=False),
         "BM25-OR (k1 1.2, b 0.75)": evaluate_bm25(judged, list(documents.documents())),
     }
     if args.queries:

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from django.db.models import QuerySet
 
 from search.documents import page_version, plain
-from search.facets import facet_values
+from search.facets import facet_codes
 from search.registry import IndexedType
 from search.service import enqueue
 from search.types import FacetCount, SearchDocument
@@ -27,7 +27,7 @@ def case_document(case: CasePage) -> SearchDocument:
         parts += [section.heading, plain(section.markdown_text())]
     parts += key_points
     parts += [case.background, case.outcomes]
-    facets = facet_values(case, sections)
+    facets = facet_codes(case, sections)
     date = case.display_date
     return SearchDocument(
         id=case.pk,

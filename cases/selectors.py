@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 
-from search.facets import BY_NAME, FACETS, PAGE_FIELDS
-from taxonomy import terms
+from search import facet_values
+from search.facets import BY_NAME, FACETS, PAGE_FIELDS, Facet, code_of, stored_value
 from taxonomy.fields import contains_code, padded
 
-from .models import CasePage, CaseSection
+from .models import CasePage, CaseSection, CaseTag
 
 # The order of the case list without search words (and of the database fallback's "newest"):
 # by the date a case shows (CasePage.display_date), the newest first. A case approved in the admin
@@ -51,19 +51,57 @@ def _section_filter(name: str, codes: Sequence[str]) -> Q:
     return Q(Exists(sections))
 
 
+def _hashtag_filter(names: Sequence[str]) -> Q:
+    return Q(Exists(CaseTag.objects.filter(content_object=OuterRef("pk"), tag__name__in=names)))
+
+
 def apply_filters(
     qs: QuerySet[CasePage], selected: Mapping[str, Sequence[str]], *, skip: str | None = None
 ) -> QuerySet[CasePage]:
     """OR within one filter, AND across filters; `skip` leaves one out (for its own counts).
-    The facets are search/facets.py's: page fields filter directly, the others through sections."""
+    The facets are search/facets.py's: page fields filter directly, hashtags through the tags,
+    the others through sections."""
     for name, codes in selected.items():
         if not codes or name == skip:
             continue
+        facet = BY_NAME[name]
         if name in PAGE_FIELDS:
-            qs = qs.filter(**{f"{BY_NAME[name].source}__in": codes})
+            values = [stored_value(facet, code) for code in codes]
+            qs = qs.filter(**{f"{facet.source}__in": values})
+        elif facet.source == "hashtags":
+            qs = qs.filter(_hashtag_filter(codes))
         else:
             qs = qs.filter(_section_filter(name, codes))
     return qs
+
+
+def _options(facet: Facet, counts: Counter, chosen: set[str]) -> list[FacetOption]:
+    """The facet's values with a count or chosen, in the list's order (by count for hashtags)."""
+    if facet.free_text:
+        ranked = sorted(set(counts) | chosen, key=lambda v: (-counts.get(v, 0), v))
+        return [FacetOption(v, v, counts.get(v, 0), v in chosen) for v in ranked]
+    return [
+        FacetOption(code, label, counts.get(code, 0), code in chosen)
+        for code, label in facet_values.options(facet).items()
+        if counts.get(code, 0) or code in chosen
+    ]
+
+
+def _page_field_counts(scoped: QuerySet[CasePage], facets: Sequence[Facet]) -> dict[str, Counter]:
+    """Cases per value of each page-field facet, in one query: the cases grouped by the
+    combination of their values, summed per facet here (far cheaper than a query per facet, or
+    one COUNT per value, which Django takes longer to compile than the database to run)."""
+    counts: dict[str, Counter] = {facet.name: Counter() for facet in facets}
+    if not facets:
+        return counts
+    sources = [facet.source for facet in facets]
+    rows = (
+        scoped.order_by().values_list(*sources).annotate(n=Count("pk")).values_list(*sources, "n")
+    )
+    for *values, n in rows:
+        for facet, value in zip(facets, values, strict=True):
+            counts[facet.name][code_of(facet, value)] += n
+    return counts
 
 
 def facet_options(
@@ -71,16 +109,25 @@ def facet_options(
 ) -> dict[str, list[FacetOption]]:
     """Counts per option, each computed with every other filter applied (multi-select safe)."""
     facets: dict[str, list[FacetOption]] = {}
+    # The page fields without a selection share their scope (all the filters): counted in one
+    # query, as the database fallback counts thirteen of them on every search.
+    shared = [f for f in FACETS if not f.multi and not selected.get(f.name)]
+    page_counts = _page_field_counts(apply_filters(base, selected), shared)
     for facet in FACETS:
         name = facet.name
         scoped = apply_filters(base, selected, skip=name)
-        if not facet.multi:
+        if facet in shared:
+            counts = page_counts[name]
+        elif not facet.multi:
+            counts = _page_field_counts(scoped, [facet])[name]
+        elif facet.source == "hashtags":
             counts = Counter(
                 dict(
-                    scoped.order_by()
-                    .values_list(facet.source)
-                    .annotate(n=Count("pk"))
-                    .values_list(facet.source, "n")
+                    CaseTag.objects.filter(content_object__in=scoped.values("pk"))
+                    .order_by()
+                    .values_list("tag__name")
+                    .annotate(n=Count("content_object", distinct=True))
+                    .values_list("tag__name", "n")
                 )
             )
         elif facet.section_field == "phase":
@@ -105,12 +152,8 @@ def facet_options(
             for page_id, tools in rows.iterator(chunk_size=5000):
                 per_page.setdefault(page_id, set()).update(tools.split())
             counts = Counter(code for tools in per_page.values() for code in tools)
-        chosen = set(selected.get(name, ()))
-        facets[name] = [
-            FacetOption(code, info.display, counts.get(code, 0), code in chosen)
-            for code, info in terms.terms(facet.vocabulary).items()
-            if counts.get(code, 0) or code in chosen
-        ]
+        counts.pop("", None)  # cases without a value
+        facets[name] = _options(facet, counts, set(selected.get(name, ())))
     return facets
 
 

@@ -1,14 +1,16 @@
 """Context builders for the case pages (thin: reads live in selectors and the search service)."""
 
+import unicodedata
+
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from knowhow.models import KnowHowPage
 from knowhow.views import knowhow_results
-from search import params, service
-from search.facets import FACETS
+from search import facet_values, params, service
+from search.facets import BY_NAME, FACETS
 from search.pages import pager, run_search
-from search.types import SearchRequest
-from taxonomy import terms
+from search.types import SearchRequest, SearchResponse
 
 from . import selectors
 
@@ -22,6 +24,7 @@ def case_list_context(http_request, index_page) -> dict:
     found = params.search_params(
         http_request.GET, strict=False, page_size=PAGE_SIZE, kinds=("case",)
     )
+    literal = params.literal_words(http_request.GET)
     request, response = run_search(
         SearchRequest(
             text=found.text,
@@ -30,6 +33,8 @@ def case_list_context(http_request, index_page) -> dict:
             sort=found.sort,
             page=found.page,
             page_size=PAGE_SIZE,
+            facet_words=True,
+            literal=literal,
         )
     )
     loaded = {
@@ -44,27 +49,18 @@ def case_list_context(http_request, index_page) -> dict:
         if case is not None:  # the index may briefly lag an unpublish; the database decides
             case.highlights = hit.highlights
             results.append(case)
-    facets = []
-    for facet in FACETS:
-        name = facet.name
-        counts = {f.value: f for f in response.facets.get(name, ())}
-        options = [
-            selectors.FacetOption(
-                code,
-                info.display,
-                counts[code].count if code in counts else 0,
-                code in request.filters.get(name, ()),
-            )
-            for code, info in terms.terms(facet.vocabulary).items()
-            if code in counts or code in request.filters.get(name, ())
-        ]
-        facets.append((name, facet.label, options))
+    base_url = index_page.get_url(request=http_request)
+    context_facets = facet_groups(response, request)
     context = {
         "results": results,
         "pager": pager(response, request),
         "total": response.total,
-        "facets": facets,
+        "facet_groups": context_facets,
         "selected": dict(request.filters),
+        "chosen": chosen_filters(http_request.GET, request, base_url),
+        "read_words": read_words(http_request.GET, response, base_url),
+        "index_url": base_url,
+        "literal": literal,
         "query": request.text,
         "sort": request.sort,
         "sorts": SORTS,
@@ -81,6 +77,97 @@ def case_list_context(http_request, index_page) -> dict:
         context["knowhow"] = knowhow_results(knowhow.hits)
         context["knowhow_total"] = knowhow.total
     return context
+
+
+MAX_HASHTAGS = 15  # the most used hashtags of the results; a chosen one is always shown
+# Shown open on a wide screen (on a phone the whole panel starts closed); the others open on a
+# click, or when one of their values is chosen.
+OPEN_FACETS = ("industry", "region")
+
+
+def facet_groups(response: SearchResponse, request: SearchRequest) -> list[dict]:
+    """The facets of search/facets.py under their headings (基礎情報, 類型, 支援), each with the
+    values that have results or are chosen, and whether it is shown open (OPEN_FACETS, or a value
+    of it is chosen)."""
+    groups: dict[str, dict] = {}
+    for facet in FACETS:
+        counts = {f.value: f.count for f in response.facets.get(facet.name, ())}
+        chosen = request.filters.get(facet.name, ())
+        if facet.free_text:
+            ranked = sorted(counts, key=lambda v: (-counts[v], v))[:MAX_HASHTAGS]
+            labels = {v: v for v in [*ranked, *(c for c in chosen if c not in ranked)]}
+        else:
+            labels = facet_values.options(facet)
+        options = [
+            selectors.FacetOption(code, label, counts.get(code, 0), code in chosen)
+            for code, label in labels.items()
+            if code in counts or code in chosen
+        ]
+        if not options:
+            continue
+        group = groups.setdefault(
+            str(facet.group_label), {"label": facet.group_label, "facets": []}
+        )
+        group["facets"].append(
+            {
+                "name": facet.name,
+                "label": facet.label,
+                "options": options,
+                "chosen": sum(1 for o in options if o.selected),
+                "open": facet.name in OPEN_FACETS or bool(chosen),
+            }
+        )
+    return list(groups.values())
+
+
+def _url(base_url: str, query: QueryDict) -> str:
+    query = query.copy()
+    query.pop("page", None)  # a changed search starts at its first page
+    encoded = query.urlencode()
+    return f"{base_url}?{encoded}" if encoded else base_url
+
+
+def _same(value: str) -> str:
+    """A filter value as params.clean_filters compares it (full width, case)."""
+    return unicodedata.normalize("NFKC", value).strip().upper()
+
+
+def chosen_filters(query: QueryDict, request: SearchRequest, base_url: str) -> list[dict]:
+    """Each chosen filter value with the link that removes it (the GOV.UK finder's summary)."""
+    chosen = []
+    for facet in FACETS:
+        for code in request.filters.get(facet.name, ()):
+            rest = query.copy()
+            rest.setlist(
+                facet.name, [v for v in query.getlist(facet.name) if _same(v) != _same(code)]
+            )
+            chosen.append(
+                {
+                    "facet": facet.label,
+                    "label": facet_values.label_of(facet, code),
+                    "remove_url": _url(base_url, rest),
+                }
+            )
+    return chosen
+
+
+def read_words(query: QueryDict, response: SearchResponse, base_url: str) -> list[dict]:
+    """The query's words read as facet values (「〜で絞り込みました」), each with the link that
+    searches the word as written instead (`literal`)."""
+    out = []
+    for word in response.words:
+        undo = query.copy()
+        undo.appendlist("literal", word.word)
+        out.append(
+            {
+                "word": word.word,
+                "label": word.label,
+                "facet": BY_NAME[word.facet].label,
+                "mode": word.mode,
+                "remove_url": _url(base_url, undo),
+            }
+        )
+    return out
 
 
 def zero_result_help(request: SearchRequest) -> list[dict]:

@@ -6,13 +6,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
-from taxonomy import terms
-
-from . import params, registry, service
+from . import facet_values, params, registry, service
 from .facets import BY_NAME
 from .types import FACET_FIELDS, KINDS, MAX_PAGE_SIZE, MAX_RESULT_WINDOW, SORTS, SearchRequest
 
-PARAMETERS = {"q", "type", "sort", "page", "page_size", *FACET_FIELDS}
+PARAMETERS = {"q", "type", "sort", "page", "page_size", "literal", *FACET_FIELDS}
 
 
 def _error(message: str, status: int = 400) -> JsonResponse:
@@ -41,6 +39,8 @@ def parse_request(query) -> SearchRequest:
         sort=found.sort,
         page=found.page,
         page_size=found.page_size,
+        facet_words=True,
+        literal=params.literal_words(query),
     )
 
 
@@ -100,7 +100,7 @@ def search_view(request):
         name: [
             {
                 "value": f.value,
-                "label": terms.label(BY_NAME[name].vocabulary, f.value),
+                "label": facet_values.label_of(BY_NAME[name], f.value),
                 "count": f.count,
                 "selected": f.selected,
             }
@@ -116,6 +116,18 @@ def search_view(request):
             "degraded": response.degraded,
             "results": results,
             "facets": facets,
+            # Words of q read as facet values (docs/search.md): filter or boost; send the word as
+            # `literal` to have it searched as written.
+            "interpreted": [
+                {
+                    "word": w.word,
+                    "facet": w.facet,
+                    "values": list(w.codes),
+                    "label": w.label,
+                    "mode": w.mode,
+                }
+                for w in response.words
+            ],
         },
         json_dumps_params={"ensure_ascii": False},
     )
@@ -182,6 +194,13 @@ OPENAPI = {
                         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
                     },
                     *(_code_param(name) for name in FACET_FIELDS),
+                    {
+                        "name": "literal",
+                        "in": "query",
+                        "explode": True,
+                        "schema": {"type": "array", "items": {"type": "string"}},
+                        "description": "q のうち、絞り込み条件として読まずにそのまま検索する語",
+                    },
                 ],
                 "responses": {
                     "200": {
@@ -196,6 +215,25 @@ OPENAPI = {
                                         "page": {"type": "integer"},
                                         "page_size": {"type": "integer"},
                                         "degraded": {"type": "boolean"},
+                                        "interpreted": {
+                                            "type": "array",
+                                            "items": {
+                                                "type": "object",
+                                                "properties": {
+                                                    "word": {"type": "string"},
+                                                    "facet": {"type": "string"},
+                                                    "values": {
+                                                        "type": "array",
+                                                        "items": {"type": "string"},
+                                                    },
+                                                    "label": {"type": "string"},
+                                                    "mode": {
+                                                        "type": "string",
+                                                        "enum": ["filter", "boost"],
+                                                    },
+                                                },
+                                            },
+                                        },
                                         "results": {
                                             "type": "array",
                                             "items": {

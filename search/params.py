@@ -20,8 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from taxonomy import terms
-
+from . import facet_values
 from .facets import FACETS
 from .types import FACET_FIELDS, KINDS, MAX_PAGE_SIZE, MAX_RESULT_WINDOW, SORTS, max_page
 
@@ -151,15 +150,32 @@ def clean_filters(params: Mapping[str, Iterable[str]]) -> tuple[dict[str, list[s
     rejected: list[str] = []
     for facet in FACETS:
         for raw in params.get(facet.name, ()):
-            code = unicodedata.normalize("NFKC", raw).strip()
+            # A hashtag is matched as it is stored (its links carry it so); codes are normalised.
+            code = raw.strip() if facet.free_text else unicodedata.normalize("NFKC", raw).strip()
             if facet.vocabulary == "industry":
                 code = code.upper()
-            if terms.is_valid(facet.vocabulary, code):
+            if facet_values.is_valid(facet, code):
                 if code not in selected.setdefault(facet.name, []):
                     selected[facet.name].append(code)
             elif code:
                 rejected.append(f"{facet.name}={raw}")
     return {k: v for k, v in selected.items() if v}, rejected
+
+
+MAX_LITERAL_WORDS = 20  # more than a query of MAX_QUERY_CHARS can hold facet words
+
+
+def literal_words(query) -> tuple[str, ...]:
+    """The `literal` words: words of the query the visitor wants searched as written, not read
+    as a facet value (the 解除 link of 「〜で絞り込みました」, search/query_words.py); bounded."""
+    words = [_CONTROL.sub(" ", w).strip() for w in query.getlist("literal")]
+    words = [w for w in dict.fromkeys(words) if w]
+    if len(words) > MAX_LITERAL_WORDS or any(len(w) > MAX_QUERY_CHARS for w in words):
+        raise BadParameter(
+            _("literal は %(max)d 語まで、1 語 %(chars)d 文字以内で指定してください")
+            % {"max": MAX_LITERAL_WORDS, "chars": MAX_QUERY_CHARS}
+        )
+    return tuple(words)
 
 
 def sort_order(query, *, text: str, strict: bool) -> str:

@@ -114,13 +114,19 @@ def _request(judged: Judged, **kwargs) -> SearchRequest:
 
 
 def evaluate(
-    path: Path = JUDGEMENTS, *, dictionary_synonyms: bool = True, judged=None
+    path: Path = JUDGEMENTS,
+    *,
+    dictionary_synonyms: bool = True,
+    facet_words: bool = True,
+    judged=None,
 ) -> list[QueryScore]:
-    """Each judged query through the site's search (service.search, the secretariat's synonyms)."""
+    """Each judged query through the site's search (service.search, the secretariat's synonyms,
+    and, as on the site, the query's words that name a facet value read as filters or boosts)."""
     names = _names()
     scores = []
     for item in judged if judged is not None else load_judged(path):
-        response = service.search(_request(item, dictionary_synonyms=dictionary_synonyms))
+        request = _request(item, dictionary_synonyms=dictionary_synonyms, facet_words=facet_words)
+        response = service.search(request)
         top = [names.get(hit.id, "?") for hit in response.hits]
         scores.append(score(item, top, response.total))
     return scores

@@ -1,14 +1,17 @@
 """The one entry point the site uses for search: backend choice, outbox, degraded fallback."""
 
+import functools
 import logging
+import operator
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Case, Count, F, Max, Q, Value, When
 
-from . import backends, documents, registry, tasks
+from . import analysis, backends, documents, query_words, registry, tasks
 from .backends import configured as backend
 from .models import SearchOutbox, Synonym
 from .types import (
@@ -142,10 +145,18 @@ def search(request: SearchRequest) -> SearchResponse:
     """Search with the engine; if it cannot answer, fall back to the database (degraded).
 
     A page beyond MAX_RESULT_WINDOW is served as the last page inside it, so no backend is ever
-    asked for offset + limit > MAX_RESULT_WINDOW (see types.py).
+    asked for offset + limit > MAX_RESULT_WINDOW (see types.py). With `facet_words`, the words of
+    the query that name a facet value become filters or boosts (search/query_words.py); if the
+    filters leave nothing, they are asked again as boosts, so a query never comes back empty
+    while one of its words occurs in a page.
     """
-    request = SearchRequest(**{**request.__dict__, "synonyms": synonym_groups()})
-    request = request.within_window()
+    request = replace(request, synonyms=synonym_groups()).within_window()
+    if not (request.facet_words and request.text.strip()):
+        return _search(request)
+    return query_words.search_with_words(_search, request, query_words.vocabulary())
+
+
+def _search(request: SearchRequest) -> SearchResponse:
     try:
         return _breaker.call(backend().search, request)
     except SearchUnavailable as exc:
@@ -155,24 +166,46 @@ def search(request: SearchRequest) -> SearchResponse:
     return database_search(request)
 
 
+def fallback_words(text: str) -> list[str]:
+    """The words the database looks for: each run of content words of each term, as the engine's
+    units (analysis.parse_query; 後継者が理念を言語化 → 後継者, 理念, 言語化), as written (NFKC)."""
+    words: list[str] = []
+    for term, _phrase in analysis.split_query(text):
+        normal = analysis.normalise(term)
+        for chunk in analysis.chunk_tokens(term):
+            word = normal[chunk[0].start : chunk[-1].end]
+            if word not in words:
+                words.append(word)
+    return words
+
+
 def database_search(request: SearchRequest) -> SearchResponse:
     """Plain database search: substring match on each type's text fields (cases: title and
     lead; know-how: title and summary), same filters and facets; the types one after the other
     in the order of KINDS (cases first, then know-how). Each content app registers its queries
-    (search/registry.py)."""
+    (search/registry.py).
+
+    As in the engine, every word counts (OR): a page with any of the query's words is found, and
+    pages with more of them come first (then the newest). Boosts are not applied here."""
     request = request.within_window()  # a slice far past the end overflows the database's integer
     selected = {k: list(v) for k, v in request.filters.items() if v}
     start, end = request.offset, request.offset + request.page_size
     hits: list[Hit] = []
     facets: dict[str, list[FacetCount]] = {}
     total = 0  # of the types before this one: where its results start
+    words = fallback_words(request.text)
     for indexed in registry.indexed_types():
         base = indexed.pages()
-        for term in request.text.split():
+        matches = []
+        for word in words:
             match = Q()
             for name in indexed.text_fields:
-                match |= Q(**{f"{name}__icontains": term})
-            base = base.filter(match)
+                match |= Q(**{f"{name}__icontains": word})
+            matches.append(match)
+        if matches:
+            base = base.filter(functools.reduce(operator.or_, matches))
+        elif analysis.split_query(request.text):
+            base = base.none()  # words, but none a page could contain (only particles, symbols)
         if indexed.kind not in request.kinds:
             base = base.none()
         if indexed.apply_filters is not None:
@@ -183,6 +216,14 @@ def database_search(request: SearchRequest) -> SearchResponse:
             found = base
         if request.sort == "published":
             found = found.order_by(*indexed.oldest_first)
+        elif request.sort == "relevance" and len(matches) > 1:
+            coverage = sum(
+                (Case(When(match, then=Value(1)), default=Value(0)) for match in matches),
+                start=Value(0),
+            )
+            found = found.alias(coverage=coverage).order_by(
+                F("coverage").desc(), *indexed.newest_first
+            )
         else:
             found = found.order_by(*indexed.newest_first)
         count = found.count()

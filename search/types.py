@@ -59,7 +59,7 @@ class SearchDocument:
     body: str
     published: int  # date as ordinal; sorts "newest first"
     # Codes per facet of search/facets.py, by its name: at most one for a facet of the page
-    # itself, any number for one of its sections. A facet left out has no value.
+    # itself, any number for one of its sections or the hashtags. A facet left out has no value.
     facets: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     suggest: tuple[str, ...] = ()
     # What the page is about in a few lines (lead, hashtags, key points); also part of body.
@@ -84,6 +84,9 @@ class SearchDocument:
 class SearchRequest:
     text: str = ""
     filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # Facet values that rank a document higher without being required (a word of the query
+    # that names a facet value, search/query_words.py): both backends add FACET_BOOST each.
+    boosts: Mapping[str, Sequence[str]] = field(default_factory=dict)
     kinds: Sequence[str] = KINDS
     sort: Literal["relevance", "-published", "published"] = "relevance"
     page: int = 1
@@ -94,9 +97,13 @@ class SearchRequest:
     # Sudachi's abbreviations and spelling variants beside `synonyms` (search/synonyms.py);
     # off only to measure what they bring (benchmarks/relevance.py).
     dictionary_synonyms: bool = True
+    # Read the words of `text` that name a facet value as filters or boosts (service.search,
+    # search/query_words.py), except the words in `literal` (the visitor's 解除).
+    facet_words: bool = False
+    literal: tuple[str, ...] = ()
 
     def __post_init__(self):
-        unknown = set(self.filters) - set(FACET_FIELDS)
+        unknown = (set(self.filters) | set(self.boosts)) - set(FACET_FIELDS)
         if unknown:
             raise ValueError(f"未知の絞り込み項目です: {', '.join(sorted(unknown))}")
         if self.sort not in SORTS:
@@ -135,12 +142,25 @@ class FacetCount:
 
 
 @dataclass(frozen=True)
+class FacetWord:
+    """A word of the query read as a facet value (search/query_words.py)."""
+
+    word: str  # as it was read in the query (NFKC)
+    facet: str
+    codes: tuple[str, ...]
+    label: str  # the value's name as the list shows it (北陸 for 石川県)
+    mode: Literal["filter", "boost"]
+
+
+@dataclass(frozen=True)
 class SearchResponse:
     total: int
     hits: Sequence[Hit]
     facets: Mapping[str, Sequence[FacetCount]]
     backend: str
     degraded: bool = False
+    # The query's words that were read as facet values (SearchRequest.facet_words).
+    words: tuple[FacetWord, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -31,12 +31,12 @@ from search.types import FACET_FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]
 SEARCH_PARAMS = ("q", "sort", "page", *FACET_FIELDS)
-API_PARAMS = (*SEARCH_PARAMS, "type", "page_size")
+API_PARAMS = (*SEARCH_PARAMS, "type", "page_size", "literal")
 
 # URL -> the query parameters its view reads (with the demo content's page URLs).
 PUBLIC: dict[str, tuple[str, ...]] = {
     "/": (),
-    "/cases/": SEARCH_PARAMS,
+    "/cases/": (*SEARCH_PARAMS, "literal"),
     "/cases/demo-001/": (),
     "/knowhow/": ("q", "page"),
     "/knowhow/three-kiku/": (),

@@ -26,7 +26,8 @@ from elasticsearch.dsl import A, Q, Search
 from elasticsearch.helpers import BulkIndexError, ScanError
 
 from .. import analysis
-from ..facets import FACETS
+from ..facets import MULTI_FIELDS, PAGE_FIELDS
+from ..query_words import FACET_BOOST
 from ..types import (
     FACET_FIELDS,
     FacetCount,
@@ -44,7 +45,7 @@ logger = logging.getLogger(__name__)
 
 # Raised whenever MAPPINGS or SETTINGS change in a way that needs a search_rebuild; stored in
 # the index (_meta) so that search_check can tell an index built by older code.
-MAPPING_VERSION = 2  # 2: the *_norm fields (Sudachi normalised forms)
+MAPPING_VERSION = 3  # 2: the *_norm fields (Sudachi normalised forms); 3: every facet
 REQUIRED_PLUGINS = ("analysis-icu", "analysis-kuromoji")
 # Elasticsearch refuses from + size beyond index.max_result_window (10,000 by default); a request
 # past it would be a 400, which the breaker would count against a healthy cluster.
@@ -330,15 +331,13 @@ class ElasticsearchBackend:
             "summary": doc.summary,
             "body": doc.body,
             "suggest": [{"input": [s]} for s in dict.fromkeys(doc.suggest)],
+            **{name: list(doc.facet(name)) for name in MULTI_FIELDS},
         }
         for field, norm in NORM_FIELDS.items():
             source[norm] = normalised_words(getattr(doc, field))
-        for facet in FACETS:
-            values = doc.facet(facet.name)
-            if facet.multi:
-                source[facet.name] = list(values)  # always there, empty when it has none
-            elif values:
-                source[facet.name] = values[0]  # one value or none, as on the page
+        for name in PAGE_FIELDS:
+            if doc.facet(name):
+                source[name] = doc.facet(name)[0]
         return source
 
     @property
@@ -592,11 +591,13 @@ class ElasticsearchBackend:
     def build(self, request: SearchRequest, *, relaxed: bool = False) -> Search:
         search = Search(using=self.client, index=self.alias)
         text = self.text_query(request, relaxed=relaxed)
+        boosts = _boosts(request.boosts)
         search = search.query(
             Q(
                 "bool",
                 must=[text] if text else [Q("match_all")],
                 filter=[Q("terms", kind=list(request.kinds))],
+                **({"should": boosts} if boosts else {}),
             )
         )
         filters = {n: list(v) for n, v in request.filters.items() if v}
@@ -715,6 +716,16 @@ class ElasticsearchBackend:
             source=False,
         )
         return [Suggestion(o["text"], 1) for o in result["suggest"]["s"][0]["options"]]
+
+
+def _boosts(boosts: Mapping[str, Sequence[str]]) -> list:
+    """A should clause per boosted facet: FACET_BOOST for a document with one of its values
+    (the same as embedded._boosts)."""
+    return [
+        Q("constant_score", filter=Q("terms", **{name: list(codes)}), boost=FACET_BOOST)
+        for name, codes in boosts.items()
+        if codes
+    ]
 
 
 def _query(parsed: analysis.ParsedQuery):

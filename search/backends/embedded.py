@@ -20,7 +20,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from .. import analysis
-from ..facets import FACETS
+from ..query_words import FACET_BOOST
 from ..types import (
     FACET_FIELDS,
     FacetCount,
@@ -33,12 +33,12 @@ from ..types import (
 )
 
 logger = logging.getLogger(__name__)
-SCHEMA_VERSION = "3"  # 2: summary_ja; 3: phase_set, tool_set
+SCHEMA_VERSION = "4"  # 2: summary_ja; 3: phase_set, tool_set; 4: every facet of facets.py
 SUGGEST_SEP = "\x1f"
 SNIPPET_BYTES = 300  # about 100 Japanese characters
 # A multi-valued facet is also stored as the one sorted combination of its values: counting
 # combinations and adding them up per value is several times faster than counting the values.
-SET_FIELDS = {facet.name: f"{facet.name}_set" for facet in FACETS if facet.multi}
+SET_FIELDS = {"phase": "phase_set", "tool": "tool_set"}
 SET_BUCKETS = 10_000  # more combinations than this, and the values are counted directly
 _FILTER_CODE = re.compile(r"[\w-]+")  # what may go into an aggregation's filter query string
 
@@ -108,11 +108,11 @@ def to_tantivy(doc: SearchDocument) -> tantivy.Document:
     d.add_text("body", analysis.nfkc(doc.body))
     d.add_text("mlt", f"{_content(title_tokens)} {_content(body_tokens)}")
     for name in FACET_FIELDS:
-        values = doc.facet(name)
-        for value in values:
-            d.add_text(name, value)
-        if values and name in SET_FIELDS:
-            d.add_text(SET_FIELDS[name], " ".join(sorted(set(values))))
+        codes = doc.facet(name)
+        for code in codes:
+            d.add_text(name, code)
+        if name in SET_FIELDS and codes:
+            d.add_text(SET_FIELDS[name], " ".join(sorted(set(codes))))
     for phrase in dict.fromkeys(doc.suggest):
         key = analysis.normalise(phrase)
         d.add_text("suggest", f"{key}{SUGGEST_SEP}{phrase}")
@@ -257,12 +257,17 @@ class EmbeddedBackend:
         kind = (Occur.Must, Query.term_set_query(SCHEMA, "kind", list(request.kinds)))
         base = [kind] if text_query is None else [kind, (Occur.Must, text_query)]
         filters = {name: list(values) for name, values in request.filters.items() if values}
-        result = self._page(searcher, self._with_filters(base, filters), request, text_query)
+        boosts = _boosts(request.boosts)
+        result = self._page(
+            searcher, self._with_filters(base + boosts, filters), request, text_query
+        )
         if relaxed is not None and result.count == 0:
             # Only now: counting the strict query separately would cost a second full pass.
             base = [kind, (Occur.Must, relaxed)]
             parsed = parsed.relaxed()
-            result = self._page(searcher, self._with_filters(base, filters), request, text_query)
+            result = self._page(
+                searcher, self._with_filters(base + boosts, filters), request, text_query
+            )
         addresses = [address for _, address in result.hits]
         ids = searcher.fast_field_values("id", addresses) if addresses else []
         stored = [searcher.doc(a) for a in addresses]  # read once: kind here, body for snippets
@@ -462,6 +467,19 @@ class EmbeddedBackend:
             seen[phrase] = max(seen.get(phrase, 0), count)
         ranked = sorted(seen.items(), key=lambda item: (-item[1], len(item[0])))
         return [Suggestion(text, count) for text, count in ranked[:limit]]
+
+
+def _boosts(boosts: Mapping[str, Sequence[str]]) -> list:
+    """A should clause per boosted facet: FACET_BOOST for a document with one of its values
+    (the same as elastic._boosts)."""
+    return [
+        (
+            Occur.Should,
+            Query.const_score_query(Query.term_set_query(SCHEMA, name, list(codes)), FACET_BOOST),
+        )
+        for name, codes in boosts.items()
+        if codes
+    ]
 
 
 def _sequence(field: str, tokens: list[str]) -> Query:

@@ -2,10 +2,13 @@
 
 import os
 import uuid
+from collections import Counter
 
 import pytest
 
 from search.analysis import ONE_WAY
+from search.facets import FACETS
+from search.query_words import FACET_BOOST, Meaning, search_with_words
 from search.types import SearchDocument, SearchRequest
 
 SYNONYMS = {"1": ["ロカベン", "ローカルベンチマーク"], "2": ["見える化", "可視化"]}
@@ -35,6 +38,13 @@ CORPUS = [
         employees="51-100",
         phase=("trust", "awareness"),
         tool=("whiteboard", "cost-accounting"),
+        owner_age="60s",
+        owner_type="founder",
+        requesting_body="financial-institution",
+        vision_articulated="yes",
+        sales_trend="up",
+        profit_trend="down",
+        hashtag=("価格交渉", "原価"),
     ),
     doc(
         2,
@@ -45,6 +55,10 @@ CORPUS = [
         employees="21-50",
         phase=("awareness",),
         tool=("management-design-sheet",),
+        owner_age="50s",
+        sales="under-100m",
+        supporter_type="generalist",
+        approach="issue-setting",
     ),
     doc(
         3,
@@ -65,6 +79,11 @@ CORPUS = [
         employees="21-50",
         phase=("awareness", "motivation"),
         tool=("local-benchmark",),
+        owner_age="60s",
+        owner_type="successor-family",
+        sales="100m-1b",
+        vision_articulated="no",
+        hashtag=("事業承継",),
     ),
     doc(
         5,
@@ -75,6 +94,10 @@ CORPUS = [
         employees="6-20",
         phase=("trust",),
         tool=("local-benchmark", "swot"),
+        requesting_body="chamber",
+        supporter_type="specialist",
+        approach="issue-solving",
+        scale_phase="small-mid-various",
     ),
     doc(
         6,
@@ -105,6 +128,10 @@ CORPUS = [
         employees="6-20",
         phase=("awareness", "motivation"),
         tool=("mind-map", "cost-accounting"),
+        owner_age="30s",
+        owner_type="successor-internal",
+        vision_articulated="yes",
+        hashtag=("事業承継", "理念"),
     ),
     doc(
         101,
@@ -228,6 +255,121 @@ def test_multi_select_facets_or_within_and_across(engine):
     industry = {f.value: f.count for f in response.facets["industry"]}
     assert industry == {"E": 2, "I": 1}  # industry counts ignore industry, respect tool
     assert all(f.selected == (f.value in ("whiteboard", "swot")) for f in response.facets["tool"])
+
+
+def _values(document: SearchDocument, name: str) -> set[str]:
+    return set(document.facet(name))
+
+
+@pytest.mark.parametrize("facet", [f.name for f in FACETS])
+def test_every_facet_filters_and_counts(engine, facet):
+    """Issue 12: every 基礎情報 and typology field of a case, and its hashtags, is a facet."""
+    cases = [d for d in CORPUS if d.kind == "case"]
+    expected = Counter(v for d in cases for v in _values(d, facet))
+    assert expected, f"the corpus has no value of {facet}"
+    response = engine.search(SearchRequest(kinds=["case"]))
+    assert {f.value: f.count for f in response.facets[facet]} == expected
+    for value in expected:
+        found = ids(engine, filters={facet: [value]}, kinds=["case"])
+        assert found == {d.id for d in cases if value in _values(d, facet)}, (facet, value)
+
+
+def test_new_facets_combine_with_the_others(engine):
+    request = SearchRequest(filters={"owner_age": ["60s"], "industry": ["E"]}, kinds=["case"])
+    response = engine.search(request)
+    assert {h.id for h in response.hits} == {1, 4}
+    # Age counts ignore the age selection and respect industry=E (1, 4: 60s; 8: 30s).
+    assert {f.value: f.count for f in response.facets["owner_age"]} == {"60s": 2, "30s": 1}
+    assert {f.value: f.count for f in response.facets["hashtag"]} == {
+        "価格交渉": 1,
+        "原価": 1,
+        "事業承継": 1,
+    }
+
+
+def test_a_boost_ranks_documents_with_the_value_first_and_adds_none(engine):
+    plain = ranked(engine, "原価")
+    boosted = ranked(engine, "原価", boosts={"owner_type": ["successor-internal"]})
+    assert plain == [1, 8] and boosted == [8, 1]  # 8 alone has 後継者（社内登用）
+    # A boost finds nothing the text does not, and does not outweigh a title match.
+    assert ranked(engine, "傾聴", boosts={"requesting_body": ["chamber"]})[:2] == [101, 5]
+    assert FACET_BOOST > 0
+
+
+# The words vocabulary() builds from the taxonomy, for the words these tests use.
+WORDS = {
+    "60代": Meaning("owner_age", ("60s",), "60歳代"),
+    "60歳代": Meaning("owner_age", ("60s",), "60歳代"),
+    "石川県": Meaning("region", ("hokuriku",), "北陸"),
+    "北陸": Meaning("region", ("hokuriku",), "北陸"),
+    "製造業": Meaning("industry", ("E",), "製造業"),
+    "創業者": Meaning("owner_type", ("founder",), "創業者"),
+    "後継者": Meaning(
+        "owner_type", ("successor-family", "successor-internal", "successor-external"), "後継者"
+    ),
+    "金融機関": Meaning("requesting_body", ("financial-institution",), "金融機関"),
+}
+
+
+def with_words(engine, text, **kwargs):
+    kwargs.setdefault("synonyms", SYNONYMS)
+    request = SearchRequest(text=text, facet_words=True, **kwargs)
+    return search_with_words(engine.search, request, WORDS)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "mode"),
+    [
+        ("60歳代", {1, 4}, "filter"),  # in no text: found through the 基礎情報
+        ("60代", {1, 4}, "filter"),
+        ("石川県", {2}, "filter"),  # the prefecture's region (the public facet)
+        ("北陸", {2}, "filter"),
+        ("製造業", {1, 4, 6, 8}, "filter"),
+        ("石川県の製造業", set(), None),  # no case is both: asked again as boosts (below)
+    ],
+)
+def test_query_words_that_name_a_facet_value_filter(engine, query, expected, mode):
+    response = with_words(engine, query, kinds=["case"])
+    found = {h.id for h in response.hits}
+    if mode is None:
+        assert all(w.mode == "boost" for w in response.words)
+        return
+    assert found == expected, (query, found)
+    assert response.words and all(w.mode == mode for w in response.words)
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("後継者 理念", 8),
+        ("創業者 傾聴", 1),
+        ("金融機関 原価", 1),
+        ("60代 傾聴", 1),  # beside another word, a filter word ranks: 傾聴 elsewhere still found
+        ("製造業 対話", 4),  # 製造業 in its title; 5 and 6 (対話, 小売 and 印刷) still found
+    ],
+)
+def test_query_words_that_may_be_ordinary_text_boost(engine, query, first):
+    response = with_words(engine, query, kinds=["case"])
+    assert [w.mode for w in response.words] == ["boost"]
+    assert response.hits[0].id == first
+    # The boost adds nothing: the same cases as the words as written.
+    assert {h.id for h in response.hits} == ids(engine, query, kinds=["case"])
+
+
+def test_literal_words_are_searched_as_written(engine):
+    response = with_words(engine, "製造業", kinds=["case"], literal=("製造業",))
+    assert response.words == ()
+    assert {h.id for h in response.hits} == ids(engine, "製造業", kinds=["case"])
+
+
+def test_a_query_is_never_empty_while_one_of_its_words_occurs(engine):
+    # 石川県の製造業: no case is both (北陸 is case 2, an inn), but 製造業 occurs in case 4's
+    # title: the filters become boosts rather than leave the visitor with nothing.
+    response = with_words(engine, "石川県の製造業", kinds=["case"])
+    assert 4 in {h.id for h in response.hits}
+    assert {(w.word, w.mode) for w in response.words} == {("石川県", "boost"), ("製造業", "boost")}
+    response = with_words(engine, "60代 デザイン", kinds=["case"])
+    assert {h.id for h in response.hits} >= {2}
 
 
 def test_pagination_is_exact_and_disjoint(engine):

@@ -244,3 +244,46 @@ def test_pages_past_the_result_window_ask_for_nothing():
     assert request["from"] + request["size"] == 10_000
     beyond = body(page=10_000 // 20 + 1, page_size=20)
     assert beyond["from"] + beyond["size"] <= 10_000 and beyond["size"] == 0
+
+
+def test_every_facet_is_mapped_and_sent_as_a_keyword():
+    from search.facets import FACETS
+
+    for facet in FACETS:
+        assert MAPPINGS["properties"][facet.name] == {"type": "keyword"}, facet.name
+    document = SearchDocument(
+        id=1,
+        version=1,
+        kind="case",
+        title="t",
+        body="b",
+        published=1,
+        facets={
+            "owner_age": ("60s",),
+            "vision_articulated": ("yes",),
+            "hashtag": ("事業承継", "理念"),
+        },
+    )
+    source = ElasticsearchBackend._source(document)
+    assert source["owner_age"] == "60s" and source["vision_articulated"] == "yes"
+    assert source["hashtag"] == ["事業承継", "理念"]
+    assert "sales" not in source  # no value: not sent, as for the other page fields
+    request = body(filters={"owner_age": ["60s"], "hashtag": ["理念"]})
+    assert {"terms": {"hashtag": ["理念"]}} in request["post_filter"]["bool"]["filter"]
+    assert set(request["aggs"]) == {facet.name for facet in FACETS}
+
+
+def test_boosts_are_constant_scores_beside_the_text_as_in_the_embedded_backend():
+    from search.query_words import FACET_BOOST
+
+    query = body(text="後継者", boosts={"owner_type": ["successor-family", "founder"]})["query"]
+    assert query["bool"]["should"] == [
+        {
+            "constant_score": {
+                "filter": {"terms": {"owner_type": ["successor-family", "founder"]}},
+                "boost": FACET_BOOST,
+            }
+        }
+    ]
+    assert query["bool"]["must"][0] != {"match_all": {}}  # the word is still searched
+    assert "should" not in body(text="後継者")["query"]["bool"]  # no boost, no clause

@@ -1,0 +1,245 @@
+"""Words of a query that name a facet value: 60歳代, 石川県, 北陸, 製造業, 後継者, 金融機関 …
+
+A supporter types what a case is *about* and what kind of company it is in one box. The words of
+the second sort are values of the facets (search/facets.py), and the text of the cases rarely
+says them (「経営者は60歳代」 is in the 基礎情報, not in the story), so a text search finds
+nothing for them. `read_query` finds those words and turns each into a filter or a boost, as its
+facet's `query_words` says (docs/search.md, "Words that name a facet value"):
+
+- **filter**: in a query of facet words only, the results are narrowed to the value and the word
+  leaves the text (石川県 → 地域 北陸, 60代 → 経営者年齢 60歳代); beside other words it boosts;
+- **boost**: the word stays in the text and cases with the value rank first (後継者 is also what
+  many cases are about: 後継者育成).
+
+The words come from the vocabularies themselves, never from a second list: each value's label,
+the parts of a label that lists two values (九州・沖縄 → 九州, 沖縄; 農業、林業 → 農業, 林業),
+a label's short note in brackets and the word before it (後継者（社内登用） → 後継者, 社内登用), the
+short form of an age band (60歳代 → 60代), and every prefecture's name for its region (石川県 →
+北陸: the public facet is the region, see facets.py). A word that names values of two facets
+(その他) is ambiguous and stays text.
+
+A word is read only where it stands as a word of its own: the whole term, or joined to the rest
+by a particle or another facet word (「石川県の製造業」「30代の社長」), so 「中国進出」 stays text.
+Quoted phrases are never read. `read_query` is pure: `vocabulary()` reads the taxonomy.
+"""
+
+import re
+import unicodedata
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from taxonomy import terms
+
+from . import facet_values
+from .analysis import split_query
+from .facets import BY_NAME, FACETS
+from .types import FacetWord, SearchRequest, SearchResponse
+
+# What a boosted facet value adds to a document's score, in both backends: about what one more
+# query word matched in the body adds, so it orders cases that match the text alike and does not
+# lift a case that matches nothing else above one that matches the words.
+FACET_BOOST = 2.0
+
+# Particles and marks that join a facet word to the rest of a term (「石川県の製造業」).
+PARTICLES = frozenset("のでがとにをやはもへ、,")
+_AGE = re.compile(r"^(\d+)歳(代|以上)$")
+_NOTE = re.compile(r"^(?P<head>[^()]+)\((?P<note>[^()]+)\)$")
+MAX_NOTE_CHARS = 6  # 親族内承継 is a value; 他に分類されないもの is an explanation
+MIN_WORD_CHARS = 2
+
+
+@dataclass(frozen=True)
+class Meaning:
+    facet: str
+    codes: tuple[str, ...]
+    # The value's name as the list shows it (北陸 for 石川県): what the notice says.
+    label: str
+
+
+# word -> what it means; a word with two facets' values is left out (see the module docstring).
+Vocabulary = Mapping[str, Meaning]
+
+
+@dataclass(frozen=True)
+class Reading:
+    text: str  # the query without its filter words (boost words stay)
+    words: tuple[FacetWord, ...] = field(default=())
+
+    @property
+    def filters(self) -> dict[str, list[str]]:
+        return _by_facet(w for w in self.words if w.mode == "filter")
+
+    @property
+    def boosts(self) -> dict[str, list[str]]:
+        return _by_facet(w for w in self.words if w.mode == "boost")
+
+    def softened(self, original: str) -> "Reading":
+        """The same words as boosts only, with the original text: what is searched when the
+        filters leave nothing (a query never comes back empty while one of its words occurs)."""
+        return Reading(original, tuple(replace(w, mode="boost") for w in self.words))
+
+
+def _by_facet(words) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for word in words:
+        codes = out.setdefault(word.facet, [])
+        codes.extend(c for c in word.codes if c not in codes)
+    return out
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def label_words(label: str) -> list[str]:
+    """The words that name one value, from its label (see the module docstring)."""
+    label = _nfkc(label)
+    words = [label]
+    if note := _NOTE.match(label):
+        words.append(note["head"].strip())
+        if len(note["note"]) <= MAX_NOTE_CHARS:
+            words.append(note["note"].strip())
+    if "、" in label:
+        words += [part.strip() for part in label.split("、")]
+    elif label.count("・") == 1:
+        words += [part.strip() for part in label.split("・")]
+    if age := _AGE.match(label):
+        words += [f"{age[1]}歳代", f"{age[1]}代"]
+    return [w for w in dict.fromkeys(words) if len(w) >= MIN_WORD_CHARS]
+
+
+def vocabulary() -> dict[str, Meaning]:
+    """Every word that names a value of a facet with `query_words`, from the taxonomy."""
+    found: dict[str, dict[str, list[str]]] = {}  # word -> facet -> codes
+    labels: dict[tuple[str, str], str] = {}
+    for facet in FACETS:
+        if not facet.query_words:
+            continue
+        full = facet_values.full_labels(facet)
+        for code, label in facet_values.options(facet).items():
+            labels[facet.name, code] = label
+            for word in dict.fromkeys([*label_words(full[code]), *label_words(label)]):
+                codes = found.setdefault(word, {}).setdefault(facet.name, [])
+                if code not in codes:
+                    codes.append(code)
+    region = BY_NAME.get("region")
+    if region is not None and region.query_words:
+        for info in terms.terms("prefecture").values():
+            if info.parent:
+                found.setdefault(_nfkc(info.label), {}).setdefault("region", [info.parent])
+    out: dict[str, Meaning] = {}
+    for word, facets in found.items():
+        if len(facets) != 1:
+            continue  # names values of two facets: ambiguous
+        ((name, codes),) = facets.items()
+        # 後継者 names a group of values: the word itself says which.
+        label = labels.get((name, codes[0]), word) if len(codes) == 1 else word
+        out[word] = Meaning(name, tuple(codes), label)
+    return out
+
+
+def read_query(text: str, *, vocabulary: Vocabulary, literal: Collection[str] = ()) -> Reading:
+    """The query's facet words and the text left for the text search.
+
+    A filter word filters only in a query of facet words (「60歳代」「石川県の製造業」). Beside
+    words of another kind (「ロカベン 製造業」) the query is about those words: the facet words
+    then rank (boost) and stay in the text, so a case about ロカベン in another industry is still
+    found (the judged queries lost such cases to a filter). `literal` are words the visitor asked
+    to be taken as written (the 解除 link).
+    """
+    literal = {_nfkc(w) for w in literal}
+    words: list[FacetWord] = []
+    kept: list[str] = []
+    other_words = False  # a word that names no facet value
+    longest = max((len(w) for w in vocabulary), default=0)
+    for term, is_phrase in split_query(text):
+        if is_phrase:
+            kept.append(f'"{term}"')
+            other_words = True
+            continue
+        rest, found, plain = _read_term(term, vocabulary, literal, longest)
+        words += found
+        other_words = other_words or _has_words(plain)
+        if _has_words(rest):
+            kept.append(rest.strip(" " + "".join(sorted(PARTICLES))))
+    unique = tuple({(w.word, w.facet): w for w in words}.values())
+    if other_words and any(w.mode == "filter" for w in unique):
+        return Reading(text, tuple(replace(w, mode="boost") for w in unique))
+    return Reading(" ".join(kept), unique)
+
+
+def _has_words(rest: str) -> bool:
+    """More than spaces and particles."""
+    return bool(rest.strip()) and not set(rest) <= PARTICLES | {" "}
+
+
+def _read_term(term, vocabulary: Vocabulary, literal, longest: int) -> tuple[str, list, str]:
+    """(the term without its filter words, the facet words in it, the term without any)."""
+
+    def word_at(i: int) -> str | None:
+        for size in range(min(longest, len(term) - i), MIN_WORD_CHARS - 1, -1):
+            candidate = term[i : i + size]
+            if candidate in vocabulary and candidate not in literal:
+                return candidate
+        return None
+
+    found, rest, plain = [], [], []
+    i, joined = 0, True  # joined: the previous character ends a word (start, particle, word)
+    while i < len(term):
+        word = word_at(i) if joined else None
+        if word is not None:
+            end = i + len(word)
+            if end == len(term) or term[end] in PARTICLES or word_at(end) is not None:
+                meaning = vocabulary[word]
+                mode = BY_NAME[meaning.facet].query_words
+                found.append(FacetWord(word, meaning.facet, meaning.codes, meaning.label, mode))
+                rest.append(" " if mode == "filter" else word)
+                plain.append(" ")
+                i, joined = end, True
+                continue
+        rest.append(term[i])
+        plain.append(term[i])
+        joined = term[i] in PARTICLES
+        i += 1
+    return "".join(rest), found, "".join(plain)
+
+
+def _merged(*selections: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """Codes per facet from several selections (OR within a facet, as the facets are)."""
+    out: dict[str, list[str]] = {}
+    for selection in selections:
+        for name, codes in selection.items():
+            merged = out.setdefault(name, [])
+            merged.extend(c for c in codes if c not in merged)
+    return {name: codes for name, codes in out.items() if codes}
+
+
+def applied(request: SearchRequest, reading: Reading) -> SearchRequest:
+    """The request with the reading's text, its filters and boosts added to the visitor's."""
+    return replace(
+        request,
+        text=reading.text,
+        filters=_merged(request.filters, reading.filters),
+        boosts=_merged(request.boosts, reading.boosts),
+        facet_words=False,
+    )
+
+
+def search_with_words(
+    search: Callable[[SearchRequest], SearchResponse],
+    request: SearchRequest,
+    vocabulary: Vocabulary,
+) -> SearchResponse:
+    """`search` the request with its facet words read (service.search passes the engine, or the
+    database when the engine cannot answer; the contract tests pass each backend).
+
+    If the filters leave nothing, the words are asked again as boosts with the query as typed: a
+    query never comes back empty while one of its words occurs in a page."""
+    reading = read_query(request.text, vocabulary=vocabulary, literal=request.literal)
+    if not reading.words:
+        return search(replace(request, facet_words=False))
+    response = search(applied(request, reading))
+    if response.total == 0 and reading.filters:
+        reading = reading.softened(request.text)
+        response = search(applied(request, reading))
+    return replace(response, words=reading.words)
