@@ -10,6 +10,9 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils.module_loading import import_string
 
+from pagecache.generation import invalidate
+from pagecache.marks import dont_store
+
 from . import documents, registry
 from .models import SearchOutbox, Synonym
 from .types import (
@@ -135,6 +138,7 @@ def rebuild(*, progress=None) -> int:
     count = backend().rebuild(documents.documents(), progress=progress)
     SearchOutbox.objects.filter(id__lte=started_at).delete()
     drain_outbox()
+    invalidate(reason="search index rebuilt")  # a new index answers the lists from now on
     return count
 
 
@@ -169,6 +173,7 @@ def search(request: SearchRequest) -> SearchResponse:
         logger.warning("search engine unavailable, using the database: %s", exc)
     except Exception:
         logger.exception("search engine failed, using the database")
+    dont_store("degraded search")  # a cached page would outlive the outage
     return database_search(request)
 
 
@@ -224,6 +229,7 @@ def more_like_this(page_id: int, *, limit: int = 3) -> Sequence[Hit] | None:
         return _breaker.call(backend().more_like_this, page_id, limit=limit)
     except Exception:
         logger.warning("more_like_this unavailable", exc_info=True)
+        dont_store("related pages from the fallback")
         return None
 
 
@@ -233,4 +239,5 @@ def suggest(prefix: str, *, limit: int = 8) -> Sequence[Suggestion]:
         return _breaker.call(backend().suggest, prefix, limit=limit)
     except Exception:
         logger.warning("suggest unavailable", exc_info=True)
+        dont_store("no suggestions")
         return []

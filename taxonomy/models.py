@@ -59,6 +59,13 @@ class Term(models.Model):
 
         forget()
 
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        from .terms import forget  # as in save()
+
+        forget()
+        return result
+
     @property
     def display(self) -> str:
         return self.short_label or self.label
