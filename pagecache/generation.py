@@ -50,19 +50,25 @@ def _bump(reason: str) -> None:
     logger.debug("public pages invalidated: %s", reason)
 
 
-def invalidate(*, reason: str, purge_proxy: bool = True) -> None:
+def invalidate(*, reason: str) -> None:
     """Put every cached public page out of reach, now and again once the transaction commits.
 
-    `purge_proxy` also asks the caching proxy in front (settings.WAGTAILFRONTENDCACHE) to drop
-    what it holds, after the commit, so that it fetches pages the second bump made fresh.
+    After the commit the caching proxy in front (settings.WAGTAILFRONTENDCACHE) is also asked to
+    drop what it holds, so that it fetches pages the second bump made fresh. An import that
+    publishes a thousand pages in one transaction registers that once, not a thousand times.
     """
     _bump(reason)
-    transaction.on_commit(lambda: _after_commit(reason, purge_proxy))
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        func is _after_commit for _sids, func, _robust in connection.run_on_commit
+    ):
+        return  # already due at this commit (a rolled-back one discards it: checked each time)
+    transaction.on_commit(_after_commit)
 
 
-def _after_commit(reason: str, purge_proxy: bool) -> None:
-    _bump(reason)
-    if purge_proxy and getattr(settings, "WAGTAILFRONTENDCACHE", None):
+def _after_commit() -> None:
+    _bump("committed")
+    if getattr(settings, "WAGTAILFRONTENDCACHE", None):
         from . import proxy  # imports wagtail.contrib.frontend_cache: only where it is set up
 
         proxy.purge_everything()

@@ -57,7 +57,7 @@ def on_shown_model_changed(sender, instance, update_fields=None, raw=False, **kw
 
 
 def on_migrate(sender, **kwargs):
-    invalidate(reason="migrate", purge_proxy=False)
+    invalidate(reason="migrate")
 
 
 def connect() -> None:
