@@ -11,6 +11,9 @@ from dataclasses import replace
 from django.db import transaction
 from django.db.models import Case, Count, F, Max, Q, Value, When
 
+from pagecache.generation import invalidate
+from pagecache.marks import dont_store
+
 from . import analysis, backends, documents, query_words, registry, tasks
 from .backends import configured as backend
 from .models import SearchOutbox, Synonym
@@ -121,6 +124,7 @@ def rebuild(*, progress=None) -> int:
     count = backend().rebuild(documents.documents(), progress=progress)
     SearchOutbox.objects.filter(id__lte=started_at).delete()
     drain_outbox()
+    invalidate(reason="search index rebuilt")  # a new index answers the lists from now on
     return count
 
 
@@ -163,6 +167,7 @@ def _search(request: SearchRequest) -> SearchResponse:
         logger.warning("search engine unavailable, using the database: %s", exc)
     except Exception:
         logger.exception("search engine failed, using the database")
+    dont_store("degraded search")  # a cached page would outlive the outage
     return database_search(request)
 
 
@@ -248,6 +253,7 @@ def more_like_this(page_id: int, *, limit: int = 3) -> Sequence[Hit] | None:
         return _breaker.call(backend().more_like_this, page_id, limit=limit)
     except Exception:
         logger.warning("more_like_this unavailable", exc_info=True)
+        dont_store("related pages from the fallback")
         return None
 
 
@@ -257,4 +263,5 @@ def suggest(prefix: str, *, limit: int = 8) -> Sequence[Suggestion]:
         return _breaker.call(backend().suggest, prefix, limit=limit)
     except Exception:
         logger.warning("suggest unavailable", exc_info=True)
+        dont_store("no suggestions")
         return []

@@ -4,11 +4,14 @@ These are Wagtail's own lifecycle signals, sent inside the transaction that chan
 so the outbox row commits or rolls back with the change itself.
 """
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from pagecache.generation import invalidate
+
 from . import registry
+from .models import Synonym
 from .service import enqueue
 
 
@@ -27,9 +30,16 @@ def on_page_deleted(sender, instance, **kwargs):
         enqueue([instance.pk])
 
 
+def on_synonym_change(sender, instance, **kwargs):
+    """A synonym changes what a search finds: the cached lists and API answers go."""
+    invalidate(reason=f"synonym {instance.pk}")
+
+
 def connect() -> None:
     page_published.connect(on_page_change, dispatch_uid="search_published")
     page_unpublished.connect(on_page_change, dispatch_uid="search_unpublished")
     page_slug_changed.connect(on_page_change, dispatch_uid="search_slug")
     post_page_move.connect(on_page_change, dispatch_uid="search_moved")
     post_delete.connect(on_page_deleted, dispatch_uid="search_deleted")
+    post_save.connect(on_synonym_change, sender=Synonym, dispatch_uid="search_synonym_saved")
+    post_delete.connect(on_synonym_change, sender=Synonym, dispatch_uid="search_synonym_deleted")

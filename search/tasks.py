@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from pagecache.generation import invalidate
+
 from . import documents
 from .backends import configured as backend
 from .models import SearchOutbox
@@ -92,6 +94,10 @@ def drain(*, batch: int = 500, now: datetime | None = None) -> DrainReport:
         SearchOutbox.objects.filter(id__lte=after, page_id__in=applied).delete()
         _record(rows, failures, now)
         report.applied += len(applied)
+        if applied:
+            # The lists, the API and related cases read the index: a page cached before this
+            # batch (or between a publish and now) may lack what was just indexed.
+            invalidate(reason=f"search index: {len(applied)} pages")
         report.held += sum(not f.retryable for f in failures.values())
         report.retrying += sum(f.retryable for f in failures.values())
 

@@ -57,6 +57,13 @@ class Term(models.Model):
         # Label lookups are cached; an edit must show up on the next request: terms.forget runs
         # on post_save (connected in TaxonomyConfig.ready(); terms.py imports this module).
 
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        from .terms import forget  # as in save()
+
+        forget()
+        return result
+
     @property
     def display(self) -> str:
         return self.short_label or self.label

@@ -1,18 +1,35 @@
 """Read access to the vocabularies: labels and choices, cached, one query per cache miss."""
 
+import threading
 import time
+import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.signals import request_started
+from django.db import transaction
+
+from pagecache.generation import invalidate
 
 from .models import CACHE_KEY, Term
 
 # A page looks labels up a hundred times; unpickling from the cache each time cost more than the
-# page itself, so each process keeps its own copy for a short while (the shared cache key tells
-# it when a label was edited).
+# page itself, so each process keeps its own copy. An edit writes a new VERSION_KEY; the first
+# lookup of each request compares it (one small cache read), so a label edited in another process
+# shows from that process's next request on. Without requests (commands, the task worker) the copy
+# lives LOCAL_SECONDS.
 CACHE_SECONDS = 300
 LOCAL_SECONDS = 30
-_local: dict = {"data": None, "until": 0.0}
+VERSION_KEY = f"{CACHE_KEY}:version"
+_local: dict = {"data": None, "until": 0.0, "version": None}
+_request = threading.local()  # .check: this thread's request has not compared the version yet
+
+
+def _new_request(**kwargs) -> None:
+    _request.check = True
+
+
+request_started.connect(_new_request, dispatch_uid="taxonomy_terms_request")
 
 
 @dataclass(frozen=True)
@@ -28,8 +45,14 @@ class TermInfo:
 
 
 def _all() -> dict[str, dict[str, TermInfo]]:
-    if _local["data"] is not None and time.monotonic() < _local["until"]:
-        return _local["data"]
+    if _local["data"] is not None:
+        if getattr(_request, "check", False):
+            _request.check = False
+            if cache.get(VERSION_KEY) == _local["version"]:
+                return _local["data"]
+        elif time.monotonic() < _local["until"]:
+            return _local["data"]
+    version = cache.get(VERSION_KEY)
     data = cache.get(CACHE_KEY)
     if data is None:
         data = {}
@@ -38,14 +61,26 @@ def _all() -> dict[str, dict[str, TermInfo]]:
                 t.code, t.label, t.short_label, t.parent
             )
         cache.set(CACHE_KEY, data, CACHE_SECONDS)
-    _local.update(data=data, until=time.monotonic() + LOCAL_SECONDS)
+    _request.check = False
+    _local.update(data=data, until=time.monotonic() + LOCAL_SECONDS, version=version)
     return data
 
 
 def forget() -> None:
-    """Drop the cached labels everywhere this process can reach (after an edit)."""
-    _local.update(data=None, until=0.0)
+    """Drop the cached labels everywhere (after an edit): this process's copy, the shared one,
+    the other processes' copies (a new version), and the cached public pages that show them.
+
+    Now and again after the commit: in between, another process may have read the labels as they
+    were before the commit and put them back in the shared cache."""
+    _drop_copies()
+    transaction.on_commit(_drop_copies)
+    invalidate(reason="taxonomy label")  # registered after: the labels go before the pages
+
+
+def _drop_copies() -> None:
+    _local.update(data=None, until=0.0, version=None)
     cache.delete(CACHE_KEY)
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
 def forget_after_save(sender, **kwargs) -> None:

@@ -26,6 +26,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_demo", "--accounts", stdout=devnull, stderr=devnull)
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with no cached pages: a rolled-back test never bumped the generation
+    back, so a page it cached would be served to the next test (pagecache/)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def user_with_role(django_user_model):
     from django.contrib.auth.models import Group

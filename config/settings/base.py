@@ -30,7 +30,9 @@ INSTALLED_APPS = [
     "dispatch",
     "publishing",
     "home",
+    "pagecache",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.settings",
     "wagtail.sites",
     "wagtail.users",
@@ -56,6 +58,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a cached anonymous page is answered without the rest of the stack.
+    "pagecache.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -159,6 +163,16 @@ STORAGES = {
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous public pages from the cache (pagecache/, docs/operations.md). The cache must be shared
+# by every process that publishes or serves (the task worker drains the search index and bumps
+# the generation): production turns it on with Redis, the tests with one process and locmem;
+# the dev server (runserver beside db_worker, each with its own locmem) leaves it off.
+PAGE_CACHE_ENABLED = env.boolean("PAGE_CACHE_ENABLED", False)
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env.integer("PAGE_CACHE_SECONDS", 3600)  # a safety net: changes bump the key
+PAGE_CACHE_BROWSER_SECONDS = env.integer("PAGE_CACHE_BROWSER_SECONDS", 60)
+PAGE_CACHE_PROXY_SECONDS = env.integer("PAGE_CACHE_PROXY_SECONDS", 600)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

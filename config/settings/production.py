@@ -35,12 +35,26 @@ EMAIL_HOST_USER = env.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", False)
 
-# Login throttling (accounts/throttle.py) counts in the cache: with more than one web process
-# it must be shared, or each process keeps its own count. Set REDIS_URL in production.
+# Login throttling (accounts/throttle.py) and the public page cache (pagecache/) live in the
+# cache: with more than one web process it must be shared, or each process keeps its own counts
+# and its own pages, which another process's publish would not invalidate. Set REDIS_URL.
 if env.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env.get("REDIS_URL"),
+        }
+    }
+    PAGE_CACHE_ENABLED = env.boolean("PAGE_CACHE_ENABLED", True)
+else:
+    PAGE_CACHE_ENABLED = False  # a per-process cache would serve pages another process changed
+
+# The caching proxy in front of the web servers (docker/varnish.vcl): a publish purges it
+# (pagecache/proxy.py). FRONTEND_CACHE_URL=http://varnish:80 in docker-compose.yml.
+if env.get("FRONTEND_CACHE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": env.get("FRONTEND_CACHE_URL"),
         }
     }

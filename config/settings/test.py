@@ -33,3 +33,7 @@ if SEARCH["BACKEND"].endswith("EmbeddedBackend"):  # noqa: F405
 # Uploaded files of a test run go to a throw-away folder.
 PRIVATE_MEDIA_ROOT = env.get("PRIVATE_MEDIA_ROOT") or tempfile.mkdtemp(prefix="banso-private-")
 MEDIA_ROOT = env.get("MEDIA_ROOT") or tempfile.mkdtemp(prefix="banso-media-")
+
+# One process (the immediate task backend runs the outbox drain in it): locmem is shared enough.
+# tests/conftest.py empties the cache before each test (a rolled-back test leaves no bump).
+PAGE_CACHE_ENABLED = env.boolean("PAGE_CACHE_ENABLED", True)

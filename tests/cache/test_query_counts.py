@@ -1,0 +1,46 @@
+"""Uncached home, list and case pages run a bounded number of queries, whatever the case count."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases import selectors
+from cases.synthetic import insert_cases
+from pagecache.generation import invalidate
+
+pytestmark = pytest.mark.django_db
+
+# Measured at 10,000 cases (benchmarks/http.py's database): home 12, list 12, case 19.
+BOUNDS = {"home": 12, "list": 12, "filtered list": 12, "case": 19}
+
+
+def urls() -> dict[str, str]:
+    case = selectors.newest_first(selectors.published_cases()).first()
+    return {
+        "home": "/",
+        "list": "/cases/",
+        "filtered list": "/cases/?industry=E&industry=M&tool=whiteboard&page=1",
+        "case": case.url,
+    }
+
+
+def counts(client, pages: dict[str, str]) -> dict[str, int]:
+    found = {}
+    for name, url in pages.items():
+        invalidate(reason="test")  # uncached: the page is rendered
+        client.get(url)  # labels, site root paths: what a running server holds
+        invalidate(reason="test")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200 and response["X-Cache"] == "miss"
+        found[name] = len(queries)
+    return found
+
+
+def test_uncached_pages_have_bounded_query_counts(client):
+    pages = urls()
+    before = counts(client, pages)
+    for name, bound in BOUNDS.items():
+        assert before[name] <= bound, (name, before[name])
+    insert_cases(60, first=90_001)  # more cases, more sections and tags: no more queries
+    assert counts(client, pages) == before
