@@ -55,6 +55,8 @@ def work_navigation(request) -> dict:
         items.append((_("支援員登録情報"), reverse("dispatch:own_profile")))
     if roles.has_any_role(user, {roles.TRAINER}) and (curricula := curricula_admin_url()):
         items.append((_("カリキュラムの編集"), curricula))
+    # Everyone signed in may follow the library (following/).
+    items.append((_("保存した検索"), reverse("following:saved_list")))
     if user.has_perm("wagtailadmin.access_admin"):
         items.append((_("管理画面"), reverse("wagtailadmin_home")))
     return {
