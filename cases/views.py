@@ -1,10 +1,13 @@
 """Context builders for the case pages (thin: reads live in selectors and the search service)."""
 
 import unicodedata
+from urllib.parse import parse_qsl
 
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from following.feeds import feed_path
+from following.queries import Query
 from knowhow.models import KnowHowPage
 from knowhow.views import knowhow_results
 from search import facet_values, params, service
@@ -37,6 +40,7 @@ def case_list_context(http_request, index_page) -> dict:
             literal=literal,
         )
     )
+    followed = Query(text=request.text.strip(), filters=request.filters)
     loaded = {
         c.pk: c
         for c in selectors.with_list_data(
@@ -66,6 +70,10 @@ def case_list_context(http_request, index_page) -> dict:
         "sorts": SORTS,
         "degraded": response.degraded,
         "rejected_filters": found.rejected,
+        # Following this search: its feed, and what the 「この検索を保存」 button posts (the
+        # known codes only, so the feed's strict check never refuses a link of this page).
+        "feed_url": feed_path(followed),
+        "follow_fields": parse_qsl(followed.query_string()),
     }
     if response.total == 0:
         context["alternatives"] = zero_result_help(request)

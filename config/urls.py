@@ -24,6 +24,7 @@ urlpatterns = [
     path("work/packs/", include("training.urls")),
     path("work/", include("workspace.urls")),
     path("dispatch/", include("dispatch.urls")),
+    path("following/", include("following.urls")),
     # Drafts' images, renditions and documents: only through this permission-checked view.
     path("private-media/<path:name>", serve_private, name="private_media"),
 ]

@@ -63,14 +63,17 @@ class RequestBaseURLMiddleware:
             _request_base_url.reset(token)
 
 
-def send_notification(user, *, subject: str, template: str, context: dict) -> None:
-    """Renders `<template>.txt` and `<template>.html` for `user` and sends them."""
+def send_notification(
+    user, *, subject: str, template: str, context: dict, headers: dict | None = None
+) -> None:
+    """Renders `<template>.txt` and `<template>.html` for `user` and sends them; `headers` are
+    added to the message's own (List-Unsubscribe of the search digests)."""
     context = {**context, "user": user, "site_name": settings.WAGTAIL_SITE_NAME}
     message = EmailMultiAlternatives(
         subject=f"【{settings.WAGTAIL_SITE_NAME}】{subject}",
         body=render_to_string(f"{template}.txt", context),
         to=[user.email],
-        headers={"Auto-Submitted": "auto-generated"},
+        headers={"Auto-Submitted": "auto-generated", **(headers or {})},
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     message.send()

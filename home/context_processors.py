@@ -57,6 +57,8 @@ def work_navigation(request) -> dict:
         items.append((_("カリキュラムの編集"), curricula))
     if can_make_packs(user):
         items.append((_("ケースパック"), reverse("training:pack_list")))
+    # Everyone signed in may follow the library (following/).
+    items.append((_("保存した検索"), reverse("following:saved_list")))
     if user.has_perm("wagtailadmin.access_admin"):
         items.append((_("管理画面"), reverse("wagtailadmin_home")))
     return {

@@ -1079,6 +1079,74 @@ INVENTORY += [
 ]
 
 
+# Following the library (following/urls.py): the feed is public; a saved search is its
+# owner's alone (anyone else: 404, not disclosed); the mailed unsubscribe link is the credential.
+def _saved_search(w):
+    from following.models import SavedSearch
+    from following.queries import Query
+    from following.services import saved_search_create
+
+    found = SavedSearch.objects.filter(user=w.supporter).first()
+    return found or saved_search_create(
+        user=w.supporter, query=Query.of("傾聴", {}), name="傾聴の事例", frequency="weekly"
+    )
+
+
+def _unsubscribe_url(w):
+    from following.services import unsubscribe_token
+
+    return reverse("following:unsubscribe", args=[unsubscribe_token(_saved_search(w))])
+
+
+SAVED = lambda w: _saved_search(w).pk  # noqa: E731
+OWN_SAVED = cells(LOGIN, 200, 404, 404, 404, 404, 404, 404, 404)
+OWN_SAVED_POST = cells(LOGIN, DONE, 404, 404, 404, 404, 404, 404, 404)
+INVENTORY += [
+    Route("following/feed/", lambda w: reverse("following:case_feed") + "?q=傾聴", EVERYONE),
+    Route("following/saved/", _u("following:saved_list"), SIGNED_IN),
+    Route("following/saved/new/", lambda w: reverse("following:saved_new") + "?q=傾聴", SIGNED_IN),
+    Route(
+        "following/saved/new/",
+        _u("following:saved_new"),
+        cells(LOGIN, *[DONE] * 8),
+        method="post",
+        data=lambda w: {"confirm": "1", "q": "傾聴", "name": "傾聴", "frequency": "daily"},
+        label="post",
+    ),
+    Route("following/saved/<int:pk>/", _u("following:saved_edit", SAVED), OWN_SAVED),
+    Route(
+        "following/saved/<int:pk>/",
+        _u("following:saved_edit", SAVED),
+        OWN_SAVED_POST,
+        method="post",
+        data=lambda w: {"name": "名前を変えた", "frequency": "daily"},
+        label="post",
+    ),
+    Route("following/saved/<int:pk>/delete/", _u("following:saved_delete", SAVED), OWN_SAVED),
+    Route(
+        "following/saved/<int:pk>/delete/",
+        _u("following:saved_delete", SAVED),
+        OWN_SAVED_POST,
+        method="post",
+        label="post",
+    ),
+    Route("following/unsubscribe/<str:token>/", _unsubscribe_url, EVERYONE),
+    Route(
+        "following/unsubscribe/<str:token>/",
+        _unsubscribe_url,
+        cells(*[DONE] * 9),
+        method="post",
+        label="post",
+    ),
+    Route(
+        "following/unsubscribe/<str:token>/",
+        _u("following:unsubscribe", "forged-token"),
+        cells(*[404] * 9),
+        label="forged",
+    ),
+]
+
+
 def _client_for(world, role) -> Client:
     client = Client()
     if role != "anonymous":

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "engagements",
     "surveys",
     "dispatch",
+    "following",
     "publishing",
     "home",
     "pagecache",

@@ -65,11 +65,18 @@ ALLOWED = {
     "bsp",
     # Python's None, which Wagtail 8.0 prints as the model name in a pagination label.
     "none",
+    # Key names as printed on the keys (the keyboard shortcuts dialog: Ctrl + s, Esc).
+    "ctrl",
+    "alt",
+    "shift",
+    "esc",
 }
 # Whole texts Wagtail 8.0 writes in English without gettext, none of them visible on screen:
 # the submit button of its search boxes (hidden; Enter submits) and the model name it leaves
 # empty in a pagination label of page listings.
 HARD_CODED = {"Search", "None"}
+# The date picker Wagtail bundles (jquery.datetimepicker) builds an apply button it never shows.
+HARD_CODED |= {"Save Selected"}
 # Codes shown as codes (taxonomy terms: issue-setting, mixed), not words.
 CODE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 ENGLISH = re.compile(r"[A-Za-z][A-Za-z'’]+")

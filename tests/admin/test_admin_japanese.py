@@ -49,17 +49,19 @@ def test_people_appear_by_name_and_avatars_are_local(client):
     assert secretariat.email not in listing
 
 
-def test_compiled_catalogue_matches_its_source(tmp_path):
-    """The committed .mo (a fresh clone needs no gettext) carries exactly the .po's entries."""
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
+def test_compiled_catalogue_matches_its_source(tmp_path, domain):
+    """The committed .mo (a fresh clone needs no gettext) carries exactly the .po's entries;
+    djangojs is the catalogue of what Wagtail's JavaScript draws."""
     if shutil.which("msgfmt") is None:
         pytest.skip("msgfmt が見つかりません（gettext）")
-    fresh = tmp_path / "django.mo"
+    fresh = tmp_path / f"{domain}.mo"
     subprocess.run(
-        ["msgfmt", "--check", "-o", str(fresh), str(LOCALE / "django.po")],
+        ["msgfmt", "--check", "-o", str(fresh), str(LOCALE / f"{domain}.po")],
         check=True,
         capture_output=True,
     )
-    with open(fresh, "rb") as a, open(LOCALE / "django.mo", "rb") as b:
+    with open(fresh, "rb") as a, open(LOCALE / f"{domain}.mo", "rb") as b:
         assert gettext.GNUTranslations(a)._catalog == gettext.GNUTranslations(b)._catalog, (
-            "locale/ja/LC_MESSAGES/django.mo が古いままです。msgfmt で作り直してください。"
+            f"locale/ja/LC_MESSAGES/{domain}.mo が古いままです。msgfmt で作り直してください。"
         )

@@ -29,6 +29,9 @@ def smtp_sink():
     sink.shutdown()
 
 
+_live_env: dict[str, str] = {}  # the live site's environment (its database, index, mail)
+
+
 @pytest.fixture(scope="session")
 def live_site(tmp_path_factory, smtp_sink):
     """Base URL of a server with the demo content, on its own SQLite file."""
@@ -45,6 +48,7 @@ def live_site(tmp_path_factory, smtp_sink):
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_sink.port),
     }
+    _live_env.update(env)
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (["migrate", "--noinput", "-v0"], ["load_demo", "--accounts"]):
         subprocess.run([*manage, *command], env=env, check=True, capture_output=True, cwd=ROOT)
@@ -71,6 +75,23 @@ def live_site(tmp_path_factory, smtp_sink):
     server.terminate()
     server.wait(timeout=10)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def live_manage(live_site):
+    """Runs a manage.py command against the live site's database (as its cron jobs would)."""
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *args],
+            env=_live_env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+
+    return run
 
 
 @pytest.fixture

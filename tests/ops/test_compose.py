@@ -235,6 +235,14 @@ def test_every_manage_py_command_in_the_topology_exists_with_its_options(compose
                 command.create_parser("manage.py", command_name).parse_args(args)
             seen.append(command_name)
     assert {"migrate", "search_rebuild", "search_worker", "db_worker", "backup"} <= set(seen)
+    assert "send_search_digests" in seen
+
+
+def test_the_digests_service_sends_daily_and_weekly_mails(compose):
+    digests = compose["services"]["digests"]
+    invocations = manage_py_invocations(digests["command"])
+    assert [i[0] for i in invocations] == ["send_search_digests"] * 2
+    assert [i[i.index("--frequency") + 1] for i in invocations] == ["daily", "weekly"]
 
 
 def test_an_unknown_command_or_option_is_caught():

@@ -79,13 +79,23 @@ def test_each_role_lands_on_its_work(client, world, role, expected):
 
 
 CURRICULA = "カリキュラムの編集"
+SAVED = "保存した検索"  # everyone signed in (following/)
 WORK_BARS = {
-    "supporter": {"伴走支援案件", "事例化の提案", "支援員登録情報"},
-    "support": {"伴走支援案件", "事例化の提案"},
-    "requesting": {"伴走支援案件", "事例化の提案", "派遣依頼"},
-    "contact": {"アンケート"},
-    "agency": {"伴走支援案件", "事例化の提案", "回答状況", "回答一覧", "分析", "派遣・支援状況"},
+    "supporter": {SAVED, "伴走支援案件", "事例化の提案", "支援員登録情報"},
+    "support": {SAVED, "伴走支援案件", "事例化の提案"},
+    "requesting": {SAVED, "伴走支援案件", "事例化の提案", "派遣依頼"},
+    "contact": {SAVED, "アンケート"},
+    "agency": {
+        SAVED,
+        "伴走支援案件",
+        "事例化の提案",
+        "回答状況",
+        "回答一覧",
+        "分析",
+        "派遣・支援状況",
+    },
     "secretariat": {
+        SAVED,
         "ダッシュボード",
         "派遣・支援状況",
         "伴走支援案件",
@@ -96,8 +106,8 @@ WORK_BARS = {
         "ケースパック",
         "管理画面",
     },
-    "editor": {"伴走支援案件", "事例化の提案", "管理画面"},
-    "trainer": {CURRICULA, "ケースパック", "管理画面"},
+    "editor": {SAVED, "伴走支援案件", "事例化の提案", "管理画面"},
+    "trainer": {SAVED, CURRICULA, "ケースパック", "管理画面"},
 }
 
 
