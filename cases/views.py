@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from knowhow.models import KnowHowPage
 from knowhow.views import knowhow_results
-from search import params, service
+from search import analytics, params, service
 from search.facets import FACETS
 from search.pages import pager, run_search
 from search.types import SearchRequest
@@ -71,6 +71,14 @@ def case_list_context(http_request, index_page) -> dict:
         "degraded": response.degraded,
         "rejected_filters": found.rejected,
     }
+    # Anonymous search log (docs/search.md); its token sends the result links through the click view.
+    context["search_click"] = analytics.log_search(
+        source="list",
+        text=found.text,
+        filters=request.filters,
+        page=found.page,
+        result_count=response.total,
+    )
     if response.total == 0:
         context["alternatives"] = zero_result_help(request)
     if request.text.strip():
