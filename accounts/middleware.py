@@ -90,6 +90,7 @@ PUBLIC_VIEWS = frozenset(
         "api-search",
         "api-suggest",
         "api-openapi",
+        "search-click",
     }
 )
 

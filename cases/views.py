@@ -10,7 +10,7 @@ from following.feeds import feed_path
 from following.queries import Query
 from knowhow.models import KnowHowPage
 from knowhow.views import knowhow_results
-from search import facet_values, params, service
+from search import analytics, facet_values, params, service
 from search.facets import BY_NAME, FACETS
 from search.pages import pager, run_search
 from search.types import SearchRequest, SearchResponse
@@ -75,6 +75,14 @@ def case_list_context(http_request, index_page) -> dict:
         "feed_url": feed_path(followed),
         "follow_fields": parse_qsl(followed.query_string()),
     }
+    # Anonymous search log (docs/search.md); its token sends the result links through the click view.
+    context["search_click"] = analytics.log_search(
+        source="list",
+        text=found.text,
+        filters=request.filters,
+        page=found.page,
+        result_count=response.total,
+    )
     if response.total == 0:
         context["alternatives"] = zero_result_help(request)
     if request.text.strip():

@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("search.api")),
+    path("search/", include("search.urls")),
     path("engagements/", include("engagements.urls")),
     path("surveys/", include("surveys.urls")),
     path("proposals/", include("publishing.urls")),

@@ -57,7 +57,7 @@ TRAINER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
 # The secretariat keeps the search synonyms (settings menu of the admin).
 SECRETARIAT_MODEL_PERMISSIONS = [
     ("search", f"{action}_synonym") for action in ("add", "change", "delete", "view")
-]
+] + [("search", "view_searchquerylog")]  # the search report (search/admin_views.py)
 
 
 @transaction.atomic

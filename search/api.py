@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
-from . import facet_values, params, registry, service
+from . import analytics, facet_values, params, registry, service
 from .facets import BY_NAME
 from .types import FACET_FIELDS, KINDS, MAX_PAGE_SIZE, MAX_RESULT_WINDOW, SORTS, SearchRequest
 
@@ -80,6 +80,13 @@ def search_view(request):
     except params.BadParameter as exc:
         return _error(str(exc))
     response = service.search(search_request)
+    analytics.log_search(
+        source="api",
+        text=search_request.text,
+        filters=search_request.filters,
+        page=search_request.page,
+        result_count=response.total,
+    )
     pages = _hit_pages(response.hits)
     site = _current_site(request) if pages else None
     results = []

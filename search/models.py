@@ -41,12 +41,15 @@ class SearchOutbox(models.Model):
         return f"page {self.page_id}"
 
 
+MAX_SYNONYM_TERMS = 500
+
+
 class Synonym(models.Model):
     """A group of words that mean the same in a search (ロカベン = ローカルベンチマーク)."""
 
     terms = models.CharField(
         _("同義語"),
-        max_length=500,
+        max_length=MAX_SYNONYM_TERMS,
         help_text=_(
             "同じ意味で検索したい語を読点（、）かカンマで区切って入力します。"
             "例: ロカベン、ローカルベンチマーク。"
@@ -90,3 +93,33 @@ class Synonym(models.Model):
             [word.strip() for word in re.split(r"[、,，]", side) if word.strip()]
             for side in re.split(r"=>|＝＞|→", self.terms)
         ]
+
+
+class SearchQueryLog(models.Model):
+    """One keyword search on the public case list or the API, for the secretariat's report.
+
+    Deliberately anonymous: no user, session, IP address or user agent, and the date only (not
+    the time), so a row cannot be tied to a person by joining it with another log. The text
+    itself may still hold whatever a visitor typed (a name, a company): rows are deleted after
+    SEARCH_LOG_RETENTION_DAYS by `manage.py purge_search_log` (docs/security.md).
+    """
+
+    class Source(models.TextChoices):
+        LIST = "list", _("事例一覧")
+        API = "api", _("API")
+
+    text = models.CharField(_("検索語（正規化済み）"), max_length=200)
+    filters = models.JSONField(_("絞り込み"), default=dict, blank=True)
+    result_count = models.PositiveIntegerField(_("結果件数"))
+    # The rank (1 = first result) of the first result followed from the list; null: none yet.
+    clicked_rank = models.PositiveIntegerField(_("クリックされた順位"), null=True, blank=True)
+    source = models.CharField(_("検索元"), max_length=10, choices=Source.choices)
+    created_on = models.DateField(_("検索日"), db_index=True)
+
+    class Meta:
+        verbose_name = _("検索ログ")
+        verbose_name_plural = _("検索ログ")
+        ordering = ["-created_on", "-id"]
+
+    def __str__(self):
+        return f"{self.created_on} {self.text}"

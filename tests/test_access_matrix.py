@@ -24,6 +24,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts import roles
+from search import analytics
 from tests.conftest import login, tiny_png
 
 LOGIN = "login"
@@ -1144,6 +1145,28 @@ INVENTORY += [
         cells(*[404] * 9),
         label="forged",
     ),
+]
+
+
+def _click_url(w) -> str:
+    """A result link of the case list: a fresh log row's signed token, rank 1, the world's case."""
+    tracking = analytics.log_search(source="list", text="経営", filters={}, page=1, result_count=1)
+    return f"{reverse('search-click')}?log={tracking.token}&rank=1&to={w.case.pk}"
+
+
+# Search analytics (search/): the public click route and the secretariat's report in the admin
+# (permission search.view_searchquerylog; agency and other roles have no admin access).
+SEARCH_REPORT = cells(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200, ADMIN_REFUSED, ADMIN_REFUSED)
+INVENTORY += [
+    Route("search/click/", _click_url, cells(*[REDIRECTED] * 9)),
+    Route(
+        "search/click/",
+        lambda w: f"{reverse('search-click')}?log=1:forged&rank=1&to={w.case.pk}",
+        cells(*[400] * 9),
+        label="forged",
+    ),
+    Route("admin/search-report/", _u("search_admin:report"), SEARCH_REPORT),
+    Route("admin/search-report/csv/", _u("search_admin:report_csv"), SEARCH_REPORT),
 ]
 
 

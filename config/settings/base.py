@@ -248,3 +248,9 @@ else:
         "BACKEND": "search.backends.embedded.EmbeddedBackend",
         "OPTIONS": {"root": env.get("SEARCH_INDEX_DIR", str(VAR_DIR / "search"))},
     }
+# Search analytics (search/analytics.py, docs/search.md): how long the query log is kept, and
+# when a query counts as "low-click" in the weekly report (searched at least N times in the week,
+# fewer than X % of those searches followed by a click on a result).
+SEARCH_LOG_RETENTION_DAYS = int(env.get("SEARCH_LOG_RETENTION_DAYS", "180"))
+SEARCH_LOW_CLICK_MIN_SEARCHES = 5
+SEARCH_LOW_CLICK_MAX_RATE = 20  # percent

@@ -238,11 +238,16 @@ def test_every_manage_py_command_in_the_topology_exists_with_its_options(compose
     assert "send_search_digests" in seen
 
 
-def test_the_digests_service_sends_daily_and_weekly_mails(compose):
+def test_the_digests_service_sends_daily_and_weekly_mails_and_purges_the_search_log(compose):
     digests = compose["services"]["digests"]
     invocations = manage_py_invocations(digests["command"])
-    assert [i[0] for i in invocations] == ["send_search_digests"] * 2
-    assert [i[i.index("--frequency") + 1] for i in invocations] == ["daily", "weekly"]
+    assert [i[0] for i in invocations] == [
+        "send_search_digests",
+        "purge_search_log",
+        "send_search_digests",
+    ]
+    digests = [i for i in invocations if i[0] == "send_search_digests"]
+    assert [i[i.index("--frequency") + 1] for i in digests] == ["daily", "weekly"]
 
 
 def test_an_unknown_command_or_option_is_caught():
