@@ -24,6 +24,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pagecache.marks import dont_store
+
 from .analysis import normalise
 from .models import SearchQueryLog
 
@@ -77,6 +79,10 @@ def log_search(
     except Exception as exc:
         logger.warning("search log row not written (%s)", type(exc).__name__)
         return None
+    # A cached copy of this answer would log nothing more and hand every visitor the same click
+    # token: the first page of a keyword search is served fresh (later pages and browsing stay
+    # cacheable).
+    dont_store("search log")
     return ClickTracking(token=signing.Signer(salt=_CLICK_SALT).sign(str(row.pk)))
 
 

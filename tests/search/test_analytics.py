@@ -51,6 +51,21 @@ def test_a_keyword_search_on_the_case_list_is_logged_with_its_result_count(clien
     assert row.created_on == timezone.localdate()
 
 
+@pytest.mark.parametrize("url", ["/cases/", "/api/v1/search/"])
+def test_each_anonymous_search_is_logged_never_served_from_the_page_cache(client, url):
+    """The page cache keeps anonymous answers; a logged search must not be one of them, or the
+    second visitor would be logged nowhere and share the first one's click token."""
+    first = client.get(url, {"q": "経営"})
+    second = client.get(url, {"q": "経営"})
+    assert second["X-Cache"] != "hit"
+    assert SearchQueryLog.objects.filter(text="経営").count() == 2
+    if url == "/cases/":
+        tokens = {r.context["search_click"].token for r in (first, second)}
+        assert len(tokens) == 2
+    assert client.get(url, {"q": "経営", "page": "2"})["X-Cache"] == "miss"
+    assert client.get(url, {"q": "経営", "page": "2"})["X-Cache"] == "hit"  # paging stays cached
+
+
 def test_browsing_and_later_pages_are_not_logged(client):
     client.get("/cases/")
     client.get("/cases/", {"industry": "E"})
