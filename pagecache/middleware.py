@@ -58,7 +58,9 @@ def _view_name(path: str) -> str | None:
     except Resolver404:
         return None
     func = getattr(match.func, "view_class", match.func)
-    return f"{func.__module__}.{func.__qualname__}"
+    # A view may be an instance (django.contrib.syndication's Feed): name it by its class.
+    named = func if hasattr(func, "__qualname__") else type(func)
+    return f"{named.__module__}.{named.__qualname__}"
 
 
 class AnonymousPageCacheMiddleware:

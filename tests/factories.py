@@ -130,7 +130,10 @@ class PageFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, parent=None, live=True, **kwargs):
+        tags = cls._tags(kwargs)
         page = model_class(*args, **kwargs)
+        for name, values in tags.items():  # a tag manager is not a constructor argument
+            getattr(page, name).add(*values)
         parent = parent or cls._parent()
         page.live = False  # becomes live only through the publication below
         parent.add_child(instance=page)
@@ -144,6 +147,11 @@ class PageFactory(DjangoModelFactory):
     @classmethod
     def _parent(cls):
         raise NotImplementedError
+
+    @classmethod
+    def _tags(cls, kwargs) -> dict:
+        """The tag managers' values, taken out of `kwargs`."""
+        return {}
 
 
 class CasePageFactory(PageFactory):
@@ -161,6 +169,10 @@ class CasePageFactory(PageFactory):
     employees = "21-50"
     background = "社長は受注の波に悩んでいた。"
     outcomes = "残業が減り、社員が改善を提案するようになった。"
+    # What the approval checklist asks of a reviewed case (publishing/checklist.py).
+    key_points = factory.LazyFunction(
+        lambda: [("point", "対話から始めた。"), ("point", "社員が工程を見える化した。")]
+    )
 
     @classmethod
     def _create(cls, model_class, *args, sections=(("trust", ["whiteboard"]),), **kwargs):
@@ -178,6 +190,10 @@ class CasePageFactory(PageFactory):
     @classmethod
     def _parent(cls):
         return CaseIndexPage.objects.get()
+
+    @classmethod
+    def _tags(cls, kwargs) -> dict:
+        return {"hashtags": kwargs.pop("hashtags", ["工程改善"])}
 
 
 class KnowHowPageFactory(PageFactory):

@@ -9,7 +9,7 @@ from .test_work_flows import pass_second_factor, sign_in
 
 pytestmark = pytest.mark.browser
 
-WORD = "経営デザインシート"  # a word no other browser test searches for: the counts are exact
+WORD = "価格転嫁"  # a word no other browser test searches for: the counts are exact
 
 
 def test_a_search_and_its_click_reach_the_report(live_site, browser):
