@@ -24,7 +24,7 @@ def guess(name: str) -> str:
     if not name.strip():
         return ""
     try:
-        from search.analysis import reading
+        from search.analysis import reading  # loads Sudachi: only when a reading is guessed
 
         kana = to_hiragana(reading(name))
     except Exception:  # the dictionary is an optional comfort here, never a reason to fail

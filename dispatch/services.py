@@ -4,16 +4,19 @@ import hashlib
 import secrets
 import unicodedata
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit
 from uploads.validation import CleanUpload
 
-from . import interchange
+from . import conf, interchange
 from .models import TRANSITIONS, DispatchRequest, Supporter
 
 SUPPORTER_SAVED = "supporter_saved"
@@ -174,12 +177,6 @@ TRAINING_REMINDED = "training_reminder"
 def training_reminders(*, group: str, by, request=None) -> int:
     """Mails every supporter of `group` ("not_registered" or "not_finished") which required
     courses are missing; returns how many were mailed. Mails go out after the commit."""
-    from django.conf import settings
-    from django.core.mail import EmailMultiAlternatives
-    from django.template.loader import render_to_string
-
-    from . import conf
-
     people = []
     for supporter in Supporter.objects.order_by("external_id"):
         required = conf.required_courses(supporter.category)

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import audit
+from accounts.models import Organisation
 from taxonomy import terms
 from uploads.serving import file_response
 
@@ -648,8 +649,6 @@ def offer_respond(request, token):
 
 
 def _board_rows(request):
-    from accounts.models import Organisation
-
     all_rows = board.rows()
     region = request.GET.get("region", "")
     body = request.GET.get("body", "")

@@ -29,6 +29,7 @@ from privacy.detect import (
     detect,
     normalise,
 )
+from privacy.vocabulary import STRIP_LEGAL
 
 REMOVED = "（削除）"
 _PERSON_TITLES = tuple(t for t in TITLES if t not in HONORIFICS)
@@ -64,9 +65,7 @@ def _place_placeholder(surface: str) -> str:
 
 
 def _key(surface: str) -> str:
-    from privacy.detect import _STRIP_LEGAL
-
-    return _LEGAL_OR_SPACE.sub("", _STRIP_LEGAL.sub("", normalise(surface)))
+    return _LEGAL_OR_SPACE.sub("", STRIP_LEGAL.sub("", normalise(surface)))
 
 
 def suggest_replacements(

@@ -41,6 +41,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from privacy import ner
 from privacy.text import Morpheme, morphemes, normalise
 from privacy.variants import (
     is_prefecture,
@@ -521,8 +522,6 @@ _KANJI_NUMBER = re.compile(r"[〇一二三四五六七八九十百千万億]+")
 def _statistical(t: _Text, *, regions: bool = False) -> Iterator[Finding]:
     """Names the statistical model (privacy.ner) reads, less what the rules deliberately leave:
     prefectures, regions and countries on their own, common nouns like 漁師町, placeholders."""
-    from privacy import ner
-
     spans = []
     k = 0
     ms = t.morphemes
@@ -695,6 +694,4 @@ def detect(
 
 
 def ner_available() -> bool:
-    from privacy import ner
-
     return ner.ENABLED and ner.available()

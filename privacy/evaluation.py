@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from privacy import ner
 from privacy.detect import detect, normalise, organisation_variants, person_variants
 
 PASSAGES = Path(__file__).resolve().parents[1] / "fixtures" / "privacy" / "passages.jsonl"
@@ -247,8 +248,6 @@ def case_text(chars: int = 5_000) -> str:
 def time_case(text: str, *, statistical: bool = True) -> float:
     """Seconds to analyse `text` once, cold: no line of it has been seen by the model before."""
     detect("準備", statistical=statistical)  # loads the dictionary and the model outside the timing
-    from privacy import ner
-
     with ner._CACHE_LOCK:
         ner._CACHE.clear()
     started = time.perf_counter()

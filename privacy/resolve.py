@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from privacy.text import normalise
-from privacy.variants import person_variants
+from privacy.variants import organisation_forms, person_variants
 from privacy.vocabulary import HONORIFICS, TITLES
 
 
@@ -96,8 +96,6 @@ def resolve(
 ) -> Resolution:
     """Mentions of `entries` in `text`. `choices` maps the start of an ambiguous mention to the
     entry index the reviewer picked for it."""
-    from privacy.variants import organisation_forms
-
     norm = normalise(text)
     roles = _role_words(entries)
     taken = bytearray(len(text))

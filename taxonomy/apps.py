@@ -8,9 +8,12 @@ class TaxonomyConfig(AppConfig):
 
     def ready(self):
         # Imported here: terms.py imports the models, which are loaded only now.
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
 
         from . import terms
         from .models import Term
 
         post_save.connect(terms.forget_after_save, sender=Term, dispatch_uid="taxonomy.forget")
+        post_delete.connect(
+            terms.forget_after_save, sender=Term, dispatch_uid="taxonomy.forget_deleted"
+        )

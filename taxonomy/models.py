@@ -52,17 +52,9 @@ class Term(models.Model):
     def __str__(self):
         return f"{self.get_vocabulary_display()}: {self.label}"
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        # Label lookups are cached; an edit must show up on the next request: terms.forget runs
-        # on post_save (connected in TaxonomyConfig.ready(); terms.py imports this module).
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        from .terms import forget  # as in save()
-
-        forget()
-        return result
+    # Label lookups are cached; an edit or a deletion must show up on the next request:
+    # terms.forget runs on post_save and post_delete (connected in TaxonomyConfig.ready();
+    # terms.py imports this module).
 
     @property
     def display(self) -> str:

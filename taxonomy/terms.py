@@ -84,7 +84,7 @@ def _drop_copies() -> None:
 
 
 def forget_after_save(sender, **kwargs) -> None:
-    """post_save of a Term: its label must show up on the next request."""
+    """post_save or post_delete of a Term: the change must show up on the next request."""
     forget()
 
 
