@@ -114,7 +114,9 @@ def timed_get(client, url, params):
 
 
 def test_hung_elasticsearch_degrades_then_stops_being_waited_for(client, settings, black_hole):
-    timeout = 0.6
+    # Long enough that rendering the database fallback on a busy machine stays below it: "nobody
+    # waits" below means "answers before the engine's timeout", not "answers in a set time".
+    timeout = 2.0
     settings.SEARCH = {
         "BACKEND": "search.backends.elastic.ElasticsearchBackend",
         "OPTIONS": {"url": black_hole, "index": "banso-test", "timeout": timeout},
@@ -124,7 +126,7 @@ def test_hung_elasticsearch_degrades_then_stops_being_waited_for(client, setting
         for _ in range(CircuitBreaker.FAILURES):  # one engine call per API request
             api, elapsed = timed_get(client, "/api/v1/search/", {"q": "傾聴"})
             assert api.status_code == 200 and api.json()["degraded"] and api.json()["total"] > 0
-            assert timeout <= elapsed < timeout + 1.0  # waited once, not retried
+            assert timeout <= elapsed < 2 * timeout  # waited once, not retried
         # Now nobody waits: the page, the API and the suggestions answer at once.
         response, elapsed = timed_get(client, "/cases/", {"q": "傾聴"})
         assert response.context["degraded"] and elapsed < timeout
