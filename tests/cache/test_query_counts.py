@@ -10,7 +10,7 @@ from pagecache.generation import invalidate
 
 pytestmark = pytest.mark.django_db
 
-# Measured at 10,000 cases (benchmarks/http.py's database): home 12, list 12, case 19; the case page
+# Measured at 10,000 cases (benchmarks/http_load.py's database): home 12, list 12, case 19; the case page
 # asks one more since the k rule (CasePage.public_area reads its PrefectureDisclosure).
 BOUNDS = {"home": 12, "list": 12, "filtered list": 12, "case": 20}
 

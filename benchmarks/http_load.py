@@ -1,7 +1,7 @@
 """The public site over HTTP: gunicorn with production settings, N synthetic cases, cold and warm.
 
 Usage:
-    .venv/bin/python benchmarks/http.py [--cases 10000] [--duration 10] [--connections 4]
+    .venv/bin/python benchmarks/http_load.py [--cases 10000] [--duration 10] [--connections 4]
                                         [--workers 3] [--rate 20 --rate-seconds 30] [--reuse]
 
 1. A throw-away SQLite database var/bench/http-<N>.sqlite3: migrate, the demo content
@@ -31,28 +31,22 @@ uncached with one client; mixed traffic at 20 req/s ≤ 100 ms p95 with the page
 The machine is shared: the load average is printed before and after, and figures move with it.
 """
 
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
 import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-# Run as a script, this file's folder comes first on sys.path and its name hides the standard
-# library's http package (which Django needs too): the folder goes before anything is imported.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-
-import argparse  # noqa: E402
-import http.client  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import shutil  # noqa: E402
-import signal  # noqa: E402
-import socket  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from concurrent.futures import ThreadPoolExecutor  # noqa: E402
-from urllib.parse import quote  # noqa: E402
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "var" / "bench"
