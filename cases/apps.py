@@ -1,6 +1,5 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
-from wagtail.signals import page_published, page_unpublished
 
 from search import registry
 
@@ -15,10 +14,6 @@ class CasesConfig(AppConfig):
         from .models import CaseIndexPage, CasePage
 
         registry.register(documents.INDEXED)
-        # A publication or unpublication changes how many cases share an industry+prefecture,
-        # so the peers' public_area (k rule) may change: their search documents are refreshed.
-        page_published.connect(documents.on_case_count_change, dispatch_uid="cases_k_peers_pub")
-        page_unpublished.connect(documents.on_case_count_change, dispatch_uid="cases_k_peers_unpub")
         # The pages' context comes from views.py, which imports the models (not the reverse).
         CaseIndexPage.list_context = staticmethod(views.case_list_context)
         CasePage.detail_context = staticmethod(views.case_detail_context)

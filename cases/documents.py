@@ -10,12 +10,11 @@ from django.db.models import QuerySet
 from search.documents import page_version, plain
 from search.facets import facet_codes
 from search.registry import IndexedType
-from search.service import enqueue
 from search.types import FacetCount, SearchDocument
 from taxonomy import terms
 
 from . import selectors
-from .models import CasePage, PrefectureDisclosure
+from .models import CasePage
 
 
 def case_document(case: CasePage) -> SearchDocument:
@@ -37,8 +36,7 @@ def case_document(case: CasePage) -> SearchDocument:
         body="\n".join(p for p in parts if p),
         summary="\n".join(p for p in [*opening, *key_points] if p),
         published=date.toordinal() if date else 0,
-        # Where the company is comes from CasePage.public_area / public_prefecture (k rule):
-        # a prefecture facet must read case.public_prefecture, never case.prefecture.
+        # The region only: a prefecture facet would have to read case.public_prefecture (k rule).
         facets=facets,
         suggest=(
             case.title,
@@ -46,17 +44,6 @@ def case_document(case: CasePage) -> SearchDocument:
             *(terms.label("tool", code) for code in facets["tool"]),
         ),
     )
-
-
-def on_case_count_change(sender, instance, **kwargs) -> None:
-    """Re-index the cases whose shown prefecture depends on this case being published."""
-    case = instance.specific if type(instance) is not CasePage else instance
-    if not isinstance(case, CasePage) or not case.prefecture:
-        return
-    peers = PrefectureDisclosure.objects.filter(
-        case__industry=case.industry, case__prefecture=case.prefecture
-    ).exclude(case_id=case.pk)
-    enqueue(peers.values_list("case_id", flat=True))
 
 
 def database_facets(

@@ -6,7 +6,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_work_flows import DEMO_TOTP, pass_second_factor, sign_in
+from tests.browser.test_work_flows import (
+    DEMO_TOTP,
+    approve_in_editor,
+    pass_second_factor,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -62,16 +67,7 @@ def test_engagement_to_published_case_with_defaults_only(browser, live_site, scr
         page.locator("[name=action-submit]").dispatch_event("click")
     context.close()
 
-    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    sign_in(page, live_site, "jimukyoku2@demo.example")
-    pass_second_factor(page, DEMO_TOTP)
-    page.goto(f"{live_site}/admin/pages/{page_id}/edit/")
-    with page.expect_navigation():
-        page.locator(
-            "[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])"
-        ).first.dispatch_event("click")
-    context.close()
+    approve_in_editor(browser, live_site, page_id)
 
     context = browser.new_context(locale="ja-JP")
     page = context.new_page()

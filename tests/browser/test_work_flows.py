@@ -36,6 +36,22 @@ def pass_second_factor(page, secret: str = DEMO_TOTP) -> None:
     pytest.fail("確認コードが受け付けられませんでした")
 
 
+def approve_in_editor(browser, base, page_id, email="jimukyoku2@demo.example") -> None:
+    """A second secretariat member approves the case from inside its editor, where the whole
+    form is sent again: an untouched form must not count as an edit, or the approval would
+    restart the workflow."""
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, base, email)
+    pass_second_factor(page, DEMO_TOTP)
+    page.goto(f"{base}/admin/pages/{page_id}/edit/")
+    with page.expect_navigation():
+        page.locator(
+            "[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])"
+        ).first.dispatch_event("click")
+    context.close()
+
+
 def assert_accessible(page):
     results = Axe().run(page)
     assert results.response["violations"] == [], results.generate_report()
