@@ -150,8 +150,13 @@ def clean_filters(params: Mapping[str, Iterable[str]]) -> tuple[dict[str, list[s
     rejected: list[str] = []
     for facet in FACETS:
         for raw in params.get(facet.name, ()):
-            # A hashtag is matched as it is stored (its links carry it so); codes are normalised.
-            code = raw.strip() if facet.free_text else unicodedata.normalize("NFKC", raw).strip()
+            # A hashtag is matched as it is stored (its links carry it so), without the control
+            # characters no stored hashtag has (XML refuses them in the feed's title); codes are
+            # normalised.
+            if facet.free_text:
+                code = _CONTROL.sub("", raw).strip()
+            else:
+                code = unicodedata.normalize("NFKC", raw).strip()
             if facet.vocabulary == "industry":
                 code = code.upper()
             if facet_values.is_valid(facet, code):
