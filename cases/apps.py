@@ -1,7 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from pagecache.public import register_public_view
 from search import registry
+from search.types import FACET_FIELDS
 
 
 class CasesConfig(AppConfig):
@@ -14,6 +16,10 @@ class CasesConfig(AppConfig):
         from .models import CaseIndexPage, CasePage
 
         registry.register(documents.INDEXED)
+        # The case list reads the search's parameters (search/params.py).
+        register_public_view(
+            "wagtail.views.serve", parameters=("q", "sort", "page", "literal", *FACET_FIELDS)
+        )
         # The pages' context comes from views.py, which imports the models (not the reverse).
         CaseIndexPage.list_context = staticmethod(views.case_list_context)
         CasePage.detail_context = staticmethod(views.case_detail_context)

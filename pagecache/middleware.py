@@ -3,10 +3,11 @@
 Placed right after WhiteNoise: a hit is answered before the session, authentication and the rest
 of the stack run. What is cached, and when, is decided here and nowhere else:
 
-- only GET and HEAD, to the public routes (a Wagtail page or the public JSON API: PUBLIC_VIEWS),
-  with no session, messages or Authorization (a signed-in person, or one with a pending message,
-  always goes through the whole stack and is never stored);
-- only query parameters the public pages read (PARAMETERS): anything else is rendered, not stored
+- only GET and HEAD, to the public routes the apps named (public.register_public_view: the
+  Wagtail pages, the public JSON API, the case-search feed), with no session, messages or
+  Authorization (a signed-in person, or one with a pending message, always goes through the
+  whole stack and is never stored);
+- only query parameters those routes read (named with them): anything else is rendered, not stored
   (a visitor cannot fill the cache with made-up parameters);
 - only a 200 with no Set-Cookie, no CSRF token used, no Cache-Control of its own, no Vary other
   than Cookie / Accept-Language / Accept-Encoding, from a request the view did not mark with
@@ -32,22 +33,8 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 from . import generation, marks
+from .public import public_parameters
 
-# The query parameters the public pages and the API read (search/params.py, search/api.py).
-# Keep in step with search.types.FACET_FIELDS (tests/cache/test_rules.py checks it).
-PARAMETERS = frozenset(
-    {"q", "type", "sort", "page", "page_size"}
-    | {"industry", "region", "employees", "phase", "tool", "scale_phase"}
-)
-# The view functions whose anonymous answers are the same for every anonymous visitor.
-PUBLIC_VIEWS = frozenset(
-    {
-        "wagtail.views.serve",
-        "search.api.search_view",
-        "search.api.suggest_view",
-        "search.api.openapi_view",
-    }
-)
 ALLOWED_VARY = frozenset({"cookie", "accept-language", "accept-encoding"})
 MAX_QUERY_STRING = 2048  # 200 Japanese characters of q are 1,800 bytes percent-encoded
 
@@ -111,9 +98,10 @@ class AnonymousPageCacheMiddleware:
         query = request.META.get("QUERY_STRING", "")
         if len(query) > MAX_QUERY_STRING:
             return None
-        if any(name not in PARAMETERS for name, _ in parse_qsl(query, keep_blank_values=True)):
+        parameters = public_parameters(_view_name(request.path_info))
+        if parameters is None:
             return None
-        if _view_name(request.path_info) not in PUBLIC_VIEWS:
+        if any(name not in parameters for name, _ in parse_qsl(query, keep_blank_values=True)):
             return None
         try:
             host = request.get_host()
