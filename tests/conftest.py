@@ -36,17 +36,14 @@ def _empty_page_cache():
 
 
 @pytest.fixture
-def user_with_role(django_user_model):
-    from django.contrib.auth.models import Group
+def user_with_role(db):
+    """`make(role, email=None)`: a UserFactory user with no display name (the address shows)."""
+    from tests.factories import UserFactory
 
     def make(role: str | None, email: str | None = None):
-        user = django_user_model.objects.create_user(
-            email=email or f"{abs(hash(role)) % 10**8}@example.test",
-            password="long-enough-passphrase",
+        return UserFactory(
+            role=role, email=email or f"{abs(hash(role)) % 10**8}@example.test", display_name=""
         )
-        if role:
-            user.groups.add(Group.objects.get(name=role))
-        return user
 
     return make
 
@@ -108,25 +105,25 @@ def world(db):
     """Two engagements (A and B) with a team for A, one person per role, files and surveys."""
     from types import SimpleNamespace
 
-    from django.contrib.auth.models import Group
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from accounts.models import Organisation, User
     from engagements import services
-    from engagements.models import Attachment, Engagement, EngagementMember, Record, Visit
-    from surveys.models import Survey
+    from engagements.models import Attachment, Record
+    from publishing.models import Proposal
+    from tests.factories import (
+        CasePageFactory,
+        EngagementFactory,
+        SurveyFactory,
+        UserFactory,
+        VisitFactory,
+        record_saved,
+    )
     from uploads.validation import validate_upload
 
     def person(key, role):
-        user = User.objects.create_user(
-            email=f"{key}@world.test", password="long-enough-passphrase", display_name=key
-        )
-        user.groups.add(Group.objects.get(name=role))
-        return user
+        return UserFactory(role=role, email=f"{key}@world.test", display_name=key)
 
     w = SimpleNamespace()
-    company_a = Organisation.objects.create(name="株式会社テストA", kind="company")
-    company_b = Organisation.objects.create(name="株式会社テストB", kind="company")
     w.supporter = person("supporter", roles.SUPPORTER)
     w.requesting = person("requesting", roles.REQUESTING_BODY)
     w.contact = person("contact", roles.COMPANY_CONTACT)
@@ -137,31 +134,36 @@ def world(db):
     w.trainer = person("trainer", roles.TRAINER)
     w.supporter_b = person("supporter-b", roles.SUPPORTER)
     w.contact_b = person("contact-b", roles.COMPANY_CONTACT)
-    w.a = Engagement.objects.create(code="T-A", title="案件A", company=company_a)
-    w.b = Engagement.objects.create(code="T-B", title="案件B", company=company_b)
-    for user, role in (
-        (w.supporter, "supporter"),
-        (w.requesting, "requesting_body"),
-        (w.contact, "company_contact"),
-        (w.support, "support_member"),
-    ):
-        EngagementMember.objects.create(engagement=w.a, user=user, role=role)
-    EngagementMember.objects.create(engagement=w.b, user=w.supporter_b, role="supporter")
-    EngagementMember.objects.create(engagement=w.b, user=w.contact_b, role="company_contact")
-    w.visit_a = Visit.objects.create(engagement=w.a, number=1)
-    w.visit_b = Visit.objects.create(engagement=w.b, number=1)
+    w.a = EngagementFactory(
+        code="T-A",
+        title="案件A",
+        company__name="株式会社テストA",
+        team={
+            "supporter": w.supporter,
+            "requesting_body": w.requesting,
+            "company_contact": w.contact,
+            "support_member": w.support,
+        },
+    )
+    w.b = EngagementFactory(
+        code="T-B",
+        title="案件B",
+        company__name="株式会社テストB",
+        team={"supporter": w.supporter_b, "company_contact": w.contact_b},
+    )
+    w.visit_a = VisitFactory(engagement=w.a, number=1)
+    w.visit_b = VisitFactory(engagement=w.b, number=1)
     for engagement, visit, author in (
         (w.a, w.visit_a, w.supporter),
         (w.b, w.visit_b, w.supporter_b),
     ):
-        plan = services.record_for(engagement, Record.Kind.ACTIVITY_PLAN)
-        services.record_save(record=plan, base_version=0, data={"team_goal": "目標"}, author=author)
-        report = services.record_for(engagement, Record.Kind.VISIT_REPORT, visit)
-        services.record_save(
-            record=report,
-            base_version=0,
-            data={"held_on": "2026-05-01", "happened": "初回の対話"},
+        record_saved(engagement, Record.Kind.ACTIVITY_PLAN, {"team_goal": "目標"}, author=author)
+        record_saved(
+            engagement,
+            Record.Kind.VISIT_REPORT,
+            {"held_on": "2026-05-01", "happened": "初回の対話"},
             author=author,
+            visit=visit,
         )
     w.file_old, w.file_a = (
         services.attachment_add(
@@ -178,11 +180,8 @@ def world(db):
         upload=validate_upload(SimpleUploadedFile("写真.png", tiny_png("green"))),
         user=w.supporter_b,
     )
-    w.survey_a = Survey.objects.create(visit=w.visit_a)
-    w.survey_b = Survey.objects.create(visit=w.visit_b)
-    from publishing.models import Proposal
-    from tests.factories import CasePageFactory
-
+    w.survey_a = SurveyFactory(visit=w.visit_a)
+    w.survey_b = SurveyFactory(visit=w.visit_b)
     w.proposal = Proposal.objects.create(engagement=w.b, proposed_by=w.supporter_b, note="提案")
     w.case = CasePageFactory()
     return w

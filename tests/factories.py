@@ -234,7 +234,8 @@ class CurriculumPageFactory(PageFactory):
 
 class CurriculumUnitPageFactory(PageFactory):
     """A unit in a new curriculum (or `parent=`); `cases={case: "問い1\\n問い2"}` links cases
-    with their discussion questions, `knowhow=[article, …]` know-how."""
+    with their discussion questions, `knowhow=[article, …]` know-how (after the cases);
+    `items=[CurriculumItem(…), …]` gives materials in an order of your own (before both)."""
 
     class Meta:
         model = CurriculumUnitPage
@@ -246,8 +247,9 @@ class CurriculumUnitPageFactory(PageFactory):
     trainer_notes = ""
 
     @classmethod
-    def _create(cls, model_class, *args, cases=None, knowhow=(), **kwargs):
+    def _create(cls, model_class, *args, cases=None, knowhow=(), items=(), **kwargs):
         kwargs["items"] = [
+            *items,
             *(CurriculumItem(case=case, questions=q) for case, q in (cases or {}).items()),
             *(CurriculumItem(knowhow=article) for article in knowhow),
         ]

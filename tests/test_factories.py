@@ -15,6 +15,7 @@ from tests.factories import (
     VisitFactory,
     record_saved,
 )
+from training.models import CurriculumItem
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +37,11 @@ def test_the_factories_build_people_engagements_and_pages(client):
     assert k.live and k.case_links.get().case == case
     unit = CurriculumUnitPageFactory(trainer_notes="- 時間配分", cases={case: "問い"}, knowhow=[k])
     assert unit.live and unit.items.count() == 2 and client.get(unit.url).status_code == 200
+    # items= keeps an order of its own: the know-how before the case.
+    ordered = CurriculumUnitPageFactory(
+        items=[CurriculumItem(knowhow=k), CurriculumItem(case=case, questions="問い")]
+    )
+    assert [(i.knowhow_id, i.case_id) for i in ordered.items.all()] == [
+        (k.pk, None),
+        (None, case.pk),
+    ]

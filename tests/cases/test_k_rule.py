@@ -4,9 +4,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from cases.models import CaseIndexPage, CasePage, CaseSection
+from cases.models import CasePage
 from publishing import services
 from tests.conftest import login
+from tests.factories import CasePageFactory
 
 # These tests publish and unpublish: each gets a search index of its own (tests/conftest.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_search_index")]
@@ -15,21 +16,17 @@ INDUSTRY, PREFECTURE, REGION = "A", "47", "kyushu-okinawa"  # 農業、林業 in
 
 
 def _case(n: int, **fields) -> CasePage:
-    page = CasePage(
+    """A published farm case in 沖縄県: the industry and prefecture pair the k rule counts."""
+    return CasePageFactory(
         title=f"農園の事例 {n}",
         slug=f"k-rule-{n}",
         external_id=f"k-rule-{n}",
-        lead="販路を見直した。",
         industry=INDUSTRY,
         region=REGION,
         prefecture=PREFECTURE,
         employees="6-20",
-        live=True,
         **fields,
     )
-    page.sections = [CaseSection(phase="awareness", heading="気づき", body=[("text", "本文")])]
-    CaseIndexPage.objects.get().add_child(instance=page)
-    return page
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from cases.models import CaseIndexPage, CasePage, CaseSection
+from cases.models import CasePage
+from tests.factories import CasePageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,20 +16,11 @@ APPROVED_AT = datetime.datetime(2026, 11, 26, 16, 30, tzinfo=datetime.UTC)
 @pytest.fixture
 def approved_case(private_search_index):
     """A case published through the admin workflow: no published_on, only the publication time."""
-    page = CasePage(
+    page = CasePageFactory(
         title="夜に承認された事例",
         slug="approved-in-the-evening",
         external_id="evening-approval",
-        lead="製造業の事業承継で、後継者が自分の言葉で方針を語れるようになった事例。",
-        industry="E",
-        region="hokuriku",
-        employees="21-50",
     )
-    page.sections = [
-        CaseSection(phase="trust", heading="初回", body=[("text", "対話から始めた。")])
-    ]
-    CaseIndexPage.objects.get().add_child(instance=page)
-    page.save_revision().publish()
     # Newer than every demo case, which carry published_on dates up to 2026.
     CasePage.objects.filter(pk=page.pk).update(
         first_published_at=APPROVED_AT, last_published_at=APPROVED_AT, published_on=None

@@ -4,7 +4,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,42 +11,51 @@ from accounts import roles
 from accounts.models import Organisation
 from dispatch import board
 from dispatch.demo import STALLED_CODE
-from engagements import services
-from engagements.models import Engagement, Record, Visit
-from surveys.models import Survey, SurveyResponse
+from engagements.models import Record
+from surveys.models import SurveyResponse
 from tests.conftest import login
+from tests.factories import (
+    EngagementFactory,
+    OrganisationFactory,
+    SurveyFactory,
+    UserFactory,
+    VisitFactory,
+    record_saved,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
 def _engagement(code, *, prefecture="17", body=None, visits=(), started=20):
-    company = Organisation.objects.create(name=f"{code} 社", kind="company", prefecture=prefecture)
-    engagement = Engagement.objects.create(
+    engagement = EngagementFactory(
         code=code,
-        title=f"{code} 案件",
-        company=company,
+        company__prefecture=prefecture,
         requesting_body=body,
         started_on=TODAY - dt.timedelta(days=started),
     )
     made = []
     for number, (days_ago, reported) in enumerate(visits, start=1):
-        visit = Visit.objects.create(
+        visit = VisitFactory(
             engagement=engagement, number=number, scheduled_on=TODAY - dt.timedelta(days=days_ago)
         )
         if reported:
-            record = services.record_for(engagement, Record.Kind.VISIT_REPORT, visit)
-            services.record_save(
-                record=record, base_version=0, data={"happened": "対話"}, author=None
+            record_saved(
+                engagement, Record.Kind.VISIT_REPORT, {"happened": "対話"}, author=None, visit=visit
             )
         made.append(visit)
     return engagement, made
 
 
 def _answer(visit, q6, q3=("current",)):
-    survey = Survey.objects.create(visit=visit)
     return SurveyResponse.objects.create(
-        survey=survey, q1="fully", q2="fully", q3=list(q3), q4="right", q5="right", q6=q6
+        survey=SurveyFactory(visit=visit),
+        q1="fully",
+        q2="fully",
+        q3=list(q3),
+        q4="right",
+        q5="right",
+        q6=q6,
     )
 
 
@@ -88,7 +96,7 @@ def test_an_unhappy_answer_is_flagged_and_the_latest_answers_shown():
 
 def test_an_overdue_survey_is_flagged():
     _engagement_, (visit,) = _engagement("LATE-SURVEY", visits=[(5, True)])
-    Survey.objects.create(visit=visit, deadline=TODAY - dt.timedelta(days=1))
+    SurveyFactory(visit=visit, deadline=TODAY - dt.timedelta(days=1))
     assert set(_row("LATE-SURVEY").flags) == {board.SURVEY_OVERDUE}
 
 
@@ -101,14 +109,11 @@ def test_no_visit_for_n_days(settings):
     assert _row("RECENT").flags == {}
 
 
-def test_filters_and_the_summary(client, django_user_model):
-    body = Organisation.objects.create(name="よろず（テスト）", kind="requesting_body")
+def test_filters_and_the_summary(client):
+    body = OrganisationFactory(name="よろず（テスト）", kind=Organisation.Kind.REQUESTING_BODY)
     _engagement("F-ISHIKAWA", prefecture="17", body=body, visits=[(9, False)])
     _engagement("F-TOKYO", prefecture="13", visits=[(2, True)])
-    office = django_user_model.objects.create_user(
-        email="office@example.test", password="long-enough-passphrase"
-    )
-    office.groups.add(Group.objects.get(name=roles.AGENCY))
+    office = UserFactory(role=roles.AGENCY)
     login(client, office)
     url = reverse("dispatch:board")
     page = client.get(

@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 
 from dispatch import interchange
 from dispatch.models import DispatchRequest, Supporter
+from tests.factories import UserFactory
 
 from .conftest import REQUEST, SUPPORTER, jsonl, put, request_obj, supporter_obj
 
@@ -285,10 +286,8 @@ def test_an_address_kept_by_another_supporter_is_refused(empty_registry):
     ]
 
 
-def test_a_supporter_is_linked_to_the_account_with_their_address(empty_registry, django_user_model):
-    user = django_user_model.objects.create_user(
-        email="Linked@Example.jp", password="long-enough-passphrase"
-    )
+def test_a_supporter_is_linked_to_the_account_with_their_address(empty_registry):
+    user = UserFactory(email="Linked@Example.jp")
     rows = put("supporters", supporter_obj(id="sup-l", email="linked@example.jp"))
     assert rows["sup-l"].user == user
 

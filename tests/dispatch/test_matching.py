@@ -6,11 +6,11 @@ import json
 import pytest
 from django.core.management import call_command
 
-from accounts.models import Organisation
 from dispatch.geography import FIXED_LINKS, NEIGHBOURS
 from dispatch.matching import match
 from dispatch.models import DispatchRequest, Supporter
 from engagements.models import Engagement, EngagementMember
+from tests.factories import EngagementFactory, OrganisationFactory, UserFactory
 
 from .conftest import put, request_obj, supporter_obj
 
@@ -133,28 +133,26 @@ def test_the_required_courses_are_settings(empty_registry, settings):
     assert "「ケースで学ぶ！伴走支援研修」" in excluded["sup-1"].reasons[0]
 
 
-def _engage(supporter, user_model, n, status=Engagement.Status.ACTIVE):
-    user = user_model.objects.create_user(email=supporter.email, password="long-enough-passphrase")
-    supporter.user = user
+def _engage(supporter, n, status=Engagement.Status.ACTIVE):
+    """`n` engagements of one company with `supporter`'s account as their supporter."""
+    supporter.user = UserFactory(email=supporter.email)
     supporter.save()
-    company = Organisation.objects.create(name=f"{supporter.external_id} の支援先", kind="company")
-    for i in range(n):
-        engagement = Engagement.objects.create(
-            code=f"{supporter.external_id}-{i}", title="案件", company=company, status=status
-        )
-        EngagementMember.objects.create(engagement=engagement, user=user, role="supporter")
+    company = OrganisationFactory(name=f"{supporter.external_id} の支援先")
+    EngagementFactory.create_batch(
+        n, company=company, status=status, team={EngagementMember.Role.SUPPORTER: supporter.user}
+    )
 
 
-def test_a_supporter_at_max_engagements_is_excluded(empty_registry, django_user_model):
+def test_a_supporter_at_max_engagements_is_excluded(empty_registry):
     rows = put(
         "supporters",
         supporter_obj(id="sup-full", max_engagements=2),
         supporter_obj(id="sup-one", max_engagements=2),
         supporter_obj(id="sup-closed", max_engagements=1),
     )
-    _engage(rows["sup-full"], django_user_model, 2)
-    _engage(rows["sup-one"], django_user_model, 1)
-    _engage(rows["sup-closed"], django_user_model, 3, status=Engagement.Status.CLOSED)
+    _engage(rows["sup-full"], 2)
+    _engage(rows["sup-one"], 1)
+    _engage(rows["sup-closed"], 3, status=Engagement.Status.CLOSED)
     candidates, excluded = placed(run())
     assert set(candidates) == {"sup-one", "sup-closed"}
     assert excluded["sup-full"].reasons == [
@@ -284,13 +282,13 @@ def test_experience_never_excludes(empty_registry):
     assert set(candidates) == {"sup-r", "sup-n"}
 
 
-def test_fewer_active_engagements_rank_higher(empty_registry, django_user_model):
+def test_fewer_active_engagements_rank_higher(empty_registry):
     rows = put(
         "supporters",
         supporter_obj(id="sup-a-busy", max_engagements=3),
         supporter_obj(id="sup-b-free", max_engagements=3),
     )
-    _engage(rows["sup-a-busy"], django_user_model, 1)
+    _engage(rows["sup-a-busy"], 1)
     result = run()
     assert order(result) == ["sup-b-free", "sup-a-busy"]
     assert "担当中の案件 1 件（上限 3 件）。" in result.candidates[1].reasons

@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -15,6 +14,7 @@ from accounts.models import Organisation
 from dispatch.models import DispatchRequest, Offer
 from engagements.models import EngagementMember
 from tests.conftest import login
+from tests.factories import OrganisationFactory, UserFactory
 
 from .conftest import put, request_obj, supporter_obj
 
@@ -22,19 +22,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def setting(client, django_user_model, empty_registry):
-    office = django_user_model.objects.create_user(
-        email="office@example.test", password="long-enough-passphrase"
-    )
-    office.groups.add(Group.objects.get(name=roles.SECRETARIAT))
-    body = django_user_model.objects.create_user(
+def setting(client, empty_registry):
+    office = UserFactory(role=roles.SECRETARIAT, email="office@example.test")
+    body = UserFactory(
+        role=roles.REQUESTING_BODY,
         email="yorozu@example.test",
-        password="long-enough-passphrase",
-        organisation=Organisation.objects.create(
-            name="よろず支援拠点（テスト）", kind="requesting_body"
+        organisation=OrganisationFactory(
+            name="よろず支援拠点（テスト）", kind=Organisation.Kind.REQUESTING_BODY
         ),
     )
-    body.groups.add(Group.objects.get(name=roles.REQUESTING_BODY))
     put(
         "supporters",
         supporter_obj(id="sup-a", name="候補 一郎"),

@@ -17,9 +17,10 @@ from dispatch import board, support
 from dispatch.models import SUPPORT_TRANSITIONS, SupportMessage, SupportRequest
 from engagements.models import Engagement, EngagementMember
 from tests.conftest import login
+from tests.factories import UserFactory
 from tests.smtp_sink import SMTPSink
 
-from .factories import SupportRequestFactory, UserFactory, team
+from .factories import SupportRequestFactory, team
 
 pytestmark = pytest.mark.django_db
 Status = SupportRequest.Status

@@ -1,7 +1,6 @@
 """The registry, request and matching pages as each role uses them."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -10,6 +9,7 @@ from accounts.models import AuditEvent
 from dispatch import interchange
 from dispatch.models import DispatchRequest, Supporter
 from tests.conftest import login, tiny_png
+from tests.factories import UserFactory
 
 from .conftest import put, request_obj, supporter_obj
 
@@ -23,23 +23,11 @@ NO_ENTRIES = {
 
 
 @pytest.fixture
-def person(django_user_model):
-    def make(role, email):
-        user = django_user_model.objects.create_user(email=email, password="long-enough-passphrase")
-        user.groups.add(Group.objects.get(name=role))
-        return user
-
-    return make
+def secretariat(client):
+    return login(client, UserFactory(role=roles.SECRETARIAT, email="office@example.test"))
 
 
-@pytest.fixture
-def secretariat(client, person):
-    return login(client, person(roles.SECRETARIAT, "office@example.test"))
-
-
-def test_a_requesting_body_submits_a_request_and_sees_only_its_status(
-    client, person, empty_registry
-):
+def test_a_requesting_body_submits_a_request_and_sees_only_its_status(client, empty_registry):
     put(
         "supporters",
         supporter_obj(
@@ -51,7 +39,7 @@ def test_a_requesting_body_submits_a_request_and_sees_only_its_status(
             ],
         ),
     )
-    body = person(roles.REQUESTING_BODY, "yorozu@example.test")
+    body = UserFactory(role=roles.REQUESTING_BODY, email="yorozu@example.test")
     login(client, body)
     response = client.post(
         reverse("dispatch:request_new"),
@@ -88,8 +76,8 @@ def test_a_requesting_body_submits_a_request_and_sees_only_its_status(
     )
 
 
-def test_a_consent_file_that_is_not_what_it_claims_is_refused(client, person, empty_registry):
-    login(client, person(roles.REQUESTING_BODY, "yorozu@example.test"))
+def test_a_consent_file_that_is_not_what_it_claims_is_refused(client, empty_registry):
+    login(client, UserFactory(role=roles.REQUESTING_BODY, email="yorozu@example.test"))
     response = client.post(
         reverse("dispatch:request_new"),
         {
@@ -110,10 +98,8 @@ def test_a_consent_file_that_is_not_what_it_claims_is_refused(client, person, em
     assert not DispatchRequest.objects.exists()
 
 
-def test_the_secretariat_keeps_notes_the_supporter_never_sees(
-    client, secretariat, person, empty_registry
-):
-    supporter_user = person(roles.SUPPORTER, "own@example.test")
+def test_the_secretariat_keeps_notes_the_supporter_never_sees(client, secretariat, empty_registry):
+    supporter_user = UserFactory(role=roles.SUPPORTER, email="own@example.test")
     rows = put("supporters", supporter_obj(id="sup-own", email="own@example.test"))
     supporter = rows["sup-own"]
     response = secretariat.post(

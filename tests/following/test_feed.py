@@ -30,7 +30,7 @@ def feed(client, query: str = ""):
 def test_a_keyword_feed_lists_published_matches_only(client, private_search_index):
     case = CasePageFactory(title=f"{WORD}の六次産業化で販路を広げた事例")
     article = KnowHowPageFactory(title=f"{WORD}の現場で聴く力")
-    draft = CasePageFactory(title=f"{WORD}の下書き事例", publish=False)
+    draft = CasePageFactory(title=f"{WORD}の下書き事例", live=False)
     parsed = feed(client, f"q={quote(WORD)}")
     titles = [entry.title for entry in parsed.entries]
     assert set(titles) == {case.title, article.title}

@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from following.models import MAX_PER_USER, SavedSearch
 from tests.conftest import login
+from tests.factories import UserFactory
 
-from .factories import SavedSearchFactory, UserFactory
+from .factories import SavedSearchFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,20 +1,19 @@
-"""factory_boy factories for engagements with reports, the input of a case draft."""
+"""The engagement a case draft is made from: a company with the figures of a case's basic
+information, its requesting body, closed after its visits. Built on tests/factories.py."""
 
 import datetime
 
 import factory
-from django.contrib.auth import get_user_model
 
 from accounts.models import Organisation
-from engagements.models import Engagement, EngagementMember, Record, RecordVersion, Visit
+from engagements.models import Engagement
+from tests import factories
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organisation
+class CompanyFactory(factories.OrganisationFactory):
+    """A company with what the draft's basic information reads (prefecture, industry, size, owner)."""
 
     name = factory.Sequence(lambda n: f"株式会社テスト商店{n}")
-    kind = Organisation.Kind.COMPANY
     prefecture = "17"
     industry = "I"
     employees = 14
@@ -23,50 +22,16 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     owner_age = 68
 
 
-class RequestingBodyFactory(OrganisationFactory):
+class RequestingBodyFactory(factories.OrganisationFactory):
     name = factory.Sequence(lambda n: f"テスト商工会議所{n}")
     kind = Organisation.Kind.REQUESTING_BODY
-    industry = ""
-    employees = None
-    sales_million_yen = None
-    owner_type = ""
-    owner_age = None
 
 
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
+class EngagementFactory(factories.EngagementFactory):
+    """A closed engagement, as one proposed for a case is."""
 
-    email = factory.Sequence(lambda n: f"person{n}@example.test")
-    username = factory.SelfAttribute("email")
-    display_name = factory.Sequence(lambda n: f"試験 太郎{n}")
-
-
-class EngagementFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Engagement
-
-    code = factory.Sequence(lambda n: f"T-{n:04d}")
     title = "テスト案件"
-    company = factory.SubFactory(OrganisationFactory)
+    company = factory.SubFactory(CompanyFactory)
     requesting_body = factory.SubFactory(RequestingBodyFactory)
     status = Engagement.Status.CLOSED
     started_on = datetime.date(2026, 7, 1)
-
-
-def member(engagement, role, **user_fields):
-    user = UserFactory(**user_fields)
-    EngagementMember.objects.create(engagement=engagement, user=user, role=role)
-    return user
-
-
-def record(engagement, kind, data, visit=None):
-    rec = Record.objects.create(engagement=engagement, kind=kind, visit=visit, version=1)
-    RecordVersion.objects.create(record=rec, number=1, data=data)
-    return rec
-
-
-def visit_with_report(engagement, number, day, report):
-    visit = Visit.objects.create(engagement=engagement, number=number, scheduled_on=day)
-    record(engagement, Record.Kind.VISIT_REPORT, report, visit=visit)
-    return visit

@@ -3,8 +3,9 @@
 import datetime
 
 from engagements.models import EngagementMember, Record
+from tests.factories import UserFactory, VisitFactory, record_saved
 
-from .factories import EngagementFactory, OrganisationFactory, member, record, visit_with_report
+from .factories import CompanyFactory, EngagementFactory
 
 PLAN = {
     "team_goal": "会長と店長が、店がこれから何を担うのかを共通の言葉で持てる状態をつくる。",
@@ -48,13 +49,17 @@ REPORTS = [
 
 
 def family_engagement():
+    supporter = UserFactory(display_name="山下 誠治")
     engagement = EngagementFactory(
-        company=OrganisationFactory(name="株式会社タカハシ商店", address="石川県七尾市"),
+        company=CompanyFactory(name="株式会社タカハシ商店", address="石川県七尾市"),
+        team={
+            EngagementMember.Role.SUPPORTER: supporter,
+            EngagementMember.Role.COMPANY_CONTACT: UserFactory(display_name="高橋 健一"),
+        },
     )
-    supporter = member(engagement, EngagementMember.Role.SUPPORTER, display_name="山下 誠治")
-    member(engagement, EngagementMember.Role.COMPANY_CONTACT, display_name="高橋 健一")
-    record(engagement, Record.Kind.ACTIVITY_PLAN, PLAN)
+    record_saved(engagement, Record.Kind.ACTIVITY_PLAN, PLAN, author=None)
     for number, report in enumerate(REPORTS, start=1):
         day = datetime.date.fromisoformat(report["held_on"])
-        visit_with_report(engagement, number, day, report)
+        visit = VisitFactory(engagement=engagement, number=number, scheduled_on=day)
+        record_saved(engagement, Record.Kind.VISIT_REPORT, report, author=None, visit=visit)
     return engagement, supporter

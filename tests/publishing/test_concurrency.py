@@ -7,12 +7,11 @@ is committed (outside the per-test transaction) and removed again at the end.
 import threading
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connection, connections
 from wagtail.models import PageLogEntry, TaskState, Workflow
 
 from accounts import roles
+from tests.factories import CasePageFactory, UserFactory
 
 RUNS = 20
 
@@ -31,24 +30,8 @@ def committed(django_db_setup, django_db_blocker):
 
 
 def _case(title: str):
-    from cases.models import CaseIndexPage, CasePage, CaseSection
-
-    page = CasePage(
-        title=title,
-        slug=title,
-        external_id=title,
-        lead="製造業の事業承継で、後継者が自分の言葉で方針を語れるようになった事例。",
-        industry="E",
-        region="hokuriku",
-        employees="21-50",
-        live=False,
-    )
-    page.sections = [
-        CaseSection(phase="trust", heading="初回", body=[("text", "対話から始めた。")])
-    ]
-    CaseIndexPage.objects.get().add_child(instance=page)
-    page.save_revision()
-    return page
+    """A draft case (committed: no hashtag, so no tag row outlives the test)."""
+    return CasePageFactory(title=title, slug=title, external_id=title, hashtags=[], live=False)
 
 
 def _approve(user, task_state_pk, barrier, errors) -> None:
@@ -64,14 +47,8 @@ def _approve(user, task_state_pk, barrier, errors) -> None:
 
 
 def test_two_approvals_at_once_publish_once(committed):
-    User = get_user_model()
-    group = Group.objects.get(name=roles.SECRETARIAT)
-    approvers = []
-    for n in range(2):
-        user = User.objects.create_user(email=f"race-{n}@example.test", password="x" * 16)
-        user.groups.add(group)
-        committed.append(user)
-        approvers.append(user)
+    approvers = UserFactory.create_batch(2, role=roles.SECRETARIAT)
+    committed.extend(approvers)
     workflow = Workflow.objects.get(name="事例の公開")
     outcomes = []
     for run in range(RUNS):

@@ -2,8 +2,6 @@
 
 import pytest
 from django.apps import apps
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import models
 from django.urls import reverse
 from modelcluster.models import get_all_child_relations
@@ -45,12 +43,6 @@ def case(engagement):
     page.source_engagement = engagement
     page.save(update_fields=["source_engagement"])
     return page
-
-
-def _secretariat(email: str):
-    user = get_user_model().objects.create_user(email=email, password="x" * 16)
-    user.groups.add(Group.objects.get(name=roles.SECRETARIAT))
-    return user
 
 
 # --- the 公開設定 tab -----------------------------------------------------------------------------
@@ -184,7 +176,7 @@ def _actions(page, user):
 
 
 def test_the_author_cannot_approve_another_secretariat_member_can(client):
-    author, other = _secretariat("author@example.test"), _secretariat("other@example.test")
+    author, other = UserFactory.create_batch(2, role=roles.SECRETARIAT)
     page = _submitted_case(author)
     assert "approve" not in _actions(page, author)
     task_state = page.current_workflow_state.current_task_state
@@ -204,8 +196,7 @@ def test_the_author_cannot_approve_another_secretariat_member_can(client):
 
 def test_two_distinct_approvers_when_configured(settings):
     settings.PUBLISHING_CASE_APPROVERS = 2
-    author = _secretariat("author@example.test")
-    first, second = _secretariat("first@example.test"), _secretariat("second@example.test")
+    author, first, second = UserFactory.create_batch(3, role=roles.SECRETARIAT)
     page = _submitted_case(author)
     task_state = page.current_workflow_state.current_task_state
     task = task_state.task.specific

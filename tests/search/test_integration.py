@@ -17,21 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def fresh_index(tmp_path, settings):
-    """A private index rebuilt from the test database (the shared one stays untouched)."""
-    settings.SEARCH = {
-        "BACKEND": "search.backends.embedded.EmbeddedBackend",
-        "OPTIONS": {"root": str(tmp_path / "index")},
-    }
-    service.reset_backend()
-    service.rebuild()
-    yield service.backend()
-    service.reset_backend()
-
-
-@pytest.fixture
-def case(fresh_index):
-    """A published case of this test's own, in the fresh index (its outbox row drained)."""
+def case(private_search_index):
+    """A published case of this test's own, in its private index (its outbox row drained)."""
     page = CasePageFactory(title="金属加工業の価格交渉と原価の見える化")
     service.drain_outbox()
     return page
@@ -45,7 +32,7 @@ def assert_index_matches_database():
     assert service.reconcile(repair=False) == {"missing": [], "stale": [], "extra": []}
 
 
-def test_unpublishing_removes_a_case_once_the_outbox_is_drained(fresh_index, case):
+def test_unpublishing_removes_a_case_once_the_outbox_is_drained(private_search_index, case):
     assert case.pk in found(case.title)
     case.unpublish()
     assert SearchOutbox.objects.filter(page_id=case.pk).exists()
@@ -55,7 +42,7 @@ def test_unpublishing_removes_a_case_once_the_outbox_is_drained(fresh_index, cas
     assert_index_matches_database()
 
 
-def test_publishing_a_change_reindexes_it(fresh_index, case):
+def test_publishing_a_change_reindexes_it(private_search_index, case):
     case.title = "まったく新しい題名の事例"
     case.save_revision().publish()
     service.drain_outbox()
@@ -63,7 +50,7 @@ def test_publishing_a_change_reindexes_it(fresh_index, case):
     assert_index_matches_database()
 
 
-def test_rolled_back_publication_leaves_no_trace(fresh_index, case):
+def test_rolled_back_publication_leaves_no_trace(private_search_index, case):
     with pytest.raises(RuntimeError), transaction.atomic():
         case.unpublish()
         raise RuntimeError("publishing failed half-way")
@@ -73,11 +60,13 @@ def test_rolled_back_publication_leaves_no_trace(fresh_index, case):
     assert_index_matches_database()
 
 
-def test_engine_down_during_search_degrades_without_error(fresh_index, client, monkeypatch):
+def test_engine_down_during_search_degrades_without_error(
+    private_search_index, client, monkeypatch
+):
     def down(request):
         raise SearchUnavailable("engine stopped")
 
-    monkeypatch.setattr(fresh_index, "search", down)
+    monkeypatch.setattr(private_search_index, "search", down)
     response = client.get("/cases/", {"q": "金属加工", "industry": "E"})
     assert response.status_code == 200
     html = response.content.decode()
@@ -88,13 +77,13 @@ def test_engine_down_during_search_degrades_without_error(fresh_index, client, m
     assert api.status_code == 200 and api.json()["degraded"] is True
 
 
-def test_engine_down_during_indexing_loses_nothing(fresh_index, case, monkeypatch):
+def test_engine_down_during_indexing_loses_nothing(private_search_index, case, monkeypatch):
     case.unpublish()
 
     def down(docs, ids):
         raise SearchUnavailable("disk full")
 
-    monkeypatch.setattr(fresh_index, "apply", down)
+    monkeypatch.setattr(private_search_index, "apply", down)
     with pytest.raises(SearchUnavailable):
         service.drain_outbox()
     row = SearchOutbox.objects.get(page_id=case.pk)
@@ -107,7 +96,7 @@ def test_engine_down_during_indexing_loses_nothing(fresh_index, case, monkeypatc
     assert_index_matches_database()
 
 
-def test_indexer_dying_mid_batch_commits_nothing_and_recovers(fresh_index, monkeypatch):
+def test_indexer_dying_mid_batch_commits_nothing_and_recovers(private_search_index, monkeypatch):
     import search.backends.embedded as embedded
 
     pages = list(CasePage.objects.live().order_by("pk")[:6])
@@ -134,26 +123,26 @@ def test_indexer_dying_mid_batch_commits_nothing_and_recovers(fresh_index, monke
     assert_index_matches_database()
 
 
-def test_reconcile_reports_and_repairs_drift(fresh_index, case):
-    fresh_index.delete([case.pk])
+def test_reconcile_reports_and_repairs_drift(private_search_index, case):
+    private_search_index.delete([case.pk])
     with pytest.raises(Exception, match="1 件の差"):
         call_command("search_reconcile")
     call_command("search_reconcile", "--repair")
     assert_index_matches_database()
 
 
-def test_a_second_writer_is_refused_not_corrupting(fresh_index):
-    index = fresh_index._index_at_current(create=False)
+def test_a_second_writer_is_refused_not_corrupting(private_search_index):
+    index = private_search_index._index_at_current(create=False)
     writer = index.writer(heap_size=15_000_000, num_threads=1)
     try:
         with pytest.raises(SearchUnavailable, match="別のプロセス"):
-            fresh_index.delete([1])
+            private_search_index.delete([1])
     finally:
         writer.rollback()
         del writer
 
 
-def test_case_page_lists_similar_cases(fresh_index, case, client):
+def test_case_page_lists_similar_cases(private_search_index, case, client):
     response = client.get(case.url)
     related = response.context["related_cases"]
     assert related and case not in related and len(related) <= 3

@@ -8,9 +8,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from engagements.models import Visit
 from surveys.models import Survey, SurveyResponse
 from tests.conftest import login
+from tests.factories import SurveyFactory
 from tests.surveys.test_surveys import ANSWER
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +23,7 @@ def _answer(survey):
 def test_contact_sees_the_pending_survey_above_answered_ones(client, world):
     # Ten answered surveys of later visits, and the one still waiting (visit 1).
     for number in range(2, 12):
-        visit = Visit.objects.create(engagement=world.a, number=number)
-        _answer(Survey.objects.create(visit=visit))
+        _answer(SurveyFactory(visit__engagement=world.a, visit__number=number))
     login(client, world.contact)
     html = client.get(reverse("surveys:mine")).content.decode()
     pending_link = reverse("surveys:answer", args=[world.survey_a.pk])

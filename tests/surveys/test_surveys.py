@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from engagements.models import EngagementMember, Visit
 from surveys import services
 from surveys.models import Survey, SurveyResponse
 from tests.conftest import login
+from tests.factories import EngagementMemberFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +115,7 @@ def test_status_list_shows_answered_waiting_and_overdue(client, world):
 
 
 def test_a_contact_of_two_engagements_sees_which_engagement_each_survey_is_for(client, world):
-    EngagementMember.objects.create(engagement=world.b, user=world.contact, role="company_contact")
+    EngagementMemberFactory(engagement=world.b, user=world.contact, role="company_contact")
     login(client, world.contact)
     html = client.get(reverse("surveys:mine")).content.decode()
     # Both are 第1回訪問: only the engagement's name tells them apart, on the link itself.
@@ -130,7 +130,7 @@ def test_status_in_sql_agrees_with_the_model_for_every_status(world):
     Survey.objects.filter(pk=world.survey_a.pk).update(starts_on=today + days, deadline=None)
     Survey.objects.filter(pk=world.survey_b.pk).update(starts_on=None, deadline=today - days)
     extra = [
-        Survey.objects.create(visit=Visit.objects.create(engagement=world.a, number=n), **dates)
+        SurveyFactory(visit__engagement=world.a, visit__number=n, **dates)
         for n, dates in (
             (90, {"starts_on": today, "deadline": today}),  # the last day: still waiting
             (91, {"starts_on": None, "deadline": None}),
@@ -147,8 +147,9 @@ def test_status_in_sql_agrees_with_the_model_for_every_status(world):
 
 def test_status_list_counts_in_sql_and_pages(client, world, django_assert_max_num_queries):
     for n in range(60):
-        visit = Visit.objects.create(engagement=world.a, number=100 + n)
-        Survey.objects.create(visit=visit, deadline=datetime.date(2020, 1, 1))
+        SurveyFactory(
+            visit__engagement=world.a, visit__number=100 + n, deadline=datetime.date(2020, 1, 1)
+        )
     login(client, world.secretariat)
     with django_assert_max_num_queries(20):
         response = client.get(reverse("surveys:status"), {"status": "overdue"})
@@ -211,11 +212,11 @@ def test_exports_never_contain_formulas(client, world, fmt):
 
 def test_analysis_counts_awareness_by_visit(client, world):
     SurveyResponse.objects.all().delete()  # only this test's answers (rolled back afterwards)
-    visit2 = Visit.objects.create(engagement=world.a, number=2)
     SurveyResponse.objects.create(survey=world.survey_a, **{**ANSWER, "q3": ["current"]})
     SurveyResponse.objects.create(survey=world.survey_b, **{**ANSWER, "q3": ["current", "issue"]})
     SurveyResponse.objects.create(
-        survey=Survey.objects.create(visit=visit2), **{**ANSWER, "q3": ["issue", "management"]}
+        survey=SurveyFactory(visit__engagement=world.a, visit__number=2),
+        **{**ANSWER, "q3": ["issue", "management"]},
     )
     login(client, world.secretariat)
     response = client.get(reverse("surveys:analysis"))

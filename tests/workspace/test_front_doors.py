@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cases.models import CaseIndexPage
 from tests.conftest import login
-from tests.factories import CurriculumPageFactory
+from tests.factories import CurriculumPageFactory, VisitFactory
 from training.models import CurriculumIndexPage
 
 pytestmark = pytest.mark.django_db
@@ -161,16 +161,14 @@ def test_supporter_sees_what_is_due(client, world):
 
     from django.utils import timezone
 
-    from engagements.models import Visit
-
     today = timezone.localdate()
-    held = Visit.objects.create(
+    held = VisitFactory(
         engagement=world.a, number=2, scheduled_on=today - datetime.timedelta(days=3)
     )
-    coming = Visit.objects.create(
+    coming = VisitFactory(
         engagement=world.a, number=3, scheduled_on=today + datetime.timedelta(days=5)
     )
-    Visit.objects.create(engagement=world.b, number=2, scheduled_on=today)  # not theirs
+    VisitFactory(engagement=world.b, number=2, scheduled_on=today)  # not theirs
     login(client, world.supporter)
     html = client.get(reverse("engagements:list")).content.decode()
     due = html[html.index("対応が必要なこと") : html.index("</section>")]
