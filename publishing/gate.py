@@ -21,8 +21,10 @@ PublishBlocked; the draft revision stays as it was.
 
 import functools
 import io
+import threading
 
 from django.core.exceptions import PermissionDenied
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import pre_save
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -108,7 +110,7 @@ def blocking_problems(page) -> list[str]:
     known = known_for(page)
     problems = []
     for text in texts:
-        for finding in blocking_findings(text.text, known):
+        for finding in _findings(text.text, known):
             label = KIND_LABELS.get(finding.kind, finding.kind)
             problems.append(
                 _("%(where)s: %(kind)s「%(text)s」")
@@ -122,6 +124,34 @@ def blocking_problems(page) -> list[str]:
                 % {"title": image.title, "tags": "、".join(tags)}
             )
     return list(dict.fromkeys(problems))
+
+
+# --- one detection per text and request ---------------------------------------------------------
+# The approver's editor asks the gate three times for the same draft (the panel, and the workflow's
+# get_actions for the action menu and the status panel), and an approval twice (get_actions, then
+# the gate in front of the publication). The findings are a function of the text and the known
+# names alone, so within one request each text is read once. Nothing is kept across requests: the
+# detector's word lists and a case's known names may change in between; commands and tasks (no
+# request) are not memoised at all.
+_request = threading.local()
+
+
+def _findings(text: str, known: dict[str, list[str]]) -> list:
+    memo = getattr(_request, "findings", None)
+    if memo is None:
+        return blocking_findings(text, known)
+    key = (text, tuple(sorted((kind, tuple(names)) for kind, names in known.items())))
+    if key not in memo:
+        memo[key] = blocking_findings(text, known)
+    return memo[key]
+
+
+def _start_memo(**kwargs) -> None:
+    _request.findings = {}
+
+
+def _end_memo(**kwargs) -> None:
+    _request.findings = None
 
 
 def image_metadata(image) -> list[str]:
@@ -212,6 +242,8 @@ def install() -> None:
     if not getattr(PublishRevisionAction._publish_revision, "publish_gate", False):
         PublishRevisionAction._publish_revision = _gated(PublishRevisionAction._publish_revision)
     pre_save.connect(_created_live, dispatch_uid="publishing.gate.created_live", weak=False)
+    request_started.connect(_start_memo, dispatch_uid="publishing.gate.memo_start", weak=False)
+    request_finished.connect(_end_memo, dispatch_uid="publishing.gate.memo_end", weak=False)
 
 
 def installed() -> bool:
