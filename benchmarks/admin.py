@@ -20,7 +20,9 @@ Usage:  .venv/bin/python benchmarks/admin.py [--cases 10000] [--requests 20] [--
      Wagtail's publication, and every page_published receiver (search outbox, page cache,
      private media, the proposal) up to the commit.
    Each is requested a few times first (what a running server holds: labels, templates), then
-   --requests times; median, p95 and the SQL queries of one request are printed.
+   --requests times; median and p95 (wall clock), the median CPU time of the process (what the
+   request cost, without the wait for a core on a shared machine) and the SQL queries of one
+   request are printed.
 3. Tasks go to the database queue as in production (django_tasks_db), not run inline as the
    test settings do: the search index is updated by the worker after the commit, not in the
    request. The load average is printed before and after: the machine is shared, figures move.
@@ -126,24 +128,25 @@ def run(args) -> None:
         "editor, in moderation": f"/admin/pages/{moderated[0].pk}/edit/",
         "editor, no revision": f"/admin/pages/{plain_case.pk}/edit/",
     }
-    print(f"{'view':<26}{'median ms':>10}{'p95 ms':>9}{'queries':>9}  target")
+    print(f"{'view':<24}{'median ms':>10}{'p95 ms':>8}{'CPU ms':>8}{'queries':>8}  target (p95)")
     for name, url in views.items():
         for _ in range(3):
             check(client.get(url), url)
-        times = []
+        times, cpu = [], []
         for _ in range(args.requests):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             check(client.get(url), url)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
         queries = count_queries(lambda url=url: client.get(url), show=args.queries and name)
-        report(name, times, queries)
+        report(name, times, cpu, queries)
         kind = name.split(",")[0]
         if args.profile == kind:
             profile(lambda url=url: client.get(url))
 
     # Each approval publishes a different case: submit them all first (not timed).
     rounds = submit_for_approval(author=author, count=args.approvals + 2)
-    times, queries = [], None
+    times, cpu, queries = [], [], None
     for number, (page, task_state) in enumerate(rounds):
         url = f"/admin/pages/workflow/action/{page.pk}/approve/{task_state.pk}/"
         post = lambda url=url: client.post(url, {"comment": ""})  # noqa: E731
@@ -152,14 +155,15 @@ def run(args) -> None:
         elif number == 1:
             queries = count_queries(post, show=args.queries and "approval")
         else:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = post()
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
             check(response, url, redirect=True)
         page.refresh_from_db()
         if not page.live or page.has_unpublished_changes:
             raise SystemExit(f"approval of {page.pk} did not publish it")
-    report("approval (workflow)", times, queries)
+    report("approval (workflow)", times, cpu, queries)
 
 
 def submit_for_approval(*, author, count: int) -> list:
@@ -210,14 +214,16 @@ def profile(request) -> None:
     print(out.getvalue())
 
 
-def report(name: str, times: list[float], queries: int | None) -> None:
+def report(name: str, times: list[float], cpu: list[float], queries: int | None) -> None:
+    """Wall-clock median and p95, and the median CPU time of this process: on a shared machine
+    the wall clock includes waiting for a core, the CPU time is what the request itself cost."""
     ordered = sorted(times)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     target = TARGETS_MS[name.split(" ")[0].rstrip(",")]
     verdict = "ok" if p95 <= target else "over"
     print(
-        f"{name:<26}{statistics.median(times):>10.0f}{p95:>9.0f}{queries or 0:>9}"
-        f"  ≤ {target:.0f} ms ({verdict})",
+        f"{name:<24}{statistics.median(times):>10.0f}{p95:>8.0f}{statistics.median(cpu):>8.0f}"
+        f"{queries or 0:>8}  ≤ {target:.0f} ms ({verdict})",
         flush=True,
     )
 

@@ -21,10 +21,8 @@ PublishBlocked; the draft revision stays as it was.
 
 import functools
 import io
-import threading
 
 from django.core.exceptions import PermissionDenied
-from django.core.signals import request_finished, request_started
 from django.db.models.signals import pre_save
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -34,7 +32,7 @@ from wagtail.models import Page
 from cases.models import CasePage
 from privacy.anonymise import blocking_findings
 
-from . import checklist, public_text
+from . import checklist, memo, public_text
 from .known import known_entities, merge
 
 # EXIF tags that identify a place, a device or a person.
@@ -126,32 +124,13 @@ def blocking_problems(page) -> list[str]:
     return list(dict.fromkeys(problems))
 
 
-# --- one detection per text and request ---------------------------------------------------------
-# The approver's editor asks the gate three times for the same draft (the panel, and the workflow's
-# get_actions for the action menu and the status panel), and an approval twice (get_actions, then
-# the gate in front of the publication). The findings are a function of the text and the known
-# names alone, so within one request each text is read once. Nothing is kept across requests: the
-# detector's word lists and a case's known names may change in between; commands and tasks (no
-# request) are not memoised at all.
-_request = threading.local()
-
-
 def _findings(text: str, known: dict[str, list[str]]) -> list:
-    memo = getattr(_request, "findings", None)
-    if memo is None:
-        return blocking_findings(text, known)
-    key = (text, tuple(sorted((kind, tuple(names)) for kind, names in known.items())))
-    if key not in memo:
-        memo[key] = blocking_findings(text, known)
-    return memo[key]
-
-
-def _start_memo(**kwargs) -> None:
-    _request.findings = {}
-
-
-def _end_memo(**kwargs) -> None:
-    _request.findings = None
+    """blocking_findings, once per text and known names in a request (publishing.memo): the
+    approver's editor asks the gate three times for the same draft (the panel, and the workflow's
+    get_actions for the action menu and the status panel), an approval twice (get_actions, then
+    the gate in front of the publication). The findings depend on the text and the names alone."""
+    names = tuple(sorted((kind, tuple(found)) for kind, found in known.items()))
+    return memo.per_request(("gate", text, names), lambda: blocking_findings(text, known))
 
 
 def image_metadata(image) -> list[str]:
@@ -242,8 +221,7 @@ def install() -> None:
     if not getattr(PublishRevisionAction._publish_revision, "publish_gate", False):
         PublishRevisionAction._publish_revision = _gated(PublishRevisionAction._publish_revision)
     pre_save.connect(_created_live, dispatch_uid="publishing.gate.created_live", weak=False)
-    request_started.connect(_start_memo, dispatch_uid="publishing.gate.memo_start", weak=False)
-    request_finished.connect(_end_memo, dispatch_uid="publishing.gate.memo_end", weak=False)
+    memo.connect()
 
 
 def installed() -> bool:
