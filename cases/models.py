@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -20,6 +21,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.blocks.base import BlockWidget
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -77,8 +79,41 @@ class CaseTag(TaggedItemBase):
     )
 
 
+# Block definitions as the editor's JavaScript receives them, per (block, language): see
+# share_block_definitions.
+_BLOCK_DEFINITIONS: dict[tuple[int, str], tuple] = {}
+
+
+def share_block_definitions(form_class) -> None:
+    """Builds each StreamField's block definition once per process instead of once per form.
+
+    Wagtail serialises the definition of a StreamField's blocks (labels, help texts, the widgets'
+    HTML) into every form that shows the field: the case editor did it for key_points and again
+    for every phase and the empty phase template, a sixth of the editor's time. The definition
+    depends only on the block and the language, so it is built once for each and set on the
+    form classes' widgets; the copies Django makes for each form share it. Form classes are built
+    per request, the blocks (the model fields' stream_block) live as long as the process.
+    """
+    classes = [
+        form_class,
+        *(formset.form for formset in getattr(form_class, "formsets", {}).values()),
+    ]
+    language = get_language() or ""
+    for cls in classes:
+        for field in cls.base_fields.values():
+            widget = field.widget
+            if not isinstance(widget, BlockWidget) or widget._block_json is not None:
+                continue
+            key = (id(widget.block_def), language)
+            if key not in _BLOCK_DEFINITIONS:
+                _BLOCK_DEFINITIONS[key] = (widget.block_def, widget.js_context, widget.block_json)
+            # The entry keeps the block alive, so no other block can be given its id.
+            _block, widget._js_context, widget._block_json = _BLOCK_DEFINITIONS[key]
+
+
 class CasePageForm(WagtailAdminPageForm):
     def __init__(self, *args, **kwargs):
+        share_block_definitions(type(self))
         super().__init__(*args, **kwargs)
         # A callable default makes Django compare the id with a hidden "initial-" input that
         # Wagtail's panel does not render, so every save counted as an edit of the id; with

@@ -32,7 +32,7 @@ from wagtail.models import Page
 from cases.models import CasePage
 from privacy.anonymise import blocking_findings
 
-from . import checklist, public_text
+from . import checklist, memo, public_text
 from .known import known_entities, merge
 
 # EXIF tags that identify a place, a device or a person.
@@ -108,7 +108,7 @@ def blocking_problems(page) -> list[str]:
     known = known_for(page)
     problems = []
     for text in texts:
-        for finding in blocking_findings(text.text, known):
+        for finding in _findings(text.text, known):
             label = KIND_LABELS.get(finding.kind, finding.kind)
             problems.append(
                 _("%(where)s: %(kind)s「%(text)s」")
@@ -122,6 +122,15 @@ def blocking_problems(page) -> list[str]:
                 % {"title": image.title, "tags": "、".join(tags)}
             )
     return list(dict.fromkeys(problems))
+
+
+def _findings(text: str, known: dict[str, list[str]]) -> list:
+    """blocking_findings, once per text and known names in a request (publishing.memo): the
+    approver's editor asks the gate three times for the same draft (the panel, and the workflow's
+    get_actions for the action menu and the status panel), an approval twice (get_actions, then
+    the gate in front of the publication). The findings depend on the text and the names alone."""
+    names = tuple(sorted((kind, tuple(found)) for kind, found in known.items()))
+    return memo.per_request(("gate", text, names), lambda: blocking_findings(text, known))
 
 
 def image_metadata(image) -> list[str]:
@@ -212,6 +221,7 @@ def install() -> None:
     if not getattr(PublishRevisionAction._publish_revision, "publish_gate", False):
         PublishRevisionAction._publish_revision = _gated(PublishRevisionAction._publish_revision)
     pre_save.connect(_created_live, dispatch_uid="publishing.gate.created_live", weak=False)
+    memo.connect()
 
 
 def installed() -> bool:

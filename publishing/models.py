@@ -8,6 +8,7 @@ from wagtail.models import GroupApprovalTask, TaskState
 
 from engagements.models import Engagement
 
+from . import memo
 from .checklist import missing
 from .gate import PublishBlocked, blocking_problems
 
@@ -160,15 +161,25 @@ class SecretariatApprovalTask(GroupApprovalTask):
         actions = super().get_actions(obj, user)
         if not any(name == "approve" for name, *_rest in actions):
             return actions
-        task_state = self.task_states.filter(
-            status=TaskState.STATUS_IN_PROGRESS, workflow_state__object_id=str(obj.pk)
-        ).first()
-        latest = obj.get_latest_revision_as_object()
-        if approval_refusal(obj, user, task_state) or blocking_problems(latest) or missing(latest):
+        # Wagtail asks this two or three times in one request (action menu, status panel, the
+        # check before an action) and each answer reads the whole draft: once per request and
+        # draft (publishing.memo). on_action and the gate in front of the publication check
+        # again for themselves, so a vote or a name recorded meanwhile is not missed.
+        key = ("may_approve", self.pk, obj.pk, obj.latest_revision_id, user.pk)
+        if not memo.per_request(key, lambda: self._may_approve(obj, user)):
             # Approving would publish personal data or skip the second pair of eyes: only a
             # change request is offered (the editor's panel says why).
             actions = [a for a in actions if a[0] == "reject"]
         return actions
+
+    def _may_approve(self, obj, user) -> bool:
+        task_state = self.task_states.filter(
+            status=TaskState.STATUS_IN_PROGRESS, workflow_state__object_id=str(obj.pk)
+        ).first()
+        latest = obj.get_latest_revision_as_object()
+        return not (
+            approval_refusal(obj, user, task_state) or blocking_problems(latest) or missing(latest)
+        )
 
     def on_action(self, task_state, user, action_name, **kwargs):
         with transaction.atomic():
