@@ -220,8 +220,9 @@ TITLE_BOOST, SUMMARY_BOOST, BODY_BOOST = 3.0, 1.5, 1.0
 TITLE_GRAMS_BOOST, BODY_GRAMS_BOOST = 0.6, 0.2
 LOOSE_FACTOR = 0.5
 PART_FACTOR = 0.5
-# A synonym is another word for what was asked, not the word itself: a document with the word as
-# typed ranks above one with only a synonym (傾聴 above 耳を傾ける, 会議所 above 会議).
+# A narrower word of a one-way synonym group (傾聴 => 耳を傾ける) is related to what was asked, not
+# the word itself: a document with the word as typed ranks above one with only the related word.
+# Words of a two-way group and Sudachi's synonyms are the same word (ロカベン, ローカルベンチマーク).
 SYNONYM_FACTOR = 0.6
 # Spellings and fields are alternatives: the best one counts, the others only a little, so a
 # word with three synonyms does not outscore a word with none.
@@ -231,7 +232,7 @@ TIE_BREAKER = 0.3
 # close together in the query's order rank first: their word scores count again, times these.
 # Boosts, not filters: a document with one word of five is still found.
 COVERAGE_SHARE = 0.75
-COVERAGE_BOOST = 1.5
+COVERAGE_BOOST = 3.0
 ALL_WORDS_BOOST = 1.0
 PHRASE_BOOST = 1.0
 PHRASE_SLOP = 3  # positions between the query's words: particles (理念の言語化 → 理念を言語化)
@@ -350,6 +351,21 @@ def synonym_index(groups: tuple[tuple[str, ...], ...]) -> dict[str, tuple[str, .
     return {key: tuple(others) for key, others in index.items() if others}
 
 
+@functools.lru_cache(maxsize=8)
+def narrower_index(groups: tuple[tuple[str, ...], ...]) -> dict[str, frozenset[str]]:
+    """Normalised token string of each word before ONE_WAY -> the narrower words it finds.
+
+    Those are related words (傾聴 => 耳を傾ける), not the same word: they count SYNONYM_FACTOR.
+    """
+    index: dict[str, set[str]] = {}
+    for group in groups:
+        if ONE_WAY in group:
+            cut = group.index(ONE_WAY)
+            for word in group[:cut]:
+                index.setdefault(_key(word), set()).update(group[cut + 1 :])
+    return {key: frozenset(words) for key, words in index.items()}
+
+
 def _spelling(text: str) -> Spelling:
     text = normalise(text)
     return Spelling(text, tuple(t.text for t in tokenize(text)))
@@ -428,15 +444,32 @@ def _inner_variants(tokens: Sequence[Token], text: str, synonyms) -> list[Spelli
     return variants
 
 
-def _unit(tokens: Sequence[Token], text: str, synonyms, dictionary, *, exact: bool = False) -> Unit:
+def _unit(
+    tokens: Sequence[Token],
+    text: str,
+    synonyms,
+    dictionary,
+    *,
+    exact: bool = False,
+    narrower: Mapping[str, frozenset[str]] | None = None,
+) -> Unit:
     words = tuple(t.text for t in tokens)
     key = "".join(words)
+    related = (narrower or {}).get(key, frozenset())
+
+    def weighed(spelling: Spelling, word: str = "") -> Spelling:
+        # A phrase scores the sum of its words' weights (in tantivy as in Lucene): a synonym of
+        # more words than the word as typed (ローカルベンチマーク for ロカベン) is scaled to the
+        # typed word's length, so the same thing written longer does not count more. A narrower
+        # word of a one-way group (耳を傾ける for 傾聴) is related, not the same: it counts less.
+        factor = SYNONYM_FACTOR if word in related else 1.0
+        return replace(spelling, weight=factor * min(1.0, len(words) / len(spelling.words)))
+
     whole = [*synonyms.get(key, ()), *dictionary.get(key, ())]
-    spellings = [Spelling(text, words), *(_spelling(o) for o in dict.fromkeys(whole))]
+    spellings = [Spelling(text, words)]
+    spellings += [weighed(_spelling(o), o) for o in dict.fromkeys(whole) if _spelling(o).words]
     if not exact:
-        spellings += _inner_variants(tokens, text, synonyms)
-    # The word as typed first; the others are synonyms and count for less.
-    spellings = [spellings[0], *(replace(s, weight=SYNONYM_FACTOR) for s in spellings[1:])]
+        spellings += [weighed(v) for v in _inner_variants(tokens, text, synonyms) if v.words]
     unique: dict[tuple[str, ...], Spelling] = {}
     for spelling in spellings:
         if spelling.words:
@@ -458,7 +491,8 @@ def parse_query(
     `dictionary_synonyms`, Sudachi's abbreviations and spelling variants are added
     (search/synonyms.py).
     """
-    synonyms = synonym_index(tuple(tuple(g) for g in synonym_groups.values()))
+    groups = tuple(tuple(g) for g in synonym_groups.values())
+    synonyms, narrower = synonym_index(groups), narrower_index(groups)
     dictionary = _dictionary_synonyms() if dictionary_synonyms else {}
     terms = split_query(text)
     # The wording of a question is left out, unless it is all the query has.
@@ -472,7 +506,7 @@ def parse_query(
             # names it with its particles (傾聴と対話).
             if not tokens:
                 continue
-            unit = _unit(tokens, normal, synonyms, dictionary, exact=True)
+            unit = _unit(tokens, normal, synonyms, dictionary, exact=True, narrower=narrower)
             content = [t for chunk in chunk_tokens(term) for t in chunk]
             # A quoted phrase must match as written; its words apart count only in the retry
             # when it matches nowhere (ParsedQuery.relaxed).
@@ -481,7 +515,13 @@ def parse_query(
             )
         else:
             units += [
-                _unit(chunk, normal[chunk[0].start : chunk[-1].end], synonyms, dictionary)
+                _unit(
+                    chunk,
+                    normal[chunk[0].start : chunk[-1].end],
+                    synonyms,
+                    dictionary,
+                    narrower=narrower,
+                )
                 for chunk in chunk_tokens(term, questions=questions)
             ]
     return ParsedQuery(tuple(units))

@@ -269,8 +269,11 @@ def read_query(text: str, *, vocabulary: Vocabulary, literal: Collection[str] = 
             continue
         rest, found, plain = _read_term(term, vocabulary, literal, longest)
         words += found
-        other_words = other_words or _about_something(plain, getattr(vocabulary, "names", ()))
-        if _has_words(rest):
+        about = _about_something(plain, getattr(vocabulary, "names", ()))
+        other_words = other_words or about
+        # What is left of a term of facet words and words every case has (「30代の社長」 → 社長)
+        # would only rank the filtered cases by words they all have: nothing to search.
+        if _has_words(rest) and (about or not found or any(w.mode == "boost" for w in found)):
             kept.append(rest.strip(" " + "".join(sorted(PARTICLES))))
     unique = tuple({(w.word, w.facet): w for w in words}.values())
     if other_words and any(w.mode == "filter" for w in unique):
