@@ -1,11 +1,16 @@
-"""nDCG@10 and recall@10 of the case search over a judged set, beside a plain BM25-OR.
+"""nDCG@10 and recall@10 of the case search over judged sets, beside a plain BM25-OR.
 
-Usage:  .venv/bin/python benchmarks/relevance.py [--judged FILE] [--queries]
+Usage:
+    .venv/bin/python benchmarks/relevance.py [--judged FILE ...] [--split all even odd]
+                                             [--queries] [--reuse]
 
-FILE is fixtures/relevance.json (the default, the project's own set) or a JSON Lines set such as
-fixtures/search/judged_blind.jsonl (search/relevance.py describes both formats). Loads the demo
-content into a throw-away SQLite database and index under var/bench/relevance/, then runs every
-judged query
+FILE is fixtures/relevance.json (the project's own set) or a JSON Lines set such as
+fixtures/search/judged_blind.jsonl (search/relevance.py describes both formats); by default both.
+--split measures each JSON Lines set whole (all) and/or its queries on even or odd lines (0-based):
+weights are tuned on `even` only, so `odd` is a held-out figure. A .json set is always measured
+whole. Loads the demo content into a throw-away SQLite database and index under
+var/bench/relevance/ (--reuse keeps the database of an earlier run and rebuilds the index only),
+then runs every judged query
 
 - through the same service the site uses (synonyms of the secretariat and Sudachi's dictionary),
 - the same without Sudachi's synonym dictionary (what it brings),
@@ -13,9 +18,10 @@ judged query
 - through a plain BM25 (k1 1.2, b 0.75) with an OR query over Sudachi mode-C+A normalised tokens
   of the same documents (search.relevance.BM25: no field weights, phrases or synonyms),
 
-and prints the mean nDCG@10 and recall@10 of each, overall and per query kind (when the queries
-carry a `kind`), and how many queries with relevant cases found nothing. --queries also lists
-every query, worst first.
+and prints the mean nDCG@10 and recall@10 of each, overall and per query kind, the search's lead
+over BM25-OR in nDCG per kind, and how many queries with relevant cases found nothing. Queries
+with no relevant case are left out of the means (their nDCG is undefined) and counted apart with
+the results they got. --queries also lists every query, worst first.
 """
 
 import argparse
@@ -27,25 +33,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+DEFAULT_SETS = (
+    ROOT / "fixtures" / "relevance.json",
+    ROOT / "fixtures" / "search" / "judged_blind.jsonl",
+)
+SEARCH, BM25_ROW = "search", "BM25-OR (k1 1.2, b 0.75)"
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--judged",
-        type=Path,
-        default=ROOT / "fixtures" / "relevance.json",
-        help="judged set (.json as fixtures/relevance.json, or .jsonl)",
-    )
-    parser.add_argument("--queries", action="store_true", help="list every query, worst first")
-    args = parser.parse_args()
-    judged_path = args.judged.resolve()
 
+def setup(*, reuse: bool) -> None:
+    """Django on a database of the demo content under var/bench/relevance/, index rebuilt."""
     work = ROOT / "var" / "bench" / "relevance"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    database = work / "db.sqlite3"
+    fresh = not (reuse and database.exists())
+    if fresh:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
     os.environ.update(
         DJANGO_SETTINGS_MODULE="config.settings.test",
-        DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}",
+        DATABASE_URL=f"sqlite:///{database}",
         SEARCH_INDEX_DIR=str(work / "search"),
     )
     import django
@@ -57,53 +62,97 @@ def main() -> None:
     logging.getLogger("django_tasks").setLevel(logging.WARNING)
     from django.core.management import call_command
 
-    from search import documents
-    from search.relevance import evaluate, evaluate_bm25, load_judged, summary
+    from search import service
 
     with open(os.devnull, "w") as devnull:
         call_command("migrate", "--noinput", verbosity=0)
-        call_command("load_demo", stdout=devnull, stderr=devnull)
-    judged = load_judged(judged_path)
+        if fresh:
+            call_command("load_demo", stdout=devnull, stderr=devnull)
+    service.rebuild()  # the index of the code being measured, whatever an earlier run built
+
+
+def report(path: Path, split: str, *, queries: bool, docs) -> None:
+    from search.relevance import evaluate, evaluate_bm25, load_judged, summary
+
+    judged = load_judged(path, split=split)
+    name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    print(f"== {name}, {split} ({len(judged)} queries): nDCG@10 / recall@10")
     dropped = [item for item in judged if item.dropped]
     if dropped:
         names = sorted({name for item in dropped for name in item.dropped})
         print(
             f"note: {len(dropped)} queries filter on {', '.join(names)}, which the search has no "
-            "facet for yet: those filters are left out (for BM25-OR too)\n"
+            "facet for yet: those filters are left out (for BM25-OR too)"
         )
     runs = {
-        "project": evaluate(judged=judged),
-        "project, no Sudachi synonyms": evaluate(judged=judged, dictionary_synonyms=False),
-        "project, no facet words": evaluate(judged=judged, facet_words=False),
-        "BM25-OR (k1 1.2, b 0.75)": evaluate_bm25(judged, list(documents.documents())),
+        SEARCH: evaluate(judged=judged),
+        "search, no Sudachi synonyms": evaluate(judged=judged, dictionary_synonyms=False),
+        "search, no facet words": evaluate(judged=judged, facet_words=False),
+        BM25_ROW: evaluate_bm25(judged, docs),
     }
-    if args.queries:
-        project, bm25 = runs["project"], runs["BM25-OR (k1 1.2, b 0.75)"]
+    if queries:
         print(f"{'nDCG@10':>8} {'R@10':>6} {'BM25':>6} {'found':>6}  kind / query")
-        for s, b in sorted(zip(project, bm25, strict=True), key=lambda pair: pair[0].ndcg):
-            print(
-                f"{s.ndcg:>8.3f} {s.recall:>6.2f} {b.ndcg:>6.3f} {s.found:>6}  {s.kind} / {s.query}"
-            )
-        print()
+        pairs = zip(runs[SEARCH], runs[BM25_ROW], strict=True)
+        for s, b in sorted(pairs, key=lambda pair: (pair[0].judged, pair[0].ndcg)):
+            ndcg = f"{s.ndcg:>8.3f} {s.recall:>6.2f}" if s.judged else f"{'-':>8} {'-':>6}"
+            print(f"{ndcg} {b.ndcg:>6.3f} {s.found:>6}  {s.kind} / {s.query}")
 
     kinds = sorted({item.kind for item in judged if item.kind})
-    print(f"{judged_path.relative_to(ROOT) if judged_path.is_relative_to(ROOT) else judged_path}:")
-    print(f"{len(judged)} queries, nDCG@10 / recall@10")
-    header = f"{'':<30} {'all':>13}" + "".join(f" {k[:13]:>13}" for k in kinds)
+    header = f"{'':<28} {'all':>13}" + "".join(f" {k[:13]:>13}" for k in kinds)
     print(header + f" {'zero results':>13}")
-    with_relevant = [
-        i for i, item in enumerate(judged) if any(g >= 1 for g in item.relevant.values())
-    ]
-    for name, scores in runs.items():
+    for row, scores in runs.items():
         cells = [summary(scores)]
-        for kind in kinds:
-            cells.append(summary([s for s in scores if s.kind == kind]))
-        zero = sum(1 for i in with_relevant if scores[i].found == 0)
-        row = "".join(f" {n:>6.3f}/{r:<6.3f}" for n, r in cells)
-        print(f"{name:<30}{row} {zero:>13}")
-    counts = "".join(f" {sum(1 for i in judged if i.kind == k):>13}" for k in kinds)
+        cells += [summary([s for s in scores if s.kind == kind]) for kind in kinds]
+        zero = sum(1 for s in scores if s.judged and s.found == 0)
+        print(f"{row:<28}" + "".join(f" {n:>6.3f}/{r:<6.3f}" for n, r in cells) + f" {zero:>13}")
+    lead = [summary(runs[SEARCH])[0] - summary(runs[BM25_ROW])[0]]
+    for kind in kinds:
+        of_kind = [[s for s in runs[row] if s.kind == kind] for row in (SEARCH, BM25_ROW)]
+        lead.append(summary(of_kind[0])[0] - summary(of_kind[1])[0])
+    print(f"{'search - BM25-OR, nDCG':<28}" + "".join(f" {d:>+13.3f}" for d in lead))
     if kinds:
-        print(f"{'queries per kind':<30} {len(judged):>13}{counts}")
+        counts = "".join(
+            f" {sum(1 for s in runs[SEARCH] if s.kind == k and s.judged):>13}" for k in kinds
+        )
+        print(
+            f"{'queries per kind (judged)':<28} {sum(s.judged for s in runs[SEARCH]):>13}{counts}"
+        )
+    unjudged = [s for s in runs[SEARCH] if not s.judged]
+    if unjudged:
+        found = ", ".join(f"{s.query} {s.found}" for s in unjudged)
+        print(f"no relevant case (left out of the means), results found: {found}")
+    print()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--judged",
+        type=Path,
+        action="append",
+        help="judged set (.json as fixtures/relevance.json, or .jsonl); repeatable; "
+        "default: the project's set and fixtures/search/judged_blind.jsonl",
+    )
+    parser.add_argument(
+        "--split",
+        nargs="+",
+        choices=("all", "even", "odd"),
+        default=["all"],
+        help="queries of a .jsonl set on all, even or odd lines (0-based); several allowed",
+    )
+    parser.add_argument("--queries", action="store_true", help="list every query, worst first")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the demo database of an earlier run"
+    )
+    args = parser.parse_args()
+    setup(reuse=args.reuse)
+    from search import documents
+
+    docs = list(documents.documents())
+    for path in [p.resolve() for p in args.judged or DEFAULT_SETS]:
+        splits = dict.fromkeys(args.split) if path.suffix == ".jsonl" else ["all"]
+        for split in splits:
+            report(path, split, queries=args.queries, docs=docs)
 
 
 if __name__ == "__main__":

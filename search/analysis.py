@@ -24,6 +24,42 @@ MAX_CHUNK = 15_000
 SKIP_POS = {"補助記号", "空白"}
 # Function words end a query chunk; they carry no meaning of their own in a search.
 BREAK_POS = {"助詞", "助動詞", "接続詞", "感動詞", "補助記号", "空白"}
+# The wording of a question or a request, not what it is about: 「若手がすぐ辞める会社にどう
+# 関わればよいか」 is about 若手, 辞める, 会社; 「誤出荷の改善事例はある？」 about 誤出荷, 改善. These end
+# a chunk like a particle, unless the query has no other word (「事例」 alone is still searched).
+# By part of speech: pronouns (何), adnominals (どの, どんな), the stem of ように, and adjectives
+# that lean on another word (良い of どうすればよいか, ない); by normalised form, a general list of
+# interrogatives, request verbs and the nouns of "a case/way of …".
+QUESTION_POS = {("代名詞",), ("連体詞",), ("形状詞", "助動詞語幹"), ("形容詞", "非自立可能")}
+QUESTION_WORDS = frozenset(
+    {
+        "どう",
+        "何故",
+        "如何",
+        "何時",
+        "知る",
+        "教える",
+        "探す",
+        "有る",
+        "居る",
+        "方法",
+        "仕方",
+        "事例",
+        "実例",
+        "例",
+        "ケース",
+        "場合",
+        "時",
+    }
+)
+
+
+def is_question_word(token: "Token") -> bool:
+    return (
+        token.text in QUESTION_WORDS
+        or token.pos[:1] in QUESTION_POS
+        or token.pos[:2] in QUESTION_POS
+    )
 
 
 @dataclass(frozen=True)
@@ -115,10 +151,12 @@ def to_katakana(text: str) -> str:
     return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
 
 
-def chunk_tokens(term: str) -> list[list[Token]]:
+def chunk_tokens(term: str, *, questions: bool = False) -> list[list[Token]]:
     """Runs of content tokens in one query term: 後継者が理念を言語化 → [[後継,者],[理念],[言語,化]].
 
     A dropped symbol also ends a run: 目的・ゴール・時間配分 lists three things, not one compound.
+    With `questions`, the words of a question's wording (QUESTION_WORDS) end a run and are left
+    out too.
     """
     chunks: list[list[Token]] = []
     current: list[Token] = []
@@ -127,7 +165,7 @@ def chunk_tokens(term: str) -> list[list[Token]]:
         if current and token.start > current[-1].end:
             chunks.append(current)
             current = []
-        if token.pos[0] in BREAK_POS or weak_verb:
+        if token.pos[0] in BREAK_POS or weak_verb or (questions and is_question_word(token)):
             if current:
                 chunks.append(current)
             current = []
@@ -182,9 +220,13 @@ TITLE_BOOST, SUMMARY_BOOST, BODY_BOOST = 3.0, 1.5, 1.0
 TITLE_GRAMS_BOOST, BODY_GRAMS_BOOST = 0.6, 0.2
 LOOSE_FACTOR = 0.5
 PART_FACTOR = 0.5
+# A narrower word of a one-way synonym group (傾聴 => 耳を傾ける) is related to what was asked, not
+# the word itself: a document with the word as typed ranks above one with only the related word.
+# Words of a two-way group and Sudachi's synonyms are the same word (ロカベン, ローカルベンチマーク).
+SYNONYM_FACTOR = 0.6
 # Spellings and fields are alternatives: the best one counts, the others only a little, so a
 # word with three synonyms does not outscore a word with none.
-TIE_BREAKER = 0.1
+TIE_BREAKER = 0.3
 # Every word of a query counts (OR), like a search engine's default match query; documents with
 # most of the words (COVERAGE_SHARE of them, at least two), with all of them, and with the words
 # close together in the query's order rank first: their word scores count again, times these.
@@ -205,6 +247,10 @@ def _coverage(count: int) -> int:
 class Spelling:
     text: str  # normalised text, for analysers other than Sudachi (Elasticsearch)
     words: tuple[str, ...]  # Sudachi tokens, matched as a phrase
+    weight: float = 1.0  # times the field's boost: SYNONYM_FACTOR for a synonym
+
+    def boost(self, field_boost: float) -> float:
+        return round(field_boost * self.weight, 4)
 
 
 @dataclass(frozen=True)
@@ -305,6 +351,21 @@ def synonym_index(groups: tuple[tuple[str, ...], ...]) -> dict[str, tuple[str, .
     return {key: tuple(others) for key, others in index.items() if others}
 
 
+@functools.lru_cache(maxsize=8)
+def narrower_index(groups: tuple[tuple[str, ...], ...]) -> dict[str, frozenset[str]]:
+    """Normalised token string of each word before ONE_WAY -> the narrower words it finds.
+
+    Those are related words (傾聴 => 耳を傾ける), not the same word: they count SYNONYM_FACTOR.
+    """
+    index: dict[str, set[str]] = {}
+    for group in groups:
+        if ONE_WAY in group:
+            cut = group.index(ONE_WAY)
+            for word in group[:cut]:
+                index.setdefault(_key(word), set()).update(group[cut + 1 :])
+    return {key: frozenset(words) for key, words in index.items()}
+
+
 def _spelling(text: str) -> Spelling:
     text = normalise(text)
     return Spelling(text, tuple(t.text for t in tokenize(text)))
@@ -383,13 +444,32 @@ def _inner_variants(tokens: Sequence[Token], text: str, synonyms) -> list[Spelli
     return variants
 
 
-def _unit(tokens: Sequence[Token], text: str, synonyms, dictionary, *, exact: bool = False) -> Unit:
+def _unit(
+    tokens: Sequence[Token],
+    text: str,
+    synonyms,
+    dictionary,
+    *,
+    exact: bool = False,
+    narrower: Mapping[str, frozenset[str]] | None = None,
+) -> Unit:
     words = tuple(t.text for t in tokens)
     key = "".join(words)
+    related = (narrower or {}).get(key, frozenset())
+
+    def weighed(spelling: Spelling, word: str = "") -> Spelling:
+        # A phrase scores the sum of its words' weights (in tantivy as in Lucene): a synonym of
+        # more words than the word as typed (ローカルベンチマーク for ロカベン) is scaled to the
+        # typed word's length, so the same thing written longer does not count more. A narrower
+        # word of a one-way group (耳を傾ける for 傾聴) is related, not the same: it counts less.
+        factor = SYNONYM_FACTOR if word in related else 1.0
+        return replace(spelling, weight=factor * min(1.0, len(words) / len(spelling.words)))
+
     whole = [*synonyms.get(key, ()), *dictionary.get(key, ())]
-    spellings = [Spelling(text, words), *(_spelling(o) for o in dict.fromkeys(whole))]
+    spellings = [Spelling(text, words)]
+    spellings += [weighed(_spelling(o), o) for o in dict.fromkeys(whole) if _spelling(o).words]
     if not exact:
-        spellings += _inner_variants(tokens, text, synonyms)
+        spellings += [weighed(v) for v in _inner_variants(tokens, text, synonyms) if v.words]
     unique: dict[tuple[str, ...], Spelling] = {}
     for spelling in spellings:
         if spelling.words:
@@ -411,10 +491,14 @@ def parse_query(
     `dictionary_synonyms`, Sudachi's abbreviations and spelling variants are added
     (search/synonyms.py).
     """
-    synonyms = synonym_index(tuple(tuple(g) for g in synonym_groups.values()))
+    groups = tuple(tuple(g) for g in synonym_groups.values())
+    synonyms, narrower = synonym_index(groups), narrower_index(groups)
     dictionary = _dictionary_synonyms() if dictionary_synonyms else {}
+    terms = split_query(text)
+    # The wording of a question is left out, unless it is all the query has.
+    questions = any(chunk_tokens(term, questions=True) for term, phrase in terms if not phrase)
     units: list[Unit] = []
-    for term, is_phrase in split_query(text):
+    for term, is_phrase in terms:
         normal = normalise(term)
         tokens = tokenize(normal)
         if is_phrase or "".join(t.text for t in tokens) in synonyms:
@@ -422,7 +506,7 @@ def parse_query(
             # names it with its particles (傾聴と対話).
             if not tokens:
                 continue
-            unit = _unit(tokens, normal, synonyms, dictionary, exact=True)
+            unit = _unit(tokens, normal, synonyms, dictionary, exact=True, narrower=narrower)
             content = [t for chunk in chunk_tokens(term) for t in chunk]
             # A quoted phrase must match as written; its words apart count only in the retry
             # when it matches nowhere (ParsedQuery.relaxed).
@@ -431,8 +515,14 @@ def parse_query(
             )
         else:
             units += [
-                _unit(chunk, normal[chunk[0].start : chunk[-1].end], synonyms, dictionary)
-                for chunk in chunk_tokens(term)
+                _unit(
+                    chunk,
+                    normal[chunk[0].start : chunk[-1].end],
+                    synonyms,
+                    dictionary,
+                    narrower=narrower,
+                )
+                for chunk in chunk_tokens(term, questions=questions)
             ]
     return ParsedQuery(tuple(units))
 

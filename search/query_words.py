@@ -21,8 +21,17 @@ short form of an age band (60歳代 → 60代), and every prefecture's name for 
 A word is read only where it stands as a word of its own: the whole term, or joined to the rest
 by a particle or another facet word (「石川県の製造業」「30代の社長」), so 「中国進出」 stays text.
 Quoted phrases are never read. `read_query` is pure: `vocabulary()` reads the taxonomy.
+
+**Amounts.** A number with a unit and a bound (50名未満, 20人以下, 10億円以上, 30歳代) names the
+values whose range meets it: the ranges are read from the labels themselves (5名以下, 6〜20名,
+1億〜10億円, 70歳以上), so 50名未満 is 5名以下, 6〜20名 and 21〜50名 (`Words.ranges`).
+
+**The subject of every case.** 社長, 経営者, 会社, 企業 and the wording of a question (事例,
+どう…, analysis.QUESTION_WORDS) name what every case has: 「30代の社長」「北陸の会社の事例」 are
+queries of facet words only, so their filters stay filters.
 """
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -31,7 +40,7 @@ from dataclasses import dataclass, field, replace
 from taxonomy import terms
 
 from . import facet_values
-from .analysis import split_query
+from .analysis import chunk_tokens, split_query
 from .facets import BY_NAME, FACETS
 from .types import FacetWord, SearchRequest, SearchResponse
 
@@ -46,6 +55,16 @@ _AGE = re.compile(r"^(\d+)歳(代|以上)$")
 _NOTE = re.compile(r"^(?P<head>[^()]+)\((?P<note>[^()]+)\)$")
 MAX_NOTE_CHARS = 6  # 親族内承継 is a value; 他に分類されないもの is an explanation
 MIN_WORD_CHARS = 2
+# Nouns every case has (its company, its owner): beside facet words they add nothing to read,
+# so they do not make a query "about other words" (Sudachi normalised forms).
+SUBJECT_WORDS = frozenset({"社長", "経営者", "経営", "者", "会社", "企業", "中小企業", "事業者"})
+
+# An amount in a label or a query: 50名, 6〜20名, 1億〜10億円, 70歳 (NFKC: 〜 stays 〜).
+_UNITS = {"名": "名", "人": "名", "円": "円", "歳": "歳"}
+_SCALE = {"": 1, "万": 10_000, "億": 100_000_000}
+_NUMBER = r"(\d+(?:\.\d+)?)(万|億)?"
+_LABEL_RANGE = re.compile(rf"^(?:{_NUMBER}(?:[〜~～-]))?{_NUMBER}(名|円|歳)(以下|以上|未満|代)?$")
+_QUERY_AMOUNT = re.compile(rf"{_NUMBER}(名|人|円|歳)(以下|以上|未満|超|代|台)?")
 
 
 @dataclass(frozen=True)
@@ -79,6 +98,83 @@ class Reading:
         return Reading(original, tuple(replace(w, mode="boost") for w in self.words))
 
 
+@dataclass(frozen=True)
+class Range:
+    """The amounts one value of a facet stands for (from its label: 6〜20名 → 6 to 20, 名)."""
+
+    facet: str
+    code: str
+    label: str
+    unit: str
+    low: float
+    high: float
+
+
+class Words(dict):
+    """word -> Meaning, plus the ranges of the values whose labels are amounts and the words of
+    those facets' names (従業員 of 従業員数, 売上 of 売上規模: 「従業員50名未満」 is an amount)."""
+
+    ranges: tuple[Range, ...] = ()
+    names: frozenset[str] = frozenset()
+
+
+def _below(value: float) -> float:
+    return math.nextafter(value, -math.inf)
+
+
+def label_range(label: str) -> tuple[str, float, float] | None:
+    """(unit, low, high) of a label that is an amount: 5名以下, 6〜20名, 1億円未満, 30歳代."""
+    m = _LABEL_RANGE.match(_nfkc(label).replace(",", ""))
+    if m is None:
+        return None
+    first = float(m[1]) * _SCALE[m[2] or ""] if m[1] else None
+    second = float(m[3]) * _SCALE[m[4] or ""]
+    unit, bound = m[5], m[6]
+    if first is not None:
+        return unit, first, second
+    if bound == "以下":
+        return unit, 0, second
+    if bound == "未満":
+        return unit, 0, _below(second)
+    if bound == "以上":
+        return unit, second, float("inf")
+    if bound == "代" or (unit == "歳" and bound is None):
+        return unit, second, _below(second + 10)
+    return unit, second, second
+
+
+def _amount(text: str) -> tuple[str, float, float] | None:
+    """(unit, low, high) a query's amount asks for: 50名未満, 20人以下, 10億円以上, 30歳代."""
+    m = _QUERY_AMOUNT.fullmatch(text)
+    if m is None:
+        return None
+    value = float(m[1]) * _SCALE[m[2] or ""]
+    unit, bound = _UNITS[m[3]], m[4]
+    if bound == "以下":
+        return unit, 0, value
+    if bound == "未満":
+        return unit, 0, _below(value)
+    if bound == "以上":
+        return unit, value, float("inf")
+    if bound == "超":
+        return unit, math.nextafter(value, math.inf), math.inf
+    if bound in ("代", "台"):
+        return unit, value, _below(value + 10 if unit == "歳" else value * 2)
+    return unit, value, value
+
+
+def _range_meaning(text: str, ranges: Sequence[Range]) -> Meaning | None:
+    """The values of one facet whose ranges meet the amount `text` asks for."""
+    asked = _amount(text)
+    if asked is None:
+        return None
+    unit, low, high = asked
+    hits = [r for r in ranges if r.unit == unit and r.low <= high and low <= r.high]
+    if not hits or len({r.facet for r in hits}) != 1:
+        return None
+    return Meaning(hits[0].facet, tuple(r.code for r in hits), "、".join(r.label for r in hits))
+
+
 def _by_facet(words) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for word in words:
@@ -108,16 +204,19 @@ def label_words(label: str) -> list[str]:
     return [w for w in dict.fromkeys(words) if len(w) >= MIN_WORD_CHARS]
 
 
-def vocabulary() -> dict[str, Meaning]:
+def vocabulary() -> Words:
     """Every word that names a value of a facet with `query_words`, from the taxonomy."""
     found: dict[str, dict[str, list[str]]] = {}  # word -> facet -> codes
     labels: dict[tuple[str, str], str] = {}
+    ranges: list[Range] = []
     for facet in FACETS:
         if not facet.query_words:
             continue
         full = facet_values.full_labels(facet)
         for code, label in facet_values.options(facet).items():
             labels[facet.name, code] = label
+            if (amount := label_range(full[code])) is not None:
+                ranges.append(Range(facet.name, code, label, *amount))
             for word in dict.fromkeys([*label_words(full[code]), *label_words(label)]):
                 codes = found.setdefault(word, {}).setdefault(facet.name, [])
                 if code not in codes:
@@ -127,7 +226,18 @@ def vocabulary() -> dict[str, Meaning]:
         for info in terms.terms("prefecture").values():
             if info.parent:
                 found.setdefault(_nfkc(info.label), {}).setdefault("region", [info.parent])
-    out: dict[str, Meaning] = {}
+    out = Words()
+    # Ranges that tile (1億〜10億円, 10億〜50億円) share their bound: it belongs to the upper one.
+    lows = {(r.facet, r.low) for r in ranges}
+    out.ranges = tuple(
+        replace(r, high=_below(r.high)) if (r.facet, r.high) in lows else r for r in ranges
+    )
+    out.names = frozenset(
+        token.text
+        for name in dict.fromkeys(r.facet for r in ranges)
+        for chunk in chunk_tokens(str(BY_NAME[name].label))
+        for token in chunk
+    )
     for word, facets in found.items():
         if len(facets) != 1:
             continue  # names values of two facets: ambiguous
@@ -159,8 +269,11 @@ def read_query(text: str, *, vocabulary: Vocabulary, literal: Collection[str] = 
             continue
         rest, found, plain = _read_term(term, vocabulary, literal, longest)
         words += found
-        other_words = other_words or _has_words(plain)
-        if _has_words(rest):
+        about = _about_something(plain, getattr(vocabulary, "names", ()))
+        other_words = other_words or about
+        # What is left of a term of facet words and words every case has (「30代の社長」 → 社長)
+        # would only rank the filtered cases by words they all have: nothing to search.
+        if _has_words(rest) and (about or not found or any(w.mode == "boost" for w in found)):
             kept.append(rest.strip(" " + "".join(sorted(PARTICLES))))
     unique = tuple({(w.word, w.facet): w for w in words}.values())
     if other_words and any(w.mode == "filter" for w in unique):
@@ -173,10 +286,32 @@ def _has_words(rest: str) -> bool:
     return bool(rest.strip()) and not set(rest) <= PARTICLES | {" "}
 
 
+def _about_something(rest: str, names: Collection[str] = ()) -> bool:
+    """Words beyond particles, the wording of a question, what every case has (SUBJECT_WORDS)
+    and the names of the facets of amounts: a query with such words is about them, not only
+    about the facet words."""
+    if not _has_words(rest):
+        return False
+    return any(
+        token.text not in SUBJECT_WORDS and token.text not in names
+        for term in rest.split()
+        for chunk in chunk_tokens(term, questions=True)
+        for token in chunk
+    )
+
+
 def _read_term(term, vocabulary: Vocabulary, literal, longest: int) -> tuple[str, list, str]:
     """(the term without its filter words, the facet words in it, the term without any)."""
 
+    ranges = getattr(vocabulary, "ranges", ())
+    amounts: dict[str, Meaning] = {}
+
     def word_at(i: int) -> str | None:
+        if ranges and (m := _QUERY_AMOUNT.match(term, i)) and m[0] not in literal:
+            meaning = _range_meaning(m[0], ranges)
+            if meaning is not None:
+                amounts[m[0]] = meaning
+                return m[0]
         for size in range(min(longest, len(term) - i), MIN_WORD_CHARS - 1, -1):
             candidate = term[i : i + size]
             if candidate in vocabulary and candidate not in literal:
@@ -186,11 +321,13 @@ def _read_term(term, vocabulary: Vocabulary, literal, longest: int) -> tuple[str
     found, rest, plain = [], [], []
     i, joined = 0, True  # joined: the previous character ends a word (start, particle, word)
     while i < len(term):
-        word = word_at(i) if joined else None
+        # An amount starts a word of its own wherever it stands (従業員50名未満).
+        amount = ranges and not joined and term[i].isdigit() and not term[i - 1].isdigit()
+        word = word_at(i) if joined or amount else None
         if word is not None:
             end = i + len(word)
             if end == len(term) or term[end] in PARTICLES or word_at(end) is not None:
-                meaning = vocabulary[word]
+                meaning = vocabulary.get(word) or amounts[word]
                 mode = BY_NAME[meaning.facet].query_words
                 found.append(FacetWord(word, meaning.facet, meaning.codes, meaning.label, mode))
                 rest.append(" " if mode == "filter" else word)

@@ -8,7 +8,12 @@ Two formats are read (`load_judged`):
   (fixtures/search/judged_blind.jsonl, judged without looking at any ranking).
 
 A name is a case's external id (demo-001) or a know-how page's slug; grades are 1-3 (0 or absent:
-not relevant). `bm25_or` is the reference the issue measures the search against: Okapi BM25
+not relevant). A query with no relevant document (`"relevant": {}`, a check that the search does
+not answer with confident nonsense) has no nDCG or recall: `summary` leaves it out.
+
+`split` keeps a held-out half: "even" or "odd" keeps the queries on even or odd lines (0-based)
+of a JSON Lines set (the n-th query of a .json set). Weights are tuned on "even" only; "odd" is
+the figure nobody tuned on. `bm25_or` is the reference the issue measures the search against: Okapi BM25
 (k1 1.2, b 0.75) over Sudachi mode-C plus mode-A normalised tokens of the same documents, the
 query's tokens ORed, no field weights, phrases or synonyms: what Elasticsearch's default `match`
 query does.
@@ -29,6 +34,9 @@ from .types import FACET_FIELDS, SearchDocument, SearchRequest
 
 K = 10
 JUDGEMENTS = Path(settings.BASE_DIR) / "fixtures" / "relevance.json"
+
+
+SPLITS = ("all", "even", "odd")
 
 
 @dataclass(frozen=True)
@@ -56,21 +64,28 @@ class QueryScore:
     top: list[str]
     kind: str = ""
     found: int = 0  # results in all, not only the first K
+    judged: bool = True  # False: no relevant document, no nDCG or recall (summary skips it)
 
 
-def load_judged(path: Path = JUDGEMENTS) -> list[Judged]:
-    """The judged queries of either format (see the module docstring)."""
+def load_judged(path: Path = JUDGEMENTS, *, split: str = "all") -> list[Judged]:
+    """The judged queries of either format (see the module docstring), of one split."""
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, not {split!r}")
     text = Path(path).read_text(encoding="utf-8")
     if Path(path).suffix == ".jsonl":
-        items = [json.loads(line) for line in text.splitlines() if line.strip()]
-        return [
-            _judged(item["query"], item["relevant"], item.get("kind", ""), item.get("filters"))
-            for item in items
+        # Numbered by line, blank lines included, so that a line keeps its split.
+        rows = [(i, json.loads(line)) for i, line in enumerate(text.splitlines()) if line.strip()]
+        items = [
+            (i, item["query"], item["relevant"], item.get("kind", ""), item.get("filters"))
+            for i, item in rows
         ]
-    return [
-        _judged(item["q"], item["judgements"], item.get("kind", ""), item.get("filters"))
-        for item in json.loads(text)["queries"]
-    ]
+    else:
+        items = [
+            (i, item["q"], item["judgements"], item.get("kind", ""), item.get("filters"))
+            for i, item in enumerate(json.loads(text)["queries"])
+        ]
+    keep = {"all": lambda i: True, "even": lambda i: i % 2 == 0, "odd": lambda i: i % 2 == 1}
+    return [_judged(*fields) for i, *fields in items if keep[split](i)]
 
 
 def _dcg(gains: list[int]) -> float:
@@ -90,6 +105,7 @@ def score(judged: Judged, top: list[str], found: int) -> QueryScore:
         top[:K],
         judged.kind,
         found,
+        bool(relevant),
     )
 
 
@@ -101,11 +117,33 @@ def _names() -> dict[int, str]:
     return names
 
 
-def _request(judged: Judged, **kwargs) -> SearchRequest:
+def judged_kinds(judged: Iterable[Judged]) -> tuple[str, ...]:
+    """The kinds of page a set judges: the blind set grades cases only (it measures the case
+    list, which searches cases), so a know-how article in its top 10 would count as a miss
+    that the site never shows there. The project's set grades both."""
+    kind_of = {}
+    for indexed in registry.indexed_types():
+        kind_of.update(
+            dict.fromkeys(
+                indexed.model.objects.values_list(indexed.public_id, flat=True), indexed.kind
+            )
+        )
+    found = {kind_of.get(name) for item in judged for name in item.relevant}
+    return tuple(kind for kind in ("case", "knowhow") if kind in found) or ("case", "knowhow")
+
+
+def _kinds(judged: Judged, kinds: tuple[str, ...]) -> tuple[str, ...]:
+    """A query with filters searches cases only (the facets are the cases')."""
+    return ("case",) if judged.filters else kinds
+
+
+def _request(
+    judged: Judged, kinds: tuple[str, ...] = ("case", "knowhow"), **kwargs
+) -> SearchRequest:
     return SearchRequest(
         text=judged.query,
         filters=judged.filters,
-        kinds=("case",) if judged.filters else ("case", "knowhow"),
+        kinds=_kinds(judged, kinds),
         page_size=K,
         facets=False,
         highlight=False,
@@ -123,9 +161,13 @@ def evaluate(
     """Each judged query through the site's search (service.search, the secretariat's synonyms,
     and, as on the site, the query's words that name a facet value read as filters or boosts)."""
     names = _names()
+    judged = list(judged if judged is not None else load_judged(path))
+    kinds = judged_kinds(judged)
     scores = []
-    for item in judged if judged is not None else load_judged(path):
-        request = _request(item, dictionary_synonyms=dictionary_synonyms, facet_words=facet_words)
+    for item in judged:
+        request = _request(
+            item, kinds, dictionary_synonyms=dictionary_synonyms, facet_words=facet_words
+        )
         response = service.search(request)
         top = [names.get(hit.id, "?") for hit in response.hits]
         scores.append(score(item, top, response.total))
@@ -133,6 +175,10 @@ def evaluate(
 
 
 def summary(scores: list[QueryScore]) -> tuple[float, float]:
+    """Mean nDCG@10 and recall@10 of the queries that have a relevant document."""
+    scores = [s for s in scores if s.judged]
+    if not scores:
+        return (0.0, 0.0)
     return (sum(s.ndcg for s in scores) / len(scores), sum(s.recall for s in scores) / len(scores))
 
 
@@ -190,9 +236,9 @@ class BM25:
         return [self.docs[i] for _, i in sorted(scored)]
 
 
-def _keep(judged: Judged) -> Callable[[SearchDocument], bool]:
+def _keep(judged: Judged, kinds: tuple[str, ...]) -> Callable[[SearchDocument], bool]:
     """The same filters and kinds as the site's search (_request)."""
-    kinds = ("case",) if judged.filters else ("case", "knowhow")
+    kinds = _kinds(judged, kinds)
 
     def keep(doc: SearchDocument) -> bool:
         if doc.kind not in kinds:
@@ -208,8 +254,10 @@ def _keep(judged: Judged) -> Callable[[SearchDocument], bool]:
 def evaluate_bm25(judged: Iterable[Judged], docs: Sequence[SearchDocument]) -> list[QueryScore]:
     names = _names()
     engine = BM25(docs)
+    judged = list(judged)
+    kinds = judged_kinds(judged)
     scores = []
     for item in judged:
-        found = engine.search(item.query, _keep(item))
+        found = engine.search(item.query, _keep(item, kinds))
         scores.append(score(item, [names.get(d.id, "?") for d in found[:K]], len(found)))
     return scores

@@ -791,15 +791,16 @@ def _unit_query(unit: analysis.Unit):
     options = []
     for spelling in unit.spellings:
         for field, boost in _WORD_FIELDS:
-            options.append(Q("match_phrase", **{field: {"query": spelling.text, "boost": boost}}))
+            phrase = {"query": spelling.text, "boost": spelling.boost(boost)}
+            options.append(Q("match_phrase", **{field: phrase}))
             # Sudachi's normalised forms, as the embedded backend matches them: シュミレーション
             # finds シミュレーション, 引っ越し finds 引越し (kuromoji knows neither variant).
-            words = {"query": " ".join(spelling.words), "boost": boost}
+            words = {"query": " ".join(spelling.words), "boost": spelling.boost(boost)}
             options.append(Q("match_phrase", **{NORM_FIELDS[field]: words}))
         grams = analysis.bigrams(spelling.text)
         for field, boost in _GRAM_FIELDS if grams else ():
             # Per gram, as in the embedded backend: a phrase scores the sum of its grams.
-            query = {"query": spelling.text, "boost": round(boost / len(grams), 4)}
+            query = {"query": spelling.text, "boost": spelling.boost(boost / len(grams))}
             options.append(Q("match_phrase", **{field: query}))
     for field, boost in _WORD_FIELDS if unit.loose else ():
         query = {

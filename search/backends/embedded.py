@@ -544,14 +544,15 @@ def _unit_query(unit: analysis.Unit) -> Query:
     clauses = []
     for spelling in unit.spellings:
         for field, boost in _WORD_FIELDS:
-            clauses.append(Query.boost_query(_sequence(field, list(spelling.words)), boost))
+            phrase = _sequence(field, list(spelling.words))
+            clauses.append(Query.boost_query(phrase, spelling.boost(boost)))
         grams = analysis.bigrams(spelling.text)
         for field, boost in _GRAM_FIELDS if grams else ():
             every_gram = Query.boolean_query(
                 [(Occur.Must, Query.term_query(SCHEMA, field, g)) for g in grams]
             )
             # Per gram: a long word has many grams, and their sum would outweigh a real match.
-            clauses.append(Query.boost_query(every_gram, round(boost / len(grams), 4)))
+            clauses.append(Query.boost_query(every_gram, spelling.boost(boost / len(grams))))
     for field, boost in _WORD_FIELDS if unit.loose else ():
         every_word = Query.boolean_query(
             [(Occur.Must, Query.term_query(SCHEMA, field, w)) for w in unit.loose]

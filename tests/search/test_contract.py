@@ -8,7 +8,14 @@ import pytest
 
 from search.analysis import ONE_WAY
 from search.facets import FACETS
-from search.query_words import FACET_BOOST, Meaning, search_with_words
+from search.query_words import (
+    FACET_BOOST,
+    Meaning,
+    Range,
+    Words,
+    label_range,
+    search_with_words,
+)
 from search.types import SearchDocument, SearchRequest
 
 SYNONYMS = {"1": ["ロカベン", "ローカルベンチマーク"], "2": ["見える化", "可視化"]}
@@ -481,3 +488,75 @@ def test_dictionary_synonyms_find_abbreviations(compounds, engine):
         ids(engine, "デジタルトランスフォーメーション", synonyms={}, dictionary_synonyms=False)
         == set()
     )
+
+
+# --- question wording, synonym weights and amounts (issue 12, relevance) -----------------------
+RANKING = [
+    doc(301, "若手の定着", "若手社員がすぐ辞める会社で、採用と育成を見直した。"),
+    # Only the wording of a question: どう, よい, 方法, 事例, ある.
+    doc(302, "よくある質問", "どうすればよいか迷ったときの方法と、事例の探し方をまとめた。"),
+    doc(303, "社長との面談", "支援チームは社長の話を傾聴した。"),
+    # Only the synonym, twice: without the synonym weight it would outscore 303.
+    doc(304, "社長との対話", "社長の話に耳を傾ける時間をとった。耳を傾けることを重んじた。"),
+    doc(305, "小さな工房", "職人と社長の対話。", employees="1-5"),
+    doc(306, "中堅の工場", "社長と工場長の対話。", employees="21-50"),
+    doc(307, "大きな工場", "社長と部長の対話。", employees="51-100"),
+    doc(308, "本社の移転", "社長の判断。", employees="301+"),
+]
+
+
+@pytest.fixture(params=["embedded", "elasticsearch"])
+def ranking(request, tmp_path):
+    backend = _backend(request.param, tmp_path, RANKING)
+    yield backend
+    if request.param == "elasticsearch":
+        backend.drop()
+
+
+def test_the_wording_of_a_question_is_not_searched(ranking):
+    question = "若手がすぐ辞める会社にどう関わればよいか"
+    assert ranked(ranking, question) == [301]  # not 302, which has only どう, よい, 方法 …
+    assert ranked(ranking, "採用の事例はある？") == [301]
+    # A query of nothing but such words is still searched as typed.
+    assert ids(ranking, "事例") == {302}
+
+
+def test_a_document_with_the_word_as_typed_ranks_above_one_with_a_synonym(ranking):
+    synonyms = {"1": ["傾聴", "=>", "耳を傾ける"]}
+    assert ranked(ranking, "傾聴", synonyms=synonyms) == [303, 304]
+    # The other way round too: the synonym is found, the word as typed first.
+    assert ranked(ranking, "耳を傾ける", synonyms={"1": ["耳を傾ける", "傾聴"]}) == [304, 303]
+
+
+def amounts_vocabulary():
+    """What vocabulary() builds for the employee bands: their labels' ranges."""
+    words = Words()
+    labels = {
+        "1-5": "5名以下",
+        "6-20": "6〜20名",
+        "21-50": "21〜50名",
+        "51-100": "51〜100名",
+        "101-300": "101〜300名",
+        "301+": "301名以上",
+    }
+    words.ranges = tuple(
+        Range("employees", code, label, *label_range(label)) for code, label in labels.items()
+    )
+    words.names = frozenset({"従業", "員", "数"})
+    return words
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("50名未満", {305, 306}),
+        ("従業員50名以下の会社", {305, 306}),
+        ("51人以上", {307, 308}),
+        ("300名超", {308}),
+    ],
+)
+def test_an_amount_filters_the_bands_it_meets(ranking, query, expected):
+    request = SearchRequest(text=query, facet_words=True, kinds=["case"])
+    response = search_with_words(ranking.search, request, amounts_vocabulary())
+    assert {h.id for h in response.hits} == expected
+    assert [w.mode for w in response.words] == ["filter"]

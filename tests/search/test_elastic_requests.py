@@ -287,3 +287,22 @@ def test_boosts_are_constant_scores_beside_the_text_as_in_the_embedded_backend()
     ]
     assert query["bool"]["must"][0] != {"match_all": {}}  # the word is still searched
     assert "should" not in body(text="後継者")["query"]["bool"]  # no boost, no clause
+
+
+def test_a_synonym_counts_less_than_the_word_as_typed():
+    unit = text_part(text="傾聴", synonyms={"1": ["傾聴", "=>", "耳を傾ける"]})["dis_max"]
+    title = {
+        c["title"]["query"]: c["title"]["boost"]
+        for c in clauses(unit, "match_phrase")
+        if "title" in c
+    }
+    assert title["傾聴"] == analysis.TITLE_BOOST
+    # Also scaled to the typed word's length: a phrase scores the sum of its words.
+    words = len(analysis.tokenize("耳を傾ける"))
+    assert title["耳を傾ける"] == round(analysis.TITLE_BOOST * analysis.SYNONYM_FACTOR / words, 4)
+
+
+def test_the_wording_of_a_question_is_not_sent():
+    sent = str(text_part(text="採用の事例はある？"))
+    assert "採用" in sent and "事例" not in sent and "有る" not in sent
+    assert "事例" in str(text_part(text="事例"))  # nothing else to search: searched as typed

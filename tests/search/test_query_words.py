@@ -45,8 +45,11 @@ def test_beside_other_words_a_filter_word_ranks_instead():
     reading = read("石川県 事業承継")
     assert reading.filters == {} and reading.boosts == {"region": ["hokuriku"]}
     assert reading.text == "石川県 事業承継"
-    reading = read("30代の社長")
-    assert reading.boosts == {"owner_age": ["30s"]} and reading.text == "30代の社長"
+    reading = read("30代の理念づくり")
+    assert reading.boosts == {"owner_age": ["30s"]} and reading.text == "30代の理念づくり"
+    # What every case has (社長) and the wording of a question are not "other words".
+    reading = read("30代の社長の事例")
+    assert reading.filters == {"owner_age": ["30s"]} and reading.boosts == {}
     # Facet words only (後継者 is one too): the filter stays.
     reading = read("60代の後継者")
     assert reading.filters == {"owner_age": ["60s"]}

@@ -1,14 +1,17 @@
-import pytest
+import json
 
-from search import service
-from search.relevance import evaluate, summary
+import pytest
+from django.conf import settings
+
+from search import analysis, service
+from search.relevance import evaluate, evaluate_bm25, load_judged, summary
 from search.types import SearchRequest
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True, scope="module")
-def index_of_the_demo_content(django_db_blocker):
+def index_of_the_demo_content(django_db_setup, django_db_blocker):
     """The shared index rebuilt from the session's database: earlier tests that published and
     rolled back may have left hits for pages that no longer exist, which would skew the figures."""
     with django_db_blocker.unblock():
@@ -16,8 +19,8 @@ def index_of_the_demo_content(django_db_blocker):
 
 
 # Measured on the demo content with benchmarks/relevance.py; a change that lowers them fails.
-MIN_NDCG_AT_10 = 0.88  # measured 0.886 (0.876 before issue 12; BM25-OR: 0.838)
-MIN_RECALL_AT_10 = 0.79  # measured 0.791 (0.746 before issue 12; BM25-OR: 0.736)
+MIN_NDCG_AT_10 = 0.88  # measured 0.889 (0.876 before issue 12; BM25-OR: 0.838)
+MIN_RECALL_AT_10 = 0.79  # measured 0.793 (0.746 before issue 12; BM25-OR: 0.736)
 
 
 def test_judged_queries_hold_their_ndcg_and_recall():
@@ -59,3 +62,78 @@ def test_the_first_result_has_every_word_of_a_pair():
     first = documents.case_document(CasePage.objects.get(pk=response.hits[0].id))
     text = f"{first.title} {first.body}"
     assert "製造" in text and ("ローカルベンチマーク" in text or "ロカベン" in text)
+
+
+# --- the blind set (fixtures/search/judged_blind.jsonl), issue 12 -------------------------------
+BLIND = settings.BASE_DIR / "fixtures" / "search" / "judged_blind.jsonl"
+# Measured with benchmarks/relevance.py (cases only, queries with a relevant case); weights were
+# tuned on the even lines only, the odd ones are held out.
+MIN_BLIND_NDCG_AT_10 = 0.82  # measured 0.830 (0.810 before; BM25-OR 0.746)
+MIN_BLIND_RECALL_AT_10 = 0.76  # measured 0.772 (0.750 before; BM25-OR 0.691)
+MIN_LEAD_OVER_BM25 = 0.07  # measured +0.084 nDCG@10 (+0.064 before)
+MAX_ZERO_RESULTS = 3  # OJT, 賃上げ, 増収減益: no word of theirs occurs in a case (4 before)
+
+
+def test_the_blind_set_holds_its_ndcg_recall_and_lead_over_bm25():
+    from search import documents
+
+    judged = load_judged(BLIND)
+    scores = evaluate(judged=judged)
+    ndcg, recall = summary(scores)
+    reference, _ = summary(evaluate_bm25(judged, list(documents.documents())))
+    worst = sorted((round(s.ndcg, 2), s.query) for s in scores if s.judged)[:10]
+    assert ndcg >= MIN_BLIND_NDCG_AT_10, worst
+    assert recall >= MIN_BLIND_RECALL_AT_10
+    assert ndcg - reference >= MIN_LEAD_OVER_BM25, (ndcg, reference)
+    assert sum(1 for s in scores if s.judged and s.found == 0) <= MAX_ZERO_RESULTS
+
+
+def test_the_splits_are_the_even_and_odd_lines(tmp_path):
+    path = tmp_path / "set.jsonl"
+    lines = [{"query": f"q{i}", "kind": "single", "relevant": {"demo-001": 1}} for i in range(5)]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    assert [j.query for j in load_judged(path, split="even")] == ["q0", "q2", "q4"]
+    assert [j.query for j in load_judged(path, split="odd")] == ["q1", "q3"]
+    assert len(load_judged(path)) == 5
+    with pytest.raises(ValueError):
+        load_judged(path, split="first")
+
+
+def test_a_query_without_a_relevant_case_is_left_out_of_the_means():
+    from search.relevance import Judged, score
+
+    scores = [
+        score(Judged("a", {"x": 3}), ["x"], 1),
+        score(Judged("b", {}), ["y"], 1),  # 特許: no case is about it
+    ]
+    assert summary(scores) == (1.0, 1.0)
+
+
+# --- query semantics (analysis.parse_query, shared by both backends) -------------------------
+def test_the_wording_of_a_question_is_left_out():
+    query = "若手を採用してもすぐ辞めてしまう会社にどう関わればよいか"
+    words = [u.spellings[0].words for u in analysis.parse_query(query, {}).units]
+    assert ("若手",) in words and ("採用",) in words and ("会社",) in words
+    flat = {w for unit in words for w in unit}
+    assert not flat & {"どう", "良い"}
+    words = [
+        u.spellings[0].words for u in analysis.parse_query("誤出荷の改善事例はある？", {}).units
+    ]
+    assert {w for unit in words for w in unit} == {"誤", "出荷", "改善"}
+    # Only such words: searched as typed.
+    assert [u.spellings[0].words for u in analysis.parse_query("事例", {}).units] == [("事例",)]
+
+
+def test_related_words_weigh_less_than_the_word_as_typed():
+    # One way: 耳を傾ける is related to 傾聴, not the same word; and, a phrase scoring the sum of
+    # its words, it is scaled to the typed word's length.
+    (unit,) = analysis.parse_query("傾聴", {"1": ["傾聴", "=>", "耳を傾ける"]}).units
+    typed, related = unit.spellings
+    assert typed.weight == 1.0
+    assert related.weight == analysis.SYNONYM_FACTOR / len(related.words)
+    # Two ways: the same word (an abbreviation, a spelling) counts as much, scaled to length.
+    (unit,) = analysis.parse_query("離職", {"1": ["離職", "退職"]}).units
+    assert [s.weight for s in unit.spellings] == [1.0, 1.0]
+    (unit,) = analysis.parse_query("ロカベン", {"1": ["ロカベン", "ローカルベンチマーク"]}).units
+    assert unit.spellings[1].words == ("ローカル", "ベンチ", "マーク")
+    assert unit.spellings[1].weight == 1 / 3
