@@ -230,6 +230,13 @@ class CasePage(Page):
     class Meta:
         verbose_name = _("支援事例")
         verbose_name_plural = _("支援事例")
+        # The public pages read these without the rest of the (long) rows: the newest cases
+        # (selectors.newest), cases per industry (the home page) and the k rule's peers
+        # (industry and prefecture). Without them each was a scan of every case.
+        indexes = [
+            models.Index(fields=["published_on"], name="cases_published_on_idx"),
+            models.Index(fields=["industry", "prefecture"], name="cases_industry_pref_idx"),
+        ]
 
     def clean(self):
         super().clean()

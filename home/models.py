@@ -33,7 +33,7 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         cases = selectors.published_cases()
-        context["new_cases"] = list(selectors.with_list_data(selectors.newest_first(cases))[:6])
+        context["new_cases"] = list(selectors.with_list_data(selectors.newest(cases, limit=6)))
         context["case_index"] = CaseIndexPage.objects.live().first()
         industry_counts = dict(
             cases.order_by().values_list("industry").annotate(n=models.Count("pk"))
