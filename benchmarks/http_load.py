@@ -30,8 +30,10 @@ Usage:
    (threads and http.client, one keep-alive connection each). The static file is measured in the
    same run as the pages, and each page's throughput is printed as a ratio to it.
    Cold pages are also timed with one connection (the uncached cost of one page, the "≤ 50 ms
-   p95" target), and cold mixed traffic is sent at a steady --rate requests per second (open loop:
-   latency is counted from when a request was due, so a slow server cannot hide its queue).
+   p95" target), with the server's CPU time per request (gunicorn's processes, from /proc: on a
+   shared machine the wall times move with the load, the CPU a page costs much less), and cold
+   mixed traffic is sent at a steady --rate requests per second (open loop: latency is counted
+   from when a request was due, so a slow server cannot hide its queue).
 
 Targets (issue 16): warm pages ≥ 0.5 × the static file's req/s; home, list and case ≤ 50 ms p95
 uncached with one client; mixed traffic at 20 req/s ≤ 100 ms p95 with the page cache cold.
@@ -277,6 +279,23 @@ class Gunicorn:
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=30)
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the master and its workers (user + system, from /proc): per
+        request, what a page costs whatever else the machine is doing (wall times are not)."""
+        pids = [self.process.pid]
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        if children.exists():
+            pids += [int(pid) for pid in children.read_text().split()]
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # a worker that has just been replaced
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        return total
+
 
 def wait_for_port(port: int, timeout: float = 20) -> None:
     deadline = time.monotonic() + timeout
@@ -377,7 +396,12 @@ def python_drive(port: int, path: str, *, seconds: float, connections: int) -> d
     for t in threads:
         t.join()
     elapsed = time.monotonic() - started
-    return {"rps": len(timings) / elapsed, "errors": errors, **percentiles(timings)}
+    return {
+        "rps": len(timings) / elapsed,
+        "requests": len(timings) + errors,
+        "errors": errors,
+        **percentiles(timings),
+    }
 
 
 def percentiles(timings: list[float]) -> dict:
@@ -432,7 +456,8 @@ def steady_rate(port: int, paths: list[str], *, rate: float, seconds: float) -> 
 
 
 # --- the run ------------------------------------------------------------------------------------
-def measure(port: int, urls: dict, *, seconds: float, connections: int, single: bool) -> dict:
+def measure(server, urls: dict, *, seconds: float, connections: int, single: bool) -> dict:
+    port = server.port
     results = {}
     for name, path in urls.items():
         for _ in range(3):  # the first request of a page fills what any running server has warm
@@ -443,7 +468,9 @@ def measure(port: int, urls: dict, *, seconds: float, connections: int, single: 
         row["load"] = load()
         row["x_cache"] = get(port, path)[1].get("X-Cache", "-")
         if single and name != "static":
+            cpu = server.cpu_seconds()
             one = drive(port, path, seconds=max(3.0, seconds / 2), connections=1)
+            row["cpu_ms"] = (server.cpu_seconds() - cpu) * 1000 / max(1, one["requests"])
             row["single_p95"] = one["p95"]
             row["single_p50"] = one["p50"]
             row["single_load"] = load()
@@ -462,7 +489,7 @@ def table(title: str, results: dict, *, single: bool) -> None:
     header = f"{'page':<15}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'× static':>10}"
     header += f"{'load':>6}"
     if single:
-        header += f"{'1-client p50':>14}{'1-client p95':>14}{'load':>6}"
+        header += f"{'1-client p50':>14}{'1-client p95':>14}{'CPU ms/req':>12}{'load':>6}"
     print(header)
     for name, row in results.items():
         ratio = f"{row['rps'] / static:>10.2f}" if static else f"{'-':>10}"
@@ -472,7 +499,8 @@ def table(title: str, results: dict, *, single: bool) -> None:
         )
         if single and "single_p95" in row:
             line += (
-                f"{row['single_p50']:>14.1f}{row['single_p95']:>14.1f}{row['single_load']:>6.1f}"
+                f"{row['single_p50']:>14.1f}{row['single_p95']:>14.1f}{row['cpu_ms']:>12.1f}"
+                f"{row['single_load']:>6.1f}"
             )
         print(line)
 
@@ -523,7 +551,7 @@ def main() -> None:
     )
     try:
         cold = measure(
-            server.port, urls, seconds=args.duration, connections=args.connections, single=True
+            server, urls, seconds=args.duration, connections=args.connections, single=True
         )
         mix = [path for name, path in urls.items() if name != "static"]
         rate = None
@@ -548,7 +576,7 @@ def main() -> None:
             )
             try:
                 warm = measure(
-                    server.port,
+                    server,
                     urls,
                     seconds=args.duration,
                     connections=args.connections,
@@ -587,7 +615,8 @@ def main() -> None:
         verdict = "met" if p95 <= target else "MISSED"
         print(
             f"uncached {name}, one client: p95 {p95:.1f} ms "
-            f"(target ≤ {target:.0f} ms: {verdict}; load {cold[name]['single_load']:.1f})"
+            f"(target ≤ {target:.0f} ms: {verdict}; server CPU {cold[name]['cpu_ms']:.1f} ms "
+            f"per request; load {cold[name]['single_load']:.1f})"
         )
     if warm and "static" in warm:
         static = warm["static"]["rps"]

@@ -1,4 +1,4 @@
-"""Indexes for the public pages' reads of cases: the newest, per industry, the k rule's peers."""
+"""Indexes for the public pages' reads of cases: the newest, the k rule's peers, related cases."""
 
 from django.db import migrations, models
 
@@ -16,5 +16,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="casepage",
             index=models.Index(fields=["industry", "prefecture"], name="cases_industry_pref_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="casepage",
+            index=models.Index(fields=["scale_phase", "region"], name="cases_scale_region_idx"),
         ),
     ]
