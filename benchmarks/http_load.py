@@ -87,8 +87,11 @@ def build(count: int, reuse: bool) -> dict:
         **database_env(db, index_dir),
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
     }
-    if not (reuse and db.exists() and (index_dir / "current").exists()):
-        for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+    # Written by build_only once the index is built: an interrupted build leaves a database and
+    # an index of the demo content only ("current" exists from the first page indexed).
+    built = db.with_name(db.name + ".built")
+    if not (reuse and built.exists() and db.exists() and (index_dir / "current").exists()):
+        for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"), built):
             path.unlink(missing_ok=True)
         shutil.rmtree(index_dir, ignore_errors=True)
         BENCH.mkdir(parents=True, exist_ok=True)
@@ -171,6 +174,8 @@ def build_only(count: int) -> None:
     print(
         f"search index: {indexed:,} documents in {time.perf_counter() - started:.0f} s", flush=True
     )
+    database = Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///"))
+    database.with_name(database.name + ".built").touch()
 
 
 def urls_only(count: int) -> None:
