@@ -265,6 +265,15 @@ class CasePage(Page):
     class Meta:
         verbose_name = _("支援事例")
         verbose_name_plural = _("支援事例")
+        # The public pages read these without the rest of the (long) rows: the newest cases
+        # (selectors.newest), the k rule's peers (industry and prefecture) and the related cases
+        # when the search engine has none (same industry, or same scale phase and region).
+        # Without them each was a scan of every case.
+        indexes = [
+            models.Index(fields=["published_on"], name="cases_published_on_idx"),
+            models.Index(fields=["industry", "prefecture"], name="cases_industry_pref_idx"),
+            models.Index(fields=["scale_phase", "region"], name="cases_scale_region_idx"),
+        ]
 
     def clean(self):
         super().clean()

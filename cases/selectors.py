@@ -168,6 +168,26 @@ def newest_first(qs: QuerySet[CasePage]) -> QuerySet[CasePage]:
     return qs.order_by(*NEWEST_FIRST)
 
 
+def newest(qs: QuerySet[CasePage], *, limit: int) -> QuerySet[CasePage]:
+    """The `limit` first cases of qs in NEWEST_FIRST order, without sorting all of them.
+
+    NEWEST_FIRST sorts on an expression over two tables (published_on here, first_published_at
+    in wagtailcore_page), which no index can serve: the database read and sorted every case, the
+    costliest query of the home page (about 30 ms at 10,000 cases). The newest cases are among
+    the newest `limit` with a published_on (in its index's order, ties sorted among themselves)
+    and the newest `limit` without one (first_published_at, also indexed, orders them as the
+    expression does); the outer query sorts those few candidates by NEWEST_FIRST itself, so the
+    order, ties included, is exactly newest_first(qs)'s. One query, as before.
+    """
+    dated = (
+        qs.filter(published_on__isnull=False)
+        .order_by("-published_on", *NEWEST_FIRST[1:])
+        .values("pk")[:limit]
+    )
+    undated = qs.filter(published_on__isnull=True).order_by(*NEWEST_FIRST[1:]).values("pk")[:limit]
+    return newest_first(qs.filter(Q(pk__in=dated) | Q(pk__in=undated)))[:limit]
+
+
 def related_cases(case: CasePage, *, limit: int = 3) -> list[CasePage]:
     """Published cases most alike in industry, phases and tools (database fallback)."""
     tools = set(case.tools)

