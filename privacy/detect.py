@@ -60,6 +60,7 @@ from privacy.vocabulary import (
     INSTITUTIONS,
     LEGAL_RE,
     MUNICIPAL_SUFFIXES,
+    NAME_JOINERS,
     PLACE_FOLLOWERS,
     PLATFORM_TERMS,
     PREFECTURES,
@@ -297,6 +298,32 @@ def _persons(t: _Text) -> Iterator[Finding]:
     for m in _ROMAJI_NAME.finditer(t.text):
         if all(_ROMAJI_WORD.fullmatch(w) for w in m[0].split()):
             yield t.finding(m.start(), m.end(), "person")
+    # A name right after a family word (父・浩三郎, 娘のジンジ) or before a public title
+    # (ギゾー首相, リキメル将軍): a proper noun, an unknown word or a 人名, never a common noun
+    # (娘のドレス).
+    for k, m in enumerate(ms):
+        if m.surface in KIN and k + 2 < len(ms) and ms[k + 1].surface in ("・", "の"):
+            j = k + 2
+        elif m.surface in KIN and k + 1 < len(ms):
+            j = k + 1
+        else:
+            continue
+        run = j
+        while run < len(ms) and _named(ms[run]):
+            run += 1
+        if run > j and ms[j].pos[1] != "普通名詞" or run > j + 1:
+            yield t.finding(ms[j].start, ms[run - 1].end, "person")
+    for k in range(1, len(ms)):
+        if (
+            ms[k].surface in PUBLIC_TITLES
+            and _named(ms[k - 1])
+            and _katakana(ms[k - 1])
+            and ms[k - 1].pos[2] != "地名"  # アイルランド大使
+        ):
+            j = k - 1
+            while j > 0 and ms[j - 1].surface in ("・", "･") and j > 1 and _katakana(ms[j - 2]):
+                j -= 2
+            yield t.finding(ms[j].start, ms[k - 1].end, "person")
     # Latin or katakana words Sudachi does not know, right before an honorific.
     for m in re.finditer(r"(?:[a-z]+ ){0,2}[a-z]{2,}(?= ?(?:さん|氏|様))", t.norm):
         yield t.finding(m.start(), m.end(), "person")
@@ -305,6 +332,23 @@ def _persons(t: _Text) -> Iterator[Finding]:
         # ・ between katakana words is how foreign full names are written (マリア・サントス).
         if i is not None and (ms[i].oov or ms[i].is_person or "・" in m[0]):
             yield t.finding(m.start(), m.end(), "person")
+
+
+# Family words before a name (父・浩三郎, 次兄のボビー), and titles after one (ギゾー首相).
+KIN = frozenset(
+    ["父", "母", "妻", "夫", "兄", "弟", "姉", "妹", "娘", "息子", "長男", "次男", "三男", "長女",
+     "次女", "三女", "長兄", "次兄", "祖父", "祖母", "叔父", "叔母", "伯父", "伯母", "孫", "甥", "姪",
+     "義父", "義母", "実父", "実母", "養父", "養母"]
+)  # fmt: skip
+PUBLIC_TITLES = frozenset(
+    ["首相", "知事", "大統領", "将軍", "議員", "市長", "町長", "村長", "大使", "総督", "国王",
+     "王子", "王女", "皇帝", "教授", "博士", "監督", "選手", "司令官", "提督", "伯爵", "公爵"]
+)  # fmt: skip
+
+
+def _named(m: Morpheme) -> bool:
+    """A morpheme a name may be: a 人名, a proper noun or an unknown word."""
+    return m.is_person or m.pos[1] == "固有名詞" or (m.oov and m.surface.isalnum())
 
 
 def _places(t: _Text) -> Iterator[Finding]:
@@ -362,7 +406,15 @@ def _organisations(t: _Text) -> Iterator[Finding]:
         m = ms[k]
         if m.surface == " ":  # between two Latin words: Blue Field
             return 0 < k < len(ms) - 1 and _latin(ms[k - 1]) and _latin(ms[k + 1])
-        return m.is_noun_like and m.surface not in stop and m.pos[2:3] != ("副詞可能",)
+        # A count before the name is no part of it (1907年大学, 29日放送, 3大航空).
+        counted = (
+            k > 0
+            and ms[k - 1].pos[1] == "数詞"
+            and (m.pos[2] in ("助数詞", "助数詞可能") or m.pos[0] == "接頭辞")
+        )
+        return (
+            m.is_noun_like and m.surface not in stop and m.pos[2:3] != ("副詞可能",) and not counted
+        )
 
     for m in re.finditer(_LEGAL_RE, t.norm):
         start, end = m.span()
@@ -400,6 +452,8 @@ def _organisations(t: _Text) -> Iterator[Finding]:
             while k is not None and k >= 0 and name_like(k) and len(raw) < 3:
                 raw.insert(0, ms[k])
                 k -= 1
+            while raw and raw[0].surface in NAME_JOINERS:  # 学校・三井銀行: the list's ・
+                raw.pop(0)
             run = list(raw)
             while run and not (run[0].pos[1] == "固有名詞" or run[0].oov or _foreign(run[0])):
                 run.pop(0)
@@ -460,6 +514,14 @@ def _propagate(t: _Text, found: list[Finding]) -> Iterator[Finding]:
             surfaces.setdefault(_STRIP_LEGAL.sub("", t.norm[f.start : f.end]).strip(), f.kind)
         elif f.kind == "person":
             surfaces.setdefault(t.norm[f.start : f.end], f.kind)
+            # メリッサ・ブリム makes a later bare ブリム a name too (a foreign surname comes last).
+            *_given, last = (
+                t.norm[f.start : f.end].rsplit("・", 1)
+                if "・" in t.norm[f.start : f.end]
+                else ("",)
+            )
+            if len(last) >= 3 and all("\u30a1" <= c <= "\u30ff" for c in last):
+                surfaces.setdefault(last, f.kind)
             # 田中健一社長 makes a later bare 田中 a name too.
             k = t.at.get(f.start, len(t.morphemes))
             while k < len(t.morphemes) and t.morphemes[k].end <= f.end:
@@ -554,8 +616,16 @@ def _statistical(t: _Text, *, regions: bool = False) -> Iterator[Finding]:
                 if regions:
                     yield t.finding(start, end, "region")
                 continue
-            if not _has_name_material(t, start, end) and not _agreed(e, entities):
+            if not _has_name_material(t, start, end) and not (
+                _agreed(e, entities) and not _loanword_compound(t, start, end)
+            ):
                 continue  # ordinary words the model took for a name (法人番号, 社長室)
+            if e.kind == "person":
+                start = _without_leading_nouns(t, start, end)
+            if e.kind in ("person", "organisation"):
+                end = _without_trailing_titles(t, start, end)
+            if end <= start:
+                continue
             yield t.finding(start, end, e.kind)
 
 
@@ -576,6 +646,56 @@ def _country(t: _Text, start: int, end: int) -> bool:
     return k is not None and t.morphemes[k].end == end and t.morphemes[k].pos[3] == "国"
 
 
+def _loanword_compound(t: _Text, start: int, end: int) -> bool:
+    """Whether a span is common loanwords run together (マイクロアーキテクチャ, テストドライバー,
+    Webサービス): two models agreeing on one of these do not make it a name, as they do for one
+    word (アップル) or words joined by ・ (ゼネラル・エレクトリック)."""
+    k = t.at.get(start)
+    if k is None or "・" in t.norm[start:end]:
+        return False
+    ms, parts = t.morphemes, 0
+    while k < len(ms) and ms[k].start < end:
+        if not (_common(ms[k]) and (_katakana(ms[k]) or _latin(ms[k]))):
+            return False
+        k, parts = k + 1, parts + 1
+    return parts >= 2
+
+
+def _without_leading_nouns(t: _Text, start: int, end: int) -> int:
+    """Where a person's name starts once the common nouns before it are left out: the model
+    often takes a description with the name (シンガーソングライター・藤原さくら)."""
+    ms, k = t.morphemes, t.at.get(start)
+    if k is None:
+        return start
+    j = k
+    while j < len(ms) and ms[j].end <= end and _common(ms[j]):
+        j += 1
+    if j == k or j >= len(ms) or ms[j].start >= end:
+        return start
+    # Only a description set off by ・ before a Japanese name is cut: 河下 before 水希 is a
+    # surname, オーレ in オーレ・シェーレン a given name.
+    if ms[j].surface in ("・", "･") and j + 1 < len(ms) and ms[j + 1].start < end:
+        return ms[j].end if not _katakana(ms[j + 1]) else start
+    return start
+
+
+def _without_trailing_titles(t: _Text, start: int, end: int) -> int:
+    """A name without the title after it (TBSサービス代表取締役社長 → TBSサービス, 永山時雄初代官房長)."""
+    k = t.ending.get(end)
+    ms = t.morphemes
+    while k is not None and k >= 0 and ms[k].start > start and ms[k].surface in _TITLE_WORDS:
+        k -= 1
+    return ms[k].end if k is not None and k >= 0 else end
+
+
+_TITLE_WORDS = frozenset([*TITLES, *ROLES, *PUBLIC_TITLES, "代表", "取締役", "官房長", "初代"])
+
+
+def _common(m: Morpheme) -> bool:
+    """A dictionary common noun (ドライバー, 作家), not an unknown word."""
+    return m.pos[1] == "普通名詞" and not m.oov
+
+
 def _has_name_material(t: _Text, start: int, end: int) -> bool:
     """Whether a span holds something a name is made of: a proper noun, an unknown word, a Latin
     word, or katakana words joined by ・. Dictionary common nouns alone are not (法人番号,
@@ -589,7 +709,8 @@ def _has_name_material(t: _Text, start: int, end: int) -> bool:
         m = ms[k]
         if m.pos[1] == "固有名詞" or m.oov or _latin(m) and len(m.surface) >= 2:
             return True
-        # Katakana words joined by ・ are how foreign names are written (ナティエ・ペレア).
+        # Katakana words joined by ・ are how foreign names are written (ナティエ・ペレア), unless
+        # every part is a common noun (ポップ・ミュージック, エグゼクティブ・コミッティー).
         if _katakana(m) and "・" in t.norm[start:end] and not t.norm[start:end].endswith("・"):
             return True
         k += 1

@@ -57,6 +57,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--minutes", type=float, default=20.0)
     parser.add_argument("--hidden", type=int, default=64)
+    parser.add_argument("--patience", type=int, default=5, help="epochs without progress to stop")
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--dropout", type=float, default=0.2)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
 
@@ -104,8 +107,8 @@ def main() -> None:
     for epoch in range(1, args.epochs + 1):
         rng.shuffle(train_ex)
         losses: dict = {}
-        for batch in minibatch(train_ex, size=16):
-            head.update(batch, sgd=optimizer, drop=0.2, losses=losses)
+        for batch in minibatch(train_ex, size=args.batch):
+            head.update(batch, sgd=optimizer, drop=args.dropout, losses=losses)
         score = _recall(head, valid_ex)
         elapsed = (time.perf_counter() - started) / 60
         print(
@@ -116,7 +119,7 @@ def main() -> None:
             with head.model.use_params(optimizer.averages) if optimizer.averages else _nothing():
                 args.out.mkdir(parents=True, exist_ok=True)
                 head.to_disk(args.out, exclude=["vocab"])
-        if elapsed > args.minutes or epoch - best_epoch >= 5:
+        if elapsed > args.minutes or epoch - best_epoch >= args.patience:
             break
     print(f"kept epoch {best_epoch} (validation {best:.3f}) in {args.out}")
 
