@@ -452,8 +452,10 @@ def _organisations(t: _Text) -> Iterator[Finding]:
             while k is not None and k >= 0 and name_like(k) and len(raw) < 3:
                 raw.insert(0, ms[k])
                 k -= 1
-            while raw and raw[0].surface in NAME_JOINERS:  # 学校・三井銀行: the list's ・
-                raw.pop(0)
+            # A list's ・ is no part of the name (学校・三井銀行), nor the common noun before it.
+            joins = [i for i, m in enumerate(raw) if m.surface in NAME_JOINERS]
+            if joins and all(_common(m) for m in raw[: joins[-1]]):
+                raw = raw[joins[-1] + 1 :]
             run = list(raw)
             while run and not (run[0].pos[1] == "固有名詞" or run[0].oov or _foreign(run[0])):
                 run.pop(0)
@@ -620,6 +622,8 @@ def _statistical(t: _Text, *, regions: bool = False) -> Iterator[Finding]:
                 _agreed(e, entities) and not _loanword_compound(t, start, end)
             ):
                 continue  # ordinary words the model took for a name (法人番号, 社長室)
+            if e.kind == "person" and _country(t, start, end):
+                continue  # a country is no person (アイルランド in アイルランド大使)
             if e.kind == "person":
                 start = _without_leading_nouns(t, start, end)
             if e.kind in ("person", "organisation"):
@@ -672,6 +676,8 @@ def _without_leading_nouns(t: _Text, start: int, end: int) -> int:
         j += 1
     if j == k or j >= len(ms) or ms[j].start >= end:
         return start
+    if ms[j].surface in ("・", "･") and ms[j].end >= end:
+        return end  # nothing but a description (シンガーソングライター・): no name at all
     # Only a description set off by ・ before a Japanese name is cut: 河下 before 水希 is a
     # surname, オーレ in オーレ・シェーレン a given name.
     if ms[j].surface in ("・", "･") and j + 1 < len(ms) and ms[j + 1].start < end:

@@ -119,6 +119,8 @@ def main() -> None:
             with head.model.use_params(optimizer.averages) if optimizer.averages else _nothing():
                 args.out.mkdir(parents=True, exist_ok=True)
                 head.to_disk(args.out, exclude=["vocab"])
+                width = {"hidden_width": args.hidden}
+                (args.out / "width.json").write_text(json.dumps(width) + "\n", encoding="utf-8")
         if elapsed > args.minutes or epoch - best_epoch >= args.patience:
             break
     print(f"kept epoch {best_epoch} (validation {best:.3f}) in {args.out}")
