@@ -500,12 +500,23 @@ def _extend(t: _Text, found: list[Finding]) -> Iterator[Finding]:
         if f.base_kind == "organisation":
             if m := legal_after.match(t.norm, end):
                 end = m.end()
+            # The word that makes it a firm, when the model stopped before it (電通映画|社).
+            k = t.at.get(end)
+            if k is not None and t.morphemes[k].surface in _ORGANISATION_TAILS:
+                end = t.morphemes[k].end
             if m := legal_before.search(t.norm, max(0, start - 12), start):
                 start = m.start()
         elif f.base_kind == "place" and (m := _ADDRESS_TAIL.match(t.norm, end)):
             end = m.end()
         if (start, end) != (f.start, f.end):
             yield t.finding(start, end, f.kind, f.source)
+
+
+# Words that end a firm's or a body's name and that the model often leaves outside it.
+_ORGANISATION_TAILS = frozenset(
+    ["社", "会社", "会", "堂", "塾", "財団", "協会", "組合", "事務所", "パートナーズ", "ラジオ",
+     "テレビ", "グループ", "工業", "製作所", "商会", "商店", "銀行"]
+)  # fmt: skip
 
 
 def _propagate(t: _Text, found: list[Finding]) -> Iterator[Finding]:
@@ -691,7 +702,24 @@ def _without_trailing_titles(t: _Text, start: int, end: int) -> int:
     ms = t.morphemes
     while k is not None and k >= 0 and ms[k].start > start and ms[k].surface in _TITLE_WORDS:
         k -= 1
+    # Who someone is to the name, or when (旭硝子創業者, 米国議会関係者, 大学在学中): a suffix
+    # of persons or time and the common nouns it closes are no part of the name.
+    if k is not None and k >= 0 and ms[k].start > start and ms[k].surface in _PERSON_SUFFIXES:
+        k -= 1
+        while (
+            k >= 0
+            and ms[k].start > start
+            and _common(ms[k])
+            and ms[k].surface not in INDUSTRY_WORDS
+            and ms[k].surface not in _ORGANISATION_TAILS
+        ):
+            k -= 1
+        if ms[k].start >= start and _common(ms[k]) and ms[k].start == start:
+            return start
     return ms[k].end if k is not None and k >= 0 else end
+
+
+_PERSON_SUFFIXES = frozenset(["者", "員", "中", "陣"])
 
 
 _TITLE_WORDS = frozenset([*TITLES, *ROLES, *PUBLIC_TITLES, "代表", "取締役", "官房長", "初代"])

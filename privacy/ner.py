@@ -92,7 +92,7 @@ def _model():
     if WIKI_ENABLED and WIKI_PATH.exists():
         for label in WIKI_LABELS:
             nlp.vocab.strings.add(label)
-        nlp.add_pipe("ner", name=WIKI_NER, config=wiki_config(head_width()))
+        nlp.add_pipe("ner", name=WIKI_NER, config=wiki_config(head_width(WIKI_PATH)))
         # Kept outside the pipeline and run on its own: a second NER in the pipeline would only
         # add to the first one's entities, never overlap them (spaCy keeps preset entities).
         _name, head = nlp.remove_pipe(WIKI_NER)
@@ -148,7 +148,7 @@ def wiki_config(hidden: int = 64) -> dict:
     }
 
 
-def head_width(path: Path = WIKI_PATH) -> int:
+def head_width(path: Path) -> int:
     """The trained head's hidden width, which privacy.ner_train records beside its weights
     (width.json); heads trained before it was recorded are 64 wide."""
     try:
