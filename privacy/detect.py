@@ -42,7 +42,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from privacy import ner
-from privacy.text import Morpheme, morphemes, normalise
+from privacy.text import Morpheme, is_kanji, morphemes, normalise
 from privacy.variants import (
     is_prefecture,
     organisation_variants,
@@ -311,7 +311,7 @@ def _persons(t: _Text) -> Iterator[Finding]:
         run = j
         while run < len(ms) and _named(ms[run]):
             run += 1
-        if run > j and ms[j].pos[1] != "普通名詞" or run > j + 1:
+        if run > j and not _common(ms[j]) or run > j + 1:
             yield t.finding(ms[j].start, ms[run - 1].end, "person")
     for k in range(1, len(ms)):
         if (
@@ -506,6 +506,8 @@ def _extend(t: _Text, found: list[Finding]) -> Iterator[Finding]:
                 end = t.morphemes[k].end
             if m := legal_before.search(t.norm, max(0, start - 12), start):
                 start = m.start()
+        elif f.kind == "person":
+            end = _given_name_after(t, start, end)
         elif f.base_kind == "place" and (m := _ADDRESS_TAIL.match(t.norm, end)):
             end = m.end()
         if (start, end) != (f.start, f.end):
@@ -517,6 +519,28 @@ _ORGANISATION_TAILS = frozenset(
     ["社", "会社", "会", "堂", "塾", "財団", "協会", "組合", "事務所", "パートナーズ", "ラジオ",
      "テレビ", "グループ", "工業", "製作所", "商会", "商店", "銀行"]
 )  # fmt: skip
+
+
+def _given_name_after(t: _Text, start: int, end: int) -> int:
+    """A surname alone (梶原 read as a place, 中野) runs over the kanji right after it when they
+    can be a given name: two or three kanji Sudachi reads as a 名, does not know or cuts one by
+    one, no title, then a particle or a punctuation mark (中野雅至や, 河北義次郎。). Sudachi cuts such names into common nouns, the model often stops
+    at the surname."""
+    k = t.at.get(start)
+    ms = t.morphemes
+    if k is None or ms[k].end != end or not (ms[k].is_person or ms[k].pos[2] == "地名"):
+        return end
+    j, chars = k + 1, 0
+    while j < len(ms) and all(is_kanji(c) for c in ms[j].surface) and ms[j].pos[0] == "名詞":
+        if ms[j].surface in _TITLE_WORDS or ms[j].pos[1] == "数詞":
+            return end
+        if not (ms[j].is_person or ms[j].oov or len(ms[j].surface) == 1):
+            return end  # a word of its own after the surname (主演, 内閣, 夫妻)
+        chars += len(ms[j].surface)
+        j += 1
+    after = ms[j] if j < len(ms) else None
+    closes = after is None or after.pos[0] in ("助詞", "補助記号")
+    return ms[j - 1].end if 2 <= chars <= 3 and closes else end
 
 
 def _propagate(t: _Text, found: list[Finding]) -> Iterator[Finding]:

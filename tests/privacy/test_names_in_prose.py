@@ -68,3 +68,14 @@ def test_what_the_model_takes_with_a_name_is_left_out(model, text, expected):
 def test_a_title_after_a_company_is_no_part_of_it(model):
     found = _found("TBSサービス代表取締役社長に就いた。")
     assert found and all(kind == "organisation" and "代表" not in s for s, kind in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("委員長を務めたのは河合弘至や木村らである。", "河合弘至"),
+        ("父ルドヴィーコ・ベルッチは画家。", "ルドヴィーコ・ベルッチ"),
+    ],
+)
+def test_a_full_name_is_masked_whole(model, text, name):
+    assert (name, "person") in _found(text)
