@@ -1,6 +1,6 @@
 """Trains the detector's second NER head (privacy.ner.WIKI_NER) on Japanese Wikipedia sentences.
 
-Usage:  .venv/bin/python -m privacy.ner_train PATH/dev.json [--epochs 30] [--minutes 20]
+Usage:  .venv/bin/python -m privacy.ner_train PATH/dev.json [--epochs 60] [--minutes 30] [--patience 10]
 
 The development half of Stockmark's NER data set (CC BY-SA 3.0) is split by article
 (fixtures/privacy/ner-wikipedia/split.json, seeded, fixed): the held-out part is never trained on,
@@ -54,10 +54,10 @@ def load_split() -> set[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dev", type=Path)
-    parser.add_argument("--epochs", type=int, default=30)
-    parser.add_argument("--minutes", type=float, default=20.0)
+    parser.add_argument("--epochs", type=int, default=60)
+    parser.add_argument("--minutes", type=float, default=30.0)
     parser.add_argument("--hidden", type=int, default=64)
-    parser.add_argument("--patience", type=int, default=5, help="epochs without progress to stop")
+    parser.add_argument("--patience", type=int, default=10, help="epochs without progress to stop")
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--dropout", type=float, default=0.2)
     parser.add_argument("--out", type=Path, default=OUT)
