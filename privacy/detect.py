@@ -654,7 +654,7 @@ def _statistical(t: _Text, *, regions: bool = False) -> Iterator[Finding]:
                     yield t.finding(start, end, "region")
                 continue
             if not _has_name_material(t, start, end) and not (
-                _agreed(e, entities) and not _loanword_compound(t, start, end)
+                _agreed(e, entities) and not _loanword_compound(t, start, end, e.kind)
             ):
                 continue  # ordinary words the model took for a name (法人番号, 社長室)
             if e.kind == "person" and _country(t, start, end):
@@ -685,19 +685,25 @@ def _country(t: _Text, start: int, end: int) -> bool:
     return k is not None and t.morphemes[k].end == end and t.morphemes[k].pos[3] == "国"
 
 
-def _loanword_compound(t: _Text, start: int, end: int) -> bool:
+def _loanword_compound(t: _Text, start: int, end: int, kind: str) -> bool:
     """Whether a span is common loanwords run together (マイクロアーキテクチャ, テストドライバー,
     Webサービス): two models agreeing on one of these do not make it a name, as they do for one
     word (アップル) or words joined by ・ (ゼネラル・エレクトリック)."""
     k = t.at.get(start)
     if k is None or "・" in t.norm[start:end]:
         return False
-    ms, parts = t.morphemes, 0
+    ms, parts, loanwords = t.morphemes, 0, True
     while k < len(ms) and ms[k].start < end:
-        if not (_common(ms[k]) and (_katakana(ms[k]) or _latin(ms[k]))):
+        if not _common(ms[k]):
             return False
+        loanwords = loanwords and (_katakana(ms[k]) or _latin(ms[k]))
         k, parts = k + 1, parts + 1
-    return parts >= 2
+    # Kanji common nouns make firm names when they end in a word of firms (朝日新聞, 名城大学),
+    # not otherwise (会社概要, 製造課長, 法人番号).
+    last = ms[k - 1].surface
+    firm = last in INDUSTRY_WORDS or last in _ORGANISATION_TAILS
+    # Persons' names Sudachi cuts into common nouns are many (韓丙起): only loanwords count there.
+    return parts >= 2 and (loanwords or (kind != "person" and not firm))
 
 
 def _without_leading_nouns(t: _Text, start: int, end: int) -> int:

@@ -79,3 +79,16 @@ def test_a_title_after_a_company_is_no_part_of_it(model):
 )
 def test_a_full_name_is_masked_whole(model, text, name):
     assert (name, "person") in _found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "会社概要：従業員30名、創業は昭和である。",
+        "工場見学では製造課長が案内してくれた。",
+    ],
+)
+def test_kanji_common_nouns_both_models_read_as_a_firm_are_no_finding(model, text):
+    """ja_ginza and the trained head both read 会社概要 or 製造課 as a firm; common nouns that
+    do not end in a word of firms (大学, 新聞, 銀行 …) are none (they held honest drafts back)."""
+    assert _found(text) == []
