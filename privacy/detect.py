@@ -42,7 +42,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from privacy import ner
-from privacy.text import Morpheme, morphemes, normalise
+from privacy.text import Morpheme, is_kanji, morphemes, normalise
 from privacy.variants import (
     is_prefecture,
     organisation_variants,
@@ -60,6 +60,7 @@ from privacy.vocabulary import (
     INSTITUTIONS,
     LEGAL_RE,
     MUNICIPAL_SUFFIXES,
+    NAME_JOINERS,
     PLACE_FOLLOWERS,
     PLATFORM_TERMS,
     PREFECTURES,
@@ -297,6 +298,32 @@ def _persons(t: _Text) -> Iterator[Finding]:
     for m in _ROMAJI_NAME.finditer(t.text):
         if all(_ROMAJI_WORD.fullmatch(w) for w in m[0].split()):
             yield t.finding(m.start(), m.end(), "person")
+    # A name right after a family word (父・浩三郎, 娘のジンジ) or before a public title
+    # (ギゾー首相, リキメル将軍): a proper noun, an unknown word or a 人名, never a common noun
+    # (娘のドレス).
+    for k, m in enumerate(ms):
+        if m.surface in KIN and k + 2 < len(ms) and ms[k + 1].surface in ("・", "の"):
+            j = k + 2
+        elif m.surface in KIN and k + 1 < len(ms):
+            j = k + 1
+        else:
+            continue
+        run = j
+        while run < len(ms) and _named(ms[run]):
+            run += 1
+        if run > j and not _common(ms[j]) or run > j + 1:
+            yield t.finding(ms[j].start, ms[run - 1].end, "person")
+    for k in range(1, len(ms)):
+        if (
+            ms[k].surface in PUBLIC_TITLES
+            and _named(ms[k - 1])
+            and _katakana(ms[k - 1])
+            and ms[k - 1].pos[2] != "地名"  # アイルランド大使
+        ):
+            j = k - 1
+            while j > 0 and ms[j - 1].surface in ("・", "･") and j > 1 and _katakana(ms[j - 2]):
+                j -= 2
+            yield t.finding(ms[j].start, ms[k - 1].end, "person")
     # Latin or katakana words Sudachi does not know, right before an honorific.
     for m in re.finditer(r"(?:[a-z]+ ){0,2}[a-z]{2,}(?= ?(?:さん|氏|様))", t.norm):
         yield t.finding(m.start(), m.end(), "person")
@@ -305,6 +332,23 @@ def _persons(t: _Text) -> Iterator[Finding]:
         # ・ between katakana words is how foreign full names are written (マリア・サントス).
         if i is not None and (ms[i].oov or ms[i].is_person or "・" in m[0]):
             yield t.finding(m.start(), m.end(), "person")
+
+
+# Family words before a name (父・浩三郎, 次兄のボビー), and titles after one (ギゾー首相).
+KIN = frozenset(
+    ["父", "母", "妻", "夫", "兄", "弟", "姉", "妹", "娘", "息子", "長男", "次男", "三男", "長女",
+     "次女", "三女", "長兄", "次兄", "祖父", "祖母", "叔父", "叔母", "伯父", "伯母", "孫", "甥", "姪",
+     "義父", "義母", "実父", "実母", "養父", "養母"]
+)  # fmt: skip
+PUBLIC_TITLES = frozenset(
+    ["首相", "知事", "大統領", "将軍", "議員", "市長", "町長", "村長", "大使", "総督", "国王",
+     "王子", "王女", "皇帝", "教授", "博士", "監督", "選手", "司令官", "提督", "伯爵", "公爵"]
+)  # fmt: skip
+
+
+def _named(m: Morpheme) -> bool:
+    """A morpheme a name may be: a 人名, a proper noun or an unknown word."""
+    return m.is_person or m.pos[1] == "固有名詞" or (m.oov and m.surface.isalnum())
 
 
 def _places(t: _Text) -> Iterator[Finding]:
@@ -362,7 +406,15 @@ def _organisations(t: _Text) -> Iterator[Finding]:
         m = ms[k]
         if m.surface == " ":  # between two Latin words: Blue Field
             return 0 < k < len(ms) - 1 and _latin(ms[k - 1]) and _latin(ms[k + 1])
-        return m.is_noun_like and m.surface not in stop and m.pos[2:3] != ("副詞可能",)
+        # A count before the name is no part of it (1907年大学, 29日放送, 3大航空).
+        counted = (
+            k > 0
+            and ms[k - 1].pos[1] == "数詞"
+            and (m.pos[2] in ("助数詞", "助数詞可能") or m.pos[0] == "接頭辞")
+        )
+        return (
+            m.is_noun_like and m.surface not in stop and m.pos[2:3] != ("副詞可能",) and not counted
+        )
 
     for m in re.finditer(_LEGAL_RE, t.norm):
         start, end = m.span()
@@ -400,6 +452,10 @@ def _organisations(t: _Text) -> Iterator[Finding]:
             while k is not None and k >= 0 and name_like(k) and len(raw) < 3:
                 raw.insert(0, ms[k])
                 k -= 1
+            # A list's ・ is no part of the name (学校・三井銀行), nor the common noun before it.
+            joins = [i for i, m in enumerate(raw) if m.surface in NAME_JOINERS]
+            if joins and all(_common(m) for m in raw[: joins[-1]]):
+                raw = raw[joins[-1] + 1 :]
             run = list(raw)
             while run and not (run[0].pos[1] == "固有名詞" or run[0].oov or _foreign(run[0])):
                 run.pop(0)
@@ -444,12 +500,47 @@ def _extend(t: _Text, found: list[Finding]) -> Iterator[Finding]:
         if f.base_kind == "organisation":
             if m := legal_after.match(t.norm, end):
                 end = m.end()
+            # The word that makes it a firm, when the model stopped before it (電通映画|社).
+            k = t.at.get(end)
+            if k is not None and t.morphemes[k].surface in _ORGANISATION_TAILS:
+                end = t.morphemes[k].end
             if m := legal_before.search(t.norm, max(0, start - 12), start):
                 start = m.start()
+        elif f.kind == "person":
+            end = _given_name_after(t, start, end)
         elif f.base_kind == "place" and (m := _ADDRESS_TAIL.match(t.norm, end)):
             end = m.end()
         if (start, end) != (f.start, f.end):
             yield t.finding(start, end, f.kind, f.source)
+
+
+# Words that end a firm's or a body's name and that the model often leaves outside it.
+_ORGANISATION_TAILS = frozenset(
+    ["社", "会社", "会", "堂", "塾", "財団", "協会", "組合", "事務所", "パートナーズ", "ラジオ",
+     "テレビ", "グループ", "工業", "製作所", "商会", "商店", "銀行"]
+)  # fmt: skip
+
+
+def _given_name_after(t: _Text, start: int, end: int) -> int:
+    """A surname alone (梶原 read as a place, 中野) runs over the kanji right after it when they
+    can be a given name: two or three kanji Sudachi reads as a 名, does not know or cuts one by
+    one, no title, then a particle or a punctuation mark (中野雅至や, 河北義次郎。). Sudachi cuts such names into common nouns, the model often stops
+    at the surname."""
+    k = t.at.get(start)
+    ms = t.morphemes
+    if k is None or ms[k].end != end or not (ms[k].is_person or ms[k].pos[2] == "地名"):
+        return end
+    j, chars = k + 1, 0
+    while j < len(ms) and all(is_kanji(c) for c in ms[j].surface) and ms[j].pos[0] == "名詞":
+        if ms[j].surface in _TITLE_WORDS or ms[j].pos[1] == "数詞":
+            return end
+        if not (ms[j].is_person or ms[j].oov or len(ms[j].surface) == 1):
+            return end  # a word of its own after the surname (主演, 内閣, 夫妻)
+        chars += len(ms[j].surface)
+        j += 1
+    after = ms[j] if j < len(ms) else None
+    closes = after is None or after.pos[0] in ("助詞", "補助記号")
+    return ms[j - 1].end if 2 <= chars <= 3 and closes else end
 
 
 def _propagate(t: _Text, found: list[Finding]) -> Iterator[Finding]:
@@ -460,6 +551,14 @@ def _propagate(t: _Text, found: list[Finding]) -> Iterator[Finding]:
             surfaces.setdefault(_STRIP_LEGAL.sub("", t.norm[f.start : f.end]).strip(), f.kind)
         elif f.kind == "person":
             surfaces.setdefault(t.norm[f.start : f.end], f.kind)
+            # メリッサ・ブリム makes a later bare ブリム a name too (a foreign surname comes last).
+            *_given, last = (
+                t.norm[f.start : f.end].rsplit("・", 1)
+                if "・" in t.norm[f.start : f.end]
+                else ("",)
+            )
+            if len(last) >= 3 and all("\u30a1" <= c <= "\u30ff" for c in last):
+                surfaces.setdefault(last, f.kind)
             # 田中健一社長 makes a later bare 田中 a name too.
             k = t.at.get(f.start, len(t.morphemes))
             while k < len(t.morphemes) and t.morphemes[k].end <= f.end:
@@ -554,8 +653,18 @@ def _statistical(t: _Text, *, regions: bool = False) -> Iterator[Finding]:
                 if regions:
                     yield t.finding(start, end, "region")
                 continue
-            if not _has_name_material(t, start, end) and not _agreed(e, entities):
+            if not _has_name_material(t, start, end) and not (
+                _agreed(e, entities) and not _loanword_compound(t, start, end, e.kind)
+            ):
                 continue  # ordinary words the model took for a name (法人番号, 社長室)
+            if e.kind == "person" and _country(t, start, end):
+                continue  # a country is no person (アイルランド in アイルランド大使)
+            if e.kind == "person":
+                start = _without_leading_nouns(t, start, end)
+            if e.kind in ("person", "organisation"):
+                end = _without_trailing_titles(t, start, end)
+            if end <= start:
+                continue
             yield t.finding(start, end, e.kind)
 
 
@@ -576,6 +685,81 @@ def _country(t: _Text, start: int, end: int) -> bool:
     return k is not None and t.morphemes[k].end == end and t.morphemes[k].pos[3] == "国"
 
 
+def _loanword_compound(t: _Text, start: int, end: int, kind: str) -> bool:
+    """Whether a span is common loanwords run together (マイクロアーキテクチャ, テストドライバー,
+    Webサービス): two models agreeing on one of these do not make it a name, as they do for one
+    word (アップル) or words joined by ・ (ゼネラル・エレクトリック)."""
+    k = t.at.get(start)
+    if k is None or "・" in t.norm[start:end]:
+        return False
+    ms, parts, loanwords = t.morphemes, 0, True
+    while k < len(ms) and ms[k].start < end:
+        if not _common(ms[k]):
+            return False
+        loanwords = loanwords and (_katakana(ms[k]) or _latin(ms[k]))
+        k, parts = k + 1, parts + 1
+    # Kanji common nouns make firm names when they end in a word of firms (朝日新聞, 名城大学),
+    # not otherwise (会社概要, 製造課長, 法人番号).
+    last = ms[k - 1].surface
+    firm = last in INDUSTRY_WORDS or last in _ORGANISATION_TAILS
+    # Persons' names Sudachi cuts into common nouns are many (韓丙起): only loanwords count there.
+    return parts >= 2 and (loanwords or (kind != "person" and not firm))
+
+
+def _without_leading_nouns(t: _Text, start: int, end: int) -> int:
+    """Where a person's name starts once the common nouns before it are left out: the model
+    often takes a description with the name (シンガーソングライター・藤原さくら)."""
+    ms, k = t.morphemes, t.at.get(start)
+    if k is None:
+        return start
+    j = k
+    while j < len(ms) and ms[j].end <= end and _common(ms[j]):
+        j += 1
+    if j == k or j >= len(ms) or ms[j].start >= end:
+        return start
+    if ms[j].surface in ("・", "･") and ms[j].end >= end:
+        return end  # nothing but a description (シンガーソングライター・): no name at all
+    # Only a description set off by ・ before a Japanese name is cut: 河下 before 水希 is a
+    # surname, オーレ in オーレ・シェーレン a given name.
+    if ms[j].surface in ("・", "･") and j + 1 < len(ms) and ms[j + 1].start < end:
+        return ms[j].end if not _katakana(ms[j + 1]) else start
+    return start
+
+
+def _without_trailing_titles(t: _Text, start: int, end: int) -> int:
+    """A name without the title after it (TBSサービス代表取締役社長 → TBSサービス, 永山時雄初代官房長)."""
+    k = t.ending.get(end)
+    ms = t.morphemes
+    while k is not None and k >= 0 and ms[k].start > start and ms[k].surface in _TITLE_WORDS:
+        k -= 1
+    # Who someone is to the name, or when (旭硝子創業者, 米国議会関係者, 大学在学中): a suffix
+    # of persons or time and the common nouns it closes are no part of the name.
+    if k is not None and k >= 0 and ms[k].start > start and ms[k].surface in _PERSON_SUFFIXES:
+        k -= 1
+        while (
+            k >= 0
+            and ms[k].start > start
+            and _common(ms[k])
+            and ms[k].surface not in INDUSTRY_WORDS
+            and ms[k].surface not in _ORGANISATION_TAILS
+        ):
+            k -= 1
+        if ms[k].start >= start and _common(ms[k]) and ms[k].start == start:
+            return start
+    return ms[k].end if k is not None and k >= 0 else end
+
+
+_PERSON_SUFFIXES = frozenset(["者", "員", "中", "陣"])
+
+
+_TITLE_WORDS = frozenset([*TITLES, *ROLES, *PUBLIC_TITLES, "代表", "取締役", "官房長", "初代"])
+
+
+def _common(m: Morpheme) -> bool:
+    """A dictionary common noun (ドライバー, 作家), not an unknown word."""
+    return m.pos[1] == "普通名詞" and not m.oov
+
+
 def _has_name_material(t: _Text, start: int, end: int) -> bool:
     """Whether a span holds something a name is made of: a proper noun, an unknown word, a Latin
     word, or katakana words joined by ・. Dictionary common nouns alone are not (法人番号,
@@ -589,7 +773,8 @@ def _has_name_material(t: _Text, start: int, end: int) -> bool:
         m = ms[k]
         if m.pos[1] == "固有名詞" or m.oov or _latin(m) and len(m.surface) >= 2:
             return True
-        # Katakana words joined by ・ are how foreign names are written (ナティエ・ペレア).
+        # Katakana words joined by ・ are how foreign names are written (ナティエ・ペレア), unless
+        # every part is a common noun (ポップ・ミュージック, エグゼクティブ・コミッティー).
         if _katakana(m) and "・" in t.norm[start:end] and not t.norm[start:end].endswith("・"):
             return True
         k += 1

@@ -11,6 +11,7 @@ the parser and morphologizer add time and nothing the NER needs.
 """
 
 import functools
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -91,7 +92,7 @@ def _model():
     if WIKI_ENABLED and WIKI_PATH.exists():
         for label in WIKI_LABELS:
             nlp.vocab.strings.add(label)
-        nlp.add_pipe("ner", name=WIKI_NER, config=wiki_config())
+        nlp.add_pipe("ner", name=WIKI_NER, config=wiki_config(head_width(WIKI_PATH)))
         # Kept outside the pipeline and run on its own: a second NER in the pipeline would only
         # add to the first one's entities, never overlap them (spaCy keeps preset entities).
         _name, head = nlp.remove_pipe(WIKI_NER)
@@ -145,6 +146,15 @@ def wiki_config(hidden: int = 64) -> dict:
             },
         }
     }
+
+
+def head_width(path: Path) -> int:
+    """The trained head's hidden width, which privacy.ner_train records beside its weights
+    (width.json); heads trained before it was recorded are 64 wide."""
+    try:
+        return int(json.loads((path / "width.json").read_text(encoding="utf-8"))["hidden_width"])
+    except FileNotFoundError:
+        return 64
 
 
 @functools.cache
