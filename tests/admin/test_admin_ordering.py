@@ -11,12 +11,13 @@ from django.urls import reverse
 from accounts import roles
 from cases.models import CaseIndexPage
 from cases.synthetic import insert_cases
+from cases.wagtail_hooks import CaseExplorerView
 from tests.conftest import login
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-CASES = 60  # more than one page of the listing (50 a page)
+CASES = 60  # more than one page of the listing
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def test_a_large_parent_refuses_the_unpaginated_ordering(client, index, settings
     followed = client.get(response["Location"])
     assert followed.status_code == 200
     assert "手動の並べ替えは使えません" in followed.content.decode()
-    assert _rows(followed) == 50  # one page, not every child
+    assert _rows(followed) == CaseExplorerView.paginate_by  # one page, not every child
 
 
 def test_the_results_fragment_is_refused_too_and_keeps_other_parameters(client, index, settings):
