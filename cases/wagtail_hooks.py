@@ -54,6 +54,8 @@ class BoundedManualOrderingMiddleware:
             or match.url_name not in EXPLORER_VIEWS
             or request.GET.get("ordering") != MANUAL_ORDERING
             or "parent_page_id" not in view_kwargs
+            # Wagtail sends everyone else to its login first: the message names the page.
+            or not request.user.has_perm("wagtailadmin.access_admin")
         ):
             return None
         parent = (

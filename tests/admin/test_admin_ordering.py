@@ -73,3 +73,12 @@ def test_the_rows_menu_offers_the_ordering_only_for_small_parents(client, index,
     assert sort_link in client.get(parent_listing).content
     settings.ADMIN_MANUAL_ORDERING_MAX_CHILDREN = index.numchild - 1
     assert sort_link not in client.get(parent_listing).content
+
+
+def test_a_visitor_without_admin_access_is_sent_to_the_login_without_the_message(client, settings):
+    settings.ADMIN_MANUAL_ORDERING_MAX_CHILDREN = 0
+    index = CaseIndexPage.objects.get()
+    response = client.get(reverse("wagtailadmin_explore", args=[index.pk]), {"ordering": "ord"})
+    assert response.status_code == 302
+    assert "ordering" in response["Location"]  # Wagtail's login redirect, with the next URL
+    assert not list(get_messages(response.wsgi_request))
