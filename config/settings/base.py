@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "accounts.middleware.AuditWriteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # After messages: the admin's unpaginated "Sort menu order" is refused for a large parent.
+    "cases.wagtail_hooks.BoundedManualOrderingMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -194,6 +196,9 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 # An edit after the secretariat's approval needs a fresh approval (docs/security.md, Publication).
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+# The admin's "Sort menu order" shows every child of a page on one unpaginated screen: refused
+# above this many children (cases/wagtail_hooks.py; 1,000 cases took 3 s of CPU).
+ADMIN_MANUAL_ORDERING_MAX_CHILDREN = env.integer("ADMIN_MANUAL_ORDERING_MAX_CHILDREN", 200)
 # Four eyes: the drafter or last editor never approves; with 2, two distinct members must approve.
 PUBLISHING_CASE_APPROVERS = env.integer("PUBLISHING_CASE_APPROVERS", 1)
 # k rule (docs/security.md): a case's prefecture is public only when at least this many published
