@@ -172,3 +172,26 @@ def test_workers_reading_the_database_build_the_same_index_as_one(tmp_path, data
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "SAME" in result.stdout
+
+
+def test_elasticsearch_gets_the_same_documents_from_workers():
+    """service.rebuild hands Elasticsearch what ElasticsearchBackend.prepare made in the
+    workers; the bulk requests carry exactly the documents of a rebuild in one process."""
+    from search.backends.elastic import ElasticsearchBackend
+    from tests.search.fake_elasticsearch import FakeElasticsearch
+
+    def sent(es) -> list:
+        lines = [line for r in es.calls("PUT", "_bulk") for line in r["body"]]
+        for line in lines:
+            line.get("index", {}).pop("_index", None)  # each build has its own index name
+        return lines
+
+    with FakeElasticsearch() as es:
+        backend = ElasticsearchBackend(url=es.url, index="banso-test")
+        count = backend.rebuild(documents.documents())
+        single = sent(es)
+    with FakeElasticsearch() as es:
+        backend = ElasticsearchBackend(url=es.url, index="banso-test")
+        prepared = documents.prepared_documents(backend.prepare, workers=2)
+        assert backend.rebuild(prepared, prepared=True) == count == documents.count()
+        assert sent(es) == single and len(single) == 2 * count
