@@ -4,18 +4,26 @@ A file is validated as a whole first; nothing is written unless every line is va
 checked against the Term table, so the vocabularies stay data.
 """
 
+import contextlib
 import datetime as dt
 import json
+import multiprocessing
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Prefetch
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import connection, connections, transaction
+from django.db.models import F, Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from taggit.models import Tag
+from wagtail import hooks
+from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
+from wagtail.signals import page_published
 
 from privacy.screening import detect
 from taxonomy import terms
@@ -278,10 +286,34 @@ def personal_data_findings(record: dict) -> list[str]:
     return [f"{f.kind} 「{f.text}」" for text in _texts(record) for f in detect(text)]
 
 
+# --- import ----------------------------------------------------------------------------------
+# New cases are written in bulk (rows, revisions, log entries), CHUNK at a time; the checks that
+# decide whether a case may be published (the anonymisation screening and the publication gate,
+# which analyse every text with Sudachi) run first, in `workers` processes. Cases that exist
+# already are updated one by one through Wagtail (their revision history, unpublishing).
+CHUNK = 200
+
+
+@dataclass
+class _Checked:
+    """What the checks said about one record, before anything is written."""
+
+    findings: list[str]  # the screening's findings (privacy.screening), "" if none
+    refusal: str = ""  # the publication gate's refusal of the case as it would be published
+
+
 def import_cases(
-    lines: Iterable[str], *, index: CaseIndexPage | None = None, progress=None
+    lines: Iterable[str],
+    *,
+    index: CaseIndexPage | None = None,
+    progress=None,
+    workers: int | None = None,
 ) -> ImportReport:
-    """Validate the whole file, then create or update every case in one transaction."""
+    """Validate the whole file, then create or update every case in one transaction.
+
+    `progress(n)` is called as cases are written; `workers` processes run the checks (default:
+    both cores; 1: this process only).
+    """
     records = parse(lines)
     index = index or CaseIndexPage.objects.first()
     if index is None:
@@ -292,45 +324,138 @@ def import_cases(
         p.external_id: p
         for p in CasePage.objects.filter(external_id__in=[r["id"] for _, r in records])
     }
+    _refuse_taken_slugs(index, records, existing)
     report = ImportReport()
-    with transaction.atomic():
-        for number, record in records:
-            page = existing.get(record["id"])
-            findings = personal_data_findings(record) if record.get("published_at") else []
-            publish = bool(record.get("published_at")) and not findings
-            if findings:
-                report.held_back.append(
-                    f"line {number}: {record['id']}: "
-                    + _("個人情報の可能性があるため下書きとして取り込みました: ")
-                    + "、".join(findings[:5])
-                )
-            refusal = _save_case(index, page, record, publish=publish)
-            if refusal:
-                publish = False
-                report.held_back.append(
-                    f"line {number}: {record['id']}: "
-                    + _("公開ゲートが公開を止めたため下書きとして取り込みました: ")
-                    + refusal
-                )
-            if page is None:
-                report.created += 1
-            else:
-                report.updated += 1
-            report.published += publish
-            report.drafts += not publish
+    tags = _TagCache()
+    with _checks(records, existing, workers=workers) as checked, transaction.atomic():
+        for start in range(0, len(records), CHUNK):
+            new = []
+            for number, record in records[start : start + CHUNK]:
+                check = next(checked)
+                page = existing.get(record["id"])
+                publish = bool(record.get("published_at")) and not check.findings
+                if check.findings:
+                    report.held_back.append(
+                        f"line {number}: {record['id']}: "
+                        + _("個人情報の可能性があるため下書きとして取り込みました: ")
+                        + "、".join(check.findings[:5])
+                    )
+                if page is None:
+                    new.append((number, record, publish, check.refusal))
+                    continue
+                refusal = _save_case(index, page, record, publish=publish, tags=tags)
+                _count(report, number, record, publish=publish, refusal=refusal, created=False)
+            if new:
+                _create_cases(index, new, tags=tags)
+            for number, record, publish, refusal in new:
+                _count(report, number, record, publish=publish, refusal=refusal, created=True)
             if progress:
-                progress()
+                progress(len(records[start : start + CHUNK]))
     return report
 
 
-def _save_case(index: CaseIndexPage, page: CasePage | None, record: dict, *, publish: bool) -> str:
-    """Creates or updates the case; returns the publish gate's refusal, or "" when none."""
+def _count(report, number, record, *, publish: bool, refusal: str, created: bool) -> None:
+    if refusal and publish:
+        publish = False
+        report.held_back.append(
+            f"line {number}: {record['id']}: "
+            + _("公開ゲートが公開を止めたため下書きとして取り込みました: ")
+            + refusal
+        )
+    report.created += created
+    report.updated += not created
+    report.published += publish
+    report.drafts += not publish
+
+
+def _refuse_taken_slugs(index, records, existing) -> None:
+    """A new case's slug (its id) taken by another page under the case index: say which line."""
+    new_ids = [r["id"] for _, r in records if r["id"] not in existing]
+    taken = set(index.get_children().filter(slug__in=new_ids).values_list("slug", flat=True))
+    if taken:
+        raise InterchangeError(
+            [
+                f"line {number}: id: "
+                + _("ID {id} と同じスラッグのページが事例一覧にすでにあります").format(id=r["id"])
+                for number, r in records
+                if r["id"] in taken and r["id"] not in existing
+            ]
+        )
+
+
+# --- the checks, in worker processes -----------------------------------------------------------
+@contextlib.contextmanager
+def _checks(records, existing, *, workers: int | None) -> Iterator[Iterator[_Checked]]:
+    """The checks' verdicts in the order of `records`, as they come.
+
+    The screening for every record to be published and, for new cases, the publication gate
+    (publishing/gate.py) on the page as it will be written; existing cases meet the gate when
+    Wagtail publishes them. They run in forked workers when those can read this database, while
+    this process writes what was checked already; otherwise here, one record at a time.
+    """
+    tasks = [(record, record["id"] not in existing) for _, record in records]
+    workers = _default_workers() if workers is None else workers
+    if workers <= 1 or len(tasks) < 2 * CHUNK or not _database_shared():
+        yield map(_check, tasks)
+        return
+    connections.close_all()  # each worker opens its own; a forked open one is unsafe
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield pool.imap(_check, tasks, chunksize=25)
+
+
+def _default_workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def _database_shared() -> bool:
+    """Whether a worker process sees this database as this process does."""
+    if connection.in_atomic_block:
+        return False
+    return connection.vendor != "sqlite" or not connection.is_in_memory_db()
+
+
+def _check(task: tuple[dict, bool]) -> _Checked:
+    record, new = task
+    if not record.get("published_at"):
+        return _Checked([])
+    findings = personal_data_findings(record)
+    if findings or not new:
+        return _Checked(findings)
+    page = _build_page(CasePage(external_id=record["id"], slug=record["id"]), record, publish=True)
+    page.tagged_items = [CaseTag(tag=Tag(name=name)) for name in record.get("hashtags") or []]
+    return _Checked([], publication_refusal(page))
+
+
+def publication_refusal(page: CasePage) -> str:
+    """The publication gate's refusal of `page`, or "" if it may be published.
+
+    The gate (publishing/gate.py) registers itself as the `check_publication` hook: this app
+    sits below publishing. Without it nothing may be published (so the import refuses to run).
+    """
+    checks = hooks.get_hooks("check_publication")
+    if not checks:
+        raise ImproperlyConfigured("公開ゲート（check_publication フック）が登録されていません")
+    for check in checks:
+        try:
+            check(page)
+        except PermissionDenied as refusal:
+            return str(refusal)
+    return ""
+
+
+# --- writing -----------------------------------------------------------------------------------
+class _TagCache(dict):
+    def get_tag(self, name: str) -> Tag:
+        if name not in self:
+            self[name] = Tag.objects.get_or_create(name=name)[0]
+        return self[name]
+
+
+def _build_page(page: CasePage, record: dict, *, publish: bool) -> CasePage:
+    """The case's fields and sections from the record (the hashtags are the caller's)."""
     company = record["company"]
     typology = record.get("typology") or {}
     support = record.get("support") or {}
-    creating = page is None
-    if creating:
-        page = CasePage(external_id=record["id"], slug=record["id"])
     page.title = record["title"]
     page.draft_title = record["title"]
     page.subtitle = record.get("subtitle") or ""
@@ -357,12 +482,114 @@ def _save_case(index: CaseIndexPage, page: CasePage | None, record: dict, *, pub
         )
         for p in record["phases"]
     ]
-    page.tagged_items = [CaseTag(tag=_tag(name)) for name in record.get("hashtags") or []]
-    if creating:
-        page.live = False
-        index.add_child(instance=page)
-    else:
-        page.save()
+    return page
+
+
+def _create_cases(index: CaseIndexPage, chunk: list, *, tags: _TagCache) -> None:
+    """Write new cases as Wagtail would, in a few statements per chunk.
+
+    What add_child, save_revision and publishing do for each page, done for the chunk at once:
+    the tree rows (treebeard paths under the case index), the case rows, sections and hashtags,
+    one revision per case, the audit log (created; published), the reference index, and for a
+    published case Wagtail's page_published signal, whose receivers queue the search index
+    update, invalidate cached pages and file media (the search outbox, pagecache, publishing).
+    A case the checks held back is written as a draft. The gate ran on every page to be
+    published before this (_check): nothing here publishes a page it did not pass.
+    """
+    page_type = ContentType.objects.get_for_model(Page)
+    case_type = ContentType.objects.get_for_model(CasePage)
+    parent = Page.objects.select_for_update().get(pk=index.pk)
+    last = parent.get_last_child()
+    step = last._get_lastpos_in_path() if last else 0
+    now = timezone.now()
+    pages: list[CasePage] = []
+    for _number, record, publish, refusal in chunk:
+        live = publish and not refusal
+        step += 1
+        page = _build_page(
+            CasePage(
+                external_id=record["id"],
+                slug=record["id"],
+                path=Page._get_path(parent.path, parent.depth + 1, step),
+                depth=parent.depth + 1,
+                numchild=0,
+                locale_id=parent.locale_id,
+                content_type=case_type,
+                url_path=f"{parent.url_path}{record['id']}/",
+                live=live,
+                has_unpublished_changes=not live,
+                first_published_at=now if live else None,
+                last_published_at=now if live else None,
+                latest_revision_created_at=now,
+            ),
+            record,
+            publish=live,
+        )
+        page.tagged_items = [
+            CaseTag(tag=tags.get_tag(name)) for name in record.get("hashtags") or []
+        ]
+        pages.append(page)
+    # bulk_create refuses multi-table models: the Page rows first (their ids come back), then
+    # the case rows with those ids, as save_base(raw=True) does for one row of each table.
+    page_fields = [f for f in Page._meta.local_concrete_fields if not f.primary_key]
+    rows = Page._base_manager._insert(
+        pages, fields=page_fields, returning_fields=Page._meta.db_returning_fields
+    )
+    for page, (pk,) in zip(pages, rows, strict=True):
+        page.pk = page.id = page.page_ptr_id = pk
+        page._state.adding = False
+    CasePage._base_manager._insert(pages, fields=CasePage._meta.local_concrete_fields, raw=True)
+    sections, tagged = [], []
+    for page in pages:
+        for order, section in enumerate(page.sections.all()):
+            section.page_id, section.sort_order = page.pk, order
+            sections.append(section)
+        for item in page.tagged_items.all():
+            item.content_object_id = page.pk
+            tagged.append(item)
+    CaseSection.objects.bulk_create(sections)
+    CaseTag.objects.bulk_create(tagged)
+    Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(pages))
+    revisions = Revision.objects.bulk_create(
+        Revision(
+            content_type=case_type,
+            base_content_type=page_type,
+            object_id=str(page.pk),
+            created_at=now,
+            content=page.serializable_data(),
+            object_str=str(page),
+        )
+        for page in pages
+    )
+    for page, revision in zip(pages, revisions, strict=True):
+        page.latest_revision = revision
+        page.live_revision = revision if page.live else None
+    Page._base_manager.bulk_update(pages, ["latest_revision", "live_revision"])
+    # The audit log as log_action() writes it for add_child and a publication, in one insert.
+    entries = []
+    for page, revision in zip(pages, revisions, strict=True):
+        entry = {"content_type": case_type, "label": page.get_admin_display_title(), "page": page}
+        entries.append(PageLogEntry(action="wagtail.create", timestamp=now, **entry))
+        if page.live:
+            entries.append(
+                PageLogEntry(action="wagtail.publish", timestamp=now, revision=revision, **entry)
+            )
+    for entry in entries:
+        entry.content_changed = True
+    PageLogEntry.objects.bulk_create(entries)
+    for page, revision in zip(pages, revisions, strict=True):
+        ReferenceIndex.create_or_update_for_object(page)
+        if page.live:
+            page_published.send(sender=CasePage, instance=page, revision=revision)
+
+
+def _save_case(
+    index: CaseIndexPage, page: CasePage, record: dict, *, publish: bool, tags: _TagCache
+) -> str:
+    """Updates an existing case through Wagtail; returns the publish gate's refusal, or ""."""
+    _build_page(page, record, publish=publish)
+    page.tagged_items = [CaseTag(tag=tags.get_tag(name)) for name in record.get("hashtags") or []]
+    page.save()
     revision = page.save_revision(clean=False)
     if publish:
         try:
@@ -373,10 +600,6 @@ def _save_case(index: CaseIndexPage, page: CasePage | None, record: dict, *, pub
     elif page.live:
         page.unpublish()
     return ""
-
-
-def _tag(name: str) -> Tag:
-    return Tag.objects.get_or_create(name=name)[0]
 
 
 def export_cases(queryset=None) -> Iterator[dict]:

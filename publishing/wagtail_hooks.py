@@ -11,7 +11,7 @@ from accounts import roles
 from cases.models import CasePage
 
 from . import admin_urls, media
-from .gate import blocking_problems, summary
+from .gate import blocking_problems, check, summary
 
 
 @hooks.register("register_admin_urls")
@@ -51,6 +51,13 @@ def refuse_personal_data(request, page):
     if isinstance(specific, CasePage):
         return redirect("publishing_admin:anonymise", page_id=page.pk)
     return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("check_publication")
+def publication_gate(page):
+    """The gate for a path that writes pages live without PublishRevisionAction (the bulk
+    import, cases.interchange, which sits below this app): raises PublishBlocked."""
+    check(page)
 
 
 @hooks.register("before_serve_document")

@@ -120,10 +120,16 @@ def drain_outbox(*, batch: int = 500, now=None) -> int:
     return tasks.drain_outbox(batch=batch, now=now)
 
 
-def rebuild(*, progress=None) -> int:
-    """Rebuild into a new generation, swap, then replay what changed meanwhile."""
+def rebuild(*, progress=None, workers: int | None = None) -> int:
+    """Rebuild into a new generation, swap, then replay what changed meanwhile.
+
+    The documents are read and analysed in `workers` processes (default: both cores; 1: in
+    this process), written by this one (documents.prepared_documents).
+    """
     started_at = SearchOutbox.objects.aggregate(m=Max("id"))["m"] or 0
-    count = backend().rebuild(documents.documents(), progress=progress)
+    engine = backend()
+    prepared = documents.prepared_documents(engine.prepare, workers=workers)
+    count = engine.rebuild(prepared, progress=progress, prepared=True)
     SearchOutbox.objects.filter(id__lte=started_at).delete()
     drain_outbox()
     invalidate(reason="search index rebuilt")  # a new index answers the lists from now on

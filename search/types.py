@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 # Re-exported: the backends and the API read the facet names from here (search/facets.py).
 from .facets import FACET_FIELDS as FACET_FIELDS
@@ -184,6 +184,13 @@ class SearchBackend(Protocol):
 
     def apply(self, docs: Iterable[SearchDocument], delete_ids: Iterable[int]) -> None: ...
 
-    def rebuild(self, docs: Iterable[SearchDocument], *, progress=None) -> int: ...
+    # SearchDocument -> what rebuild(..., prepared=True) takes: plain, picklable data, made in
+    # worker processes during a rebuild (search.documents.prepared_documents).
+    @staticmethod
+    def prepare(doc: SearchDocument) -> Any: ...
+
+    def rebuild(
+        self, docs: Iterable[SearchDocument] | Iterable[Any], *, progress=None, prepared=False
+    ) -> int: ...
 
     def versions(self) -> Mapping[int, int]: ...

@@ -413,10 +413,22 @@ class ElasticsearchBackend:
     def delete(self, ids: Iterable[int]) -> None:
         self.apply((), ids)
 
-    def rebuild(self, docs: Iterable[SearchDocument], *, progress=None) -> int:
+    @staticmethod
+    def prepare(doc: SearchDocument) -> tuple[str, dict]:
+        """(id, source): the Sudachi work of a document, done in a rebuild's worker processes."""
+        return str(doc.id), ElasticsearchBackend._source(doc)
+
+    def rebuild(
+        self,
+        docs: Iterable[SearchDocument] | Iterable[tuple[str, dict]],
+        *,
+        progress=None,
+        prepared=False,
+    ) -> int:
         """Fill a new index, check it, then move the alias to it in one request.
 
-        A failed build deletes its half-built index; the alias and the old index are untouched.
+        `docs` are SearchDocuments, or with `prepared` what prepare() made of them. A failed
+        build deletes its half-built index; the alias and the old index are untouched.
         """
         self._ready()
         name = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
@@ -431,7 +443,8 @@ class ElasticsearchBackend:
             for doc in docs:
                 if progress:
                     progress()
-                yield {"_index": name, "_id": str(doc.id), "_source": self._source(doc)}
+                doc_id, source = doc if prepared else self.prepare(doc)
+                yield {"_index": name, "_id": doc_id, "_source": source}
 
         try:
             # No refresh per chunk (refresh_interval -1): one refresh below, before the swap.

@@ -13,6 +13,7 @@ import shutil
 import threading
 import time
 import uuid
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -80,44 +81,133 @@ def _prepare(index: tantivy.Index) -> tantivy.Index:
     return index
 
 
-def _pretokenized(text: str, tokens: list[analysis.Token]) -> tantivy.PreTokenizedString:
-    return tantivy.PreTokenizedString(
-        text,
-        [tantivy.Token(t.text, i, t.start, t.end) for i, t in enumerate(tokens)],
+# --- documents for the index ---------------------------------------------------------------
+# Writing is split in two so that a rebuild can spread the costly half over processes:
+# prepare() (Sudachi analysis; pure Python data, cheap to pickle) runs in worker processes,
+# _document() (tantivy objects, which cannot cross a process boundary cheaply) in the writer.
+_POS_KINDS: dict[int, tuple[bool, bool]] = {}  # Sudachi POS id -> (skipped, breaks a chunk)
+
+
+def _pos_kind(pos_id: int) -> tuple[bool, bool]:
+    kind = _POS_KINDS.get(pos_id)
+    if kind is None:
+        pos = analysis._dictionary().pos_of(pos_id)[0]
+        kind = _POS_KINDS[pos_id] = (pos in analysis.SKIP_POS, pos in analysis.BREAK_POS)
+    return kind
+
+
+def _index_tokens(text: str) -> list[tuple[str, int, int, bool]]:
+    """analysis.tokenize(text) as (text, start, end, is content word) without a Token object
+    per word: the same tokens (tests/search/test_bulk_rebuild.py compares them) for less.
+
+    The whole text in one go, as analysis.tokenize does: analysing it line by line would be
+    cheaper (the summary's lines are in the body) but cuts some words differently."""
+    tokenizer = analysis._tokenizer()
+    out = []
+    for offset, piece in analysis._pieces(text):
+        for m in tokenizer.tokenize(piece):
+            skipped, breaks = _pos_kind(m.part_of_speech_id())
+            if not skipped:
+                start = offset + m.begin()
+                out.append((m.normalized_form().lower(), start, offset + m.end(), not breaks))
+    return out
+
+
+def _field(text: str, tokens) -> tuple[str, list[str], bytes]:
+    """(text, words, their start and end offsets as int32s): a compact, quickly pickled form."""
+    offsets = array("i")
+    for _word, start, end, _content_word in tokens:
+        offsets.append(start)
+        offsets.append(end)
+    return text, [t[0] for t in tokens], offsets.tobytes()
+
+
+def prepare(doc: SearchDocument) -> tuple:
+    """Everything Sudachi contributes to the document, as plain data (see _document)."""
+    title, body = analysis.normalise(doc.title), analysis.normalise(doc.body)
+    summary = analysis.normalise(doc.summary)
+    title_tokens, body_tokens = _index_tokens(title), _index_tokens(body)
+    # Content words only (not particles and symbols), for more_like_this.
+    mlt = (
+        " ".join(t[0] for t in title_tokens if t[3])
+        + " "
+        + " ".join(t[0] for t in body_tokens if t[3])
+    )
+    suggest = [
+        (analysis.normalise(phrase), analysis.reading(phrase), phrase)
+        for phrase in dict.fromkeys(doc.suggest)
+    ]
+    return (
+        doc.id,
+        doc.version,
+        doc.published,
+        doc.kind,
+        _field(title, title_tokens),
+        _field(summary, _index_tokens(summary)),
+        _field(body, body_tokens),
+        analysis.nfkc(doc.title),
+        analysis.nfkc(doc.body),
+        mlt,
+        {name: doc.facet(name) for name in FACET_FIELDS},
+        suggest,
     )
 
 
-def _content(tokens: list[analysis.Token]) -> str:
-    return " ".join(t.text for t in tokens if t.pos[0] not in analysis.BREAK_POS)
+def _pre_tokenized(field: tuple[str, list[str], bytes]) -> tantivy.PreTokenizedString:
+    text, words, packed = field
+    offsets = array("i")
+    offsets.frombytes(packed)
+    bounds = iter(offsets)
+    return tantivy.PreTokenizedString(
+        text,
+        [
+            tantivy.Token(word, i, start, end)
+            for i, (word, start, end) in enumerate(zip(words, bounds, bounds, strict=True))
+        ],
+    )
 
 
-def to_tantivy(doc: SearchDocument) -> tantivy.Document:
-    title, body = analysis.normalise(doc.title), analysis.normalise(doc.body)
-    title_tokens, body_tokens = analysis.tokenize(title), analysis.tokenize(body)
+def _document(prepared: tuple) -> tantivy.Document:
+    (
+        doc_id,
+        version,
+        published,
+        kind,
+        title_ja,
+        summary_ja,
+        body_ja,
+        title,
+        body,
+        mlt,
+        facets,
+        suggest,
+    ) = prepared
     d = tantivy.Document()
-    d.add_unsigned("id", doc.id)
-    d.add_integer("version", doc.version)
-    d.add_integer("published", doc.published)
-    d.add_text("kind", doc.kind)
-    summary = analysis.normalise(doc.summary)
-    d.add_pre_tokenized_text("title_ja", _pretokenized(title, title_tokens))
-    d.add_pre_tokenized_text("summary_ja", _pretokenized(summary, analysis.tokenize(summary)))
-    d.add_pre_tokenized_text("body_ja", _pretokenized(body, body_tokens))
+    d.add_unsigned("id", doc_id)
+    d.add_integer("version", version)
+    d.add_integer("published", published)
+    d.add_text("kind", kind)
+    d.add_pre_tokenized_text("title_ja", _pre_tokenized(title_ja))
+    d.add_pre_tokenized_text("summary_ja", _pre_tokenized(summary_ja))
+    d.add_pre_tokenized_text("body_ja", _pre_tokenized(body_ja))
     # Stored for snippets in its own case; the bigram tokenizer lower-cases what it indexes.
-    d.add_text("title", analysis.nfkc(doc.title))
-    d.add_text("body", analysis.nfkc(doc.body))
-    d.add_text("mlt", f"{_content(title_tokens)} {_content(body_tokens)}")
+    d.add_text("title", title)
+    d.add_text("body", body)
+    d.add_text("mlt", mlt)
     for name in FACET_FIELDS:
-        codes = doc.facet(name)
+        codes = facets[name]
         for code in codes:
             d.add_text(name, code)
         if name in SET_FIELDS and codes:
             d.add_text(SET_FIELDS[name], " ".join(sorted(set(codes))))
-    for phrase in dict.fromkeys(doc.suggest):
-        key = analysis.normalise(phrase)
+    for key, reading, phrase in suggest:
         d.add_text("suggest", f"{key}{SUGGEST_SEP}{phrase}")
-        d.add_text("suggest", f"{analysis.reading(phrase)}{SUGGEST_SEP}{phrase}")
+        d.add_text("suggest", f"{reading}{SUGGEST_SEP}{phrase}")
     return d
+
+
+def to_tantivy(doc: SearchDocument) -> tantivy.Document:
+    return _document(prepare(doc))
 
 
 class EmbeddedBackend:
@@ -223,15 +313,32 @@ class EmbeddedBackend:
         finally:
             del writer  # releases the lock file
 
-    def rebuild(self, docs: Iterable[SearchDocument], *, progress=None) -> int:
-        """Build a new generation beside the live one, then swap; returns the document count."""
+    # A rebuild's writer: tantivy indexes in a thread of its own while Python feeds it, with
+    # a heap large enough for few segments. One thread: with two, the documents land in the
+    # segments in an order that varies from run to run, and so does the order of equal scores.
+    REBUILD_HEAP = 256_000_000
+
+    prepare = staticmethod(prepare)  # SearchDocument -> plain data; run in worker processes
+
+    def rebuild(
+        self, docs: Iterable[SearchDocument] | Iterable[tuple], *, progress=None, prepared=False
+    ) -> int:
+        """Build a new generation beside the live one, then swap; returns the document count.
+
+        `docs` are SearchDocuments, or with `prepared` what self.prepare made of them (in
+        worker processes: search.documents.prepared_documents).
+        """
         build = self._new_build()
         index = _prepare(tantivy.Index(SCHEMA, path=str(build)))
-        writer = self._writer(index)
+        try:
+            writer = index.writer(heap_size=self.REBUILD_HEAP, num_threads=1)
+        except ValueError as exc:
+            shutil.rmtree(build, ignore_errors=True)
+            raise SearchUnavailable(f"検索インデックスを作成できません: {exc}") from exc
         count = 0
         try:
             for doc in docs:
-                writer.add_document(to_tantivy(doc))
+                writer.add_document(_document(doc) if prepared else to_tantivy(doc))
                 count += 1
                 if progress:
                     progress()

@@ -172,3 +172,84 @@ def test_markdown_body_is_sanitised_when_rendered(client):
 def test_missing_file_gives_a_clear_error():
     with pytest.raises(CommandError, match="ファイルが見つかりません"):
         call_command("import_cases", "/nonexistent/cases.jsonl")
+
+
+# --- the bulk path (new cases written in chunks; checks in worker processes) -----------------
+def test_new_cases_are_written_as_wagtail_would_write_them(client, private_search_index):
+    """Tree, revision, audit log, reference index and search index of bulk-written cases."""
+    from wagtail.models import Page, PageLogEntry, ReferenceIndex
+
+    from search import service
+
+    records = [synthetic_case(n) | {"published_at": "2024-02-01"} for n in range(40, 44)]
+    del records[-1]["published_at"]  # a draft
+    import_cases(as_lines(records))
+    service.drain_outbox()  # what the search worker does after the commit
+    indexed = private_search_index.versions()
+    assert Page.find_problems() == ([], [], [], [], [])
+    for record in records:
+        page = CasePage.objects.get(external_id=record["id"])
+        revisions = list(page.revisions.all())
+        assert len(revisions) == 1 and page.latest_revision_id == revisions[0].pk
+        assert revisions[0].as_object().title == record["title"]
+        actions = set(PageLogEntry.objects.filter(page=page).values_list("action", flat=True))
+        assert ReferenceIndex.objects.filter(object_id=str(page.pk)).count() == len(
+            record["hashtags"]
+        )
+        if "published_at" in record:
+            assert page.live and page.live_revision_id == revisions[0].pk
+            assert actions == {"wagtail.create", "wagtail.publish"}
+            assert client.get(page.url).status_code == 200
+            assert page.pk in indexed
+        else:
+            assert not page.live and page.has_unpublished_changes
+            assert actions == {"wagtail.create"}
+            assert page.pk not in indexed
+
+
+def test_the_publication_gate_decides_for_every_new_case():
+    """The gate is asked through its hook (publishing registers it; cases sits below)."""
+    from wagtail import hooks
+
+    from publishing.gate import PublishBlocked
+
+    def refuse_the_second(page):
+        if page.external_id == "syn-00051":
+            raise PublishBlocked("公開できません: テスト")
+
+    records = [synthetic_case(n) | {"published_at": "2024-02-01"} for n in (50, 51, 52)]
+    with hooks.register_temporarily("check_publication", refuse_the_second):
+        report = import_cases(as_lines(records))
+    assert (report.published, report.drafts) == (2, 1)
+    assert not CasePage.objects.get(external_id="syn-00051").live
+    assert report.held_back == [
+        "line 2: syn-00051: 公開ゲートが公開を止めたため下書きとして取り込みました: "
+        "公開できません: テスト"
+    ]
+
+
+def test_progress_counts_every_case():
+    done = []
+    records = [synthetic_case(n) for n in range(60, 65)]
+    import_cases(as_lines(records), progress=done.append)
+    assert sum(done) == len(records)
+
+
+def test_a_slug_taken_by_another_page_is_a_line_numbered_problem():
+    from tests.factories import CasePageFactory
+
+    CasePageFactory(slug="syn-00070", external_id="other-70")
+    with pytest.raises(InterchangeError) as caught:
+        import_cases(as_lines([synthetic_case(71), synthetic_case(70)]))
+    assert caught.value.problems == [
+        "line 2: id: ID syn-00070 と同じスラッグのページが事例一覧にすでにあります"
+    ]
+    assert not CasePage.objects.filter(external_id="syn-00071").exists()
+
+
+def test_the_command_prints_time_and_peak_memory(tmp_path):
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(as_lines([synthetic_case(80)])) + "\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_cases", str(path), "--no-progress", "--workers", "1", stdout=out)
+    assert "件/秒" in out.getvalue() and "最大メモリ使用量（RSS）: 本体" in out.getvalue()
