@@ -488,10 +488,13 @@ def parse_query(
     """The query as units, with synonyms expanded at query time.
 
     `synonym_groups` are the secretariat's groups (search.models.Synonym); with
-    `dictionary_synonyms`, Sudachi's abbreviations and spelling variants are added
-    (search/synonyms.py).
+    `dictionary_synonyms`, the dictionaries shipped with the code are added (search/synonyms.py):
+    the project's domain groups, applied exactly like the secretariat's, and Sudachi's
+    abbreviations and spelling variants.
     """
     groups = tuple(tuple(g) for g in synonym_groups.values())
+    if dictionary_synonyms:
+        groups += _domain_groups()
     synonyms, narrower = synonym_index(groups), narrower_index(groups)
     dictionary = _dictionary_synonyms() if dictionary_synonyms else {}
     terms = split_query(text)
@@ -531,3 +534,9 @@ def _dictionary_synonyms() -> Mapping[str, tuple[str, ...]]:
     from .synonyms import dictionary_synonyms  # the data file is read on first use
 
     return dictionary_synonyms()
+
+
+def _domain_groups() -> tuple[tuple[str, ...], ...]:
+    from .synonyms import domain_groups  # the data file is read on first use
+
+    return domain_groups()

@@ -216,7 +216,8 @@ def test_kana_kanji_variants(engine):
 def test_synonyms(engine):
     assert ids(engine, "ロカベン") == {5}
     assert ids(engine, "可視化") == {1, 8}
-    assert ids(engine, "ロカベン", synonyms={}) == set()
+    # Without the secretariat's groups and the shipped dictionaries (ロカベン is in the domain one).
+    assert ids(engine, "ロカベン", synonyms={}, dictionary_synonyms=False) == set()
 
 
 def test_one_way_synonyms_find_narrower_words_but_not_the_reverse(engine):
@@ -560,3 +561,59 @@ def test_an_amount_filters_the_bands_it_meets(ranking, query, expected):
     response = search_with_words(ranking.search, request, amounts_vocabulary())
     assert {h.id for h in response.hits} == expected
     assert [w.mode for w in response.words] == ["filter"]
+
+
+# --- the domain dictionary (search/data/domain_synonyms.tsv, issue 12) --------------------------
+def _domain_pairs() -> list[tuple[str, str, str]]:
+    """(group, query word, the word a case uses instead) for every group of the file: the first
+    word and its first partner both ways, and a one-way group's first word and narrower word."""
+    from search.synonyms import read_domain_groups
+
+    pairs = []
+    for name, group in read_domain_groups().items():
+        same = group[: group.index(ONE_WAY)] if ONE_WAY in group else group
+        narrower = group[len(same) + 1 :]
+        if len(same) > 1:
+            pairs += [(name, same[0], same[1]), (name, same[1], same[0])]
+        if narrower:
+            pairs.append((name, same[0], narrower[0]))
+    return pairs
+
+
+@pytest.fixture(params=["embedded", "elasticsearch"])
+def domain_cases(request, tmp_path):
+    """One case per pair, whose text uses only the partner word."""
+    pairs = _domain_pairs()
+    corpus = [
+        doc(1000 + i, f"相談の記録 {i}", f"{partner}について相談を受けた。")
+        for i, (_name, _word, partner) in enumerate(pairs)
+    ]
+    backend = _backend(request.param, tmp_path, corpus)
+    yield backend, pairs
+    if request.param == "elasticsearch":
+        backend.drop()
+
+
+def test_every_domain_synonym_finds_a_case_that_uses_only_its_partner(domain_cases):
+    engine, pairs = domain_cases
+    missed = [
+        f"{name}: {word} → {partner}"
+        for i, (name, word, partner) in enumerate(pairs)
+        if 1000 + i not in ids(engine, word, synonyms={})
+    ]
+    assert missed == []
+
+
+def test_domain_synonyms_are_one_way_where_the_file_says_so_and_can_be_left_out(engine):
+    engine.index(
+        [
+            doc(20, "金融機関との対話", "メインの金融機関に事業計画を説明した。"),
+            doc(21, "支店長との面談", "信用金庫の支店長と面談した。"),
+        ]
+    )
+    # 金融機関 => 信用金庫: the broader word finds the narrower one, not the reverse.
+    assert {20, 21} <= ids(engine, "金融機関", synonyms={})
+    assert 20 not in ids(engine, "信用金庫", synonyms={})
+    # Two-way: 信金 finds 信用金庫; without the shipped dictionaries it does not.
+    assert 21 in ids(engine, "信金", synonyms={})
+    assert 21 not in ids(engine, "信金", synonyms={}, dictionary_synonyms=False)
