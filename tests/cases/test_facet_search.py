@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True, scope="module")
-def index_of_the_demo_content(django_db_blocker):
+def index_of_the_demo_content(django_db_setup, django_db_blocker):
     """The shared index rebuilt from the session's database (as in test_relevance.py): earlier
     tests that published and rolled back may have left it out of step with the database."""
     with django_db_blocker.unblock():
