@@ -640,7 +640,7 @@ def _statistical(t: _Text, *, regions: bool = False) -> Iterator[Finding]:
         spans, ner.entities_many([t.text[s:e] for s, e in spans]), strict=True
     ):
         for e in entities:
-            start, end = offset + e.start, offset + e.end
+            start, end = _without_function_words(t, offset + e.start, offset + e.end)
             surface = t.norm[start:end].strip()
             if not surface or _PLACEHOLDER_NAME.fullmatch(surface) or _common_noun(surface):
                 continue
@@ -666,6 +666,20 @@ def _statistical(t: _Text, *, regions: bool = False) -> Iterator[Finding]:
             if end <= start:
                 continue
             yield t.finding(start, end, e.kind)
+
+
+def _without_function_words(t: _Text, start: int, end: int) -> tuple[int, int]:
+    """A name neither starts nor ends with a particle or an auxiliary: the trained head's span
+    sometimes takes the の after a name (七尾の直売所 → 「七尾の」), and the entity list then made
+    「の」 a name of its own that blocked every field."""
+    ms = t.morphemes
+    k = t.at.get(start)
+    while k is not None and k < len(ms) and ms[k].end <= end and ms[k].is_function_word:
+        start, k = ms[k].end, k + 1
+    k = t.ending.get(end)
+    while k is not None and k >= 0 and ms[k].start >= start and ms[k].is_function_word:
+        end, k = ms[k].start, k - 1
+    return start, end
 
 
 def _agreed(e, entities) -> bool:

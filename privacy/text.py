@@ -41,6 +41,11 @@ class Morpheme:
         return self.pos[1:3] == ("固有名詞", "地名") and self.pos[3] != "国"
 
     @property
+    def is_function_word(self) -> bool:
+        """A particle, an auxiliary or a space: never at a name's edge (a mark may be: D.C.)."""
+        return self.pos[0] in ("助詞", "助動詞", "空白")
+
+    @property
     def is_noun_like(self) -> bool:
         return (
             self.pos[0] in ("名詞", "接頭辞")

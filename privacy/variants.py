@@ -132,6 +132,9 @@ def person_variants(name: str) -> tuple[str, ...]:
     parts = [p for p in _NAME_SPLIT.split(n) if p]
     if len(parts) == 1:
         parts = _split_name(parts[0])
+    # A part is a name on its own only if it holds name material: a one-kanji given name (彩)
+    # does, a particle left by a badly cut name (七尾|の) would match every sentence.
+    parts = [p for p in parts if not all(m.is_function_word for m in morphemes(p))]
     return tuple(dict.fromkeys([n, "".join(parts), *parts]))
 
 

@@ -6,6 +6,7 @@ are written for these tests."""
 import pytest
 
 from privacy.detect import detect
+from privacy.variants import person_variants
 
 
 def _found(text: str) -> list[tuple[str, str]]:
@@ -92,3 +93,24 @@ def test_kanji_common_nouns_both_models_read_as_a_firm_are_no_finding(model, tex
     """ja_ginza and the trained head both read 会社概要 or 製造課 as a firm; common nouns that
     do not end in a word of firms (大学, 新聞, 銀行 …) are none (they held honest drafts back)."""
     assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "株式会社丸七の高橋健一社長と、七尾の直売所で売場の役割を話し合った。",
+        "輪島の朝市で、能登の生産者と会った。",
+        "ご家族は、金沢で暮らしている。",
+    ],
+)
+def test_no_finding_starts_or_ends_with_a_particle(model, text):
+    """The trained head read 「七尾の」 as a person; the entity list then made 「の」 a known name
+    that blocked every field of the draft (the browser test of the publication flow)."""
+    for f in detect(text):
+        first, last = f.text[0], f.text[-1]
+        assert first not in "のがはをにともで" and last not in "のがはをにともで", f
+
+
+def test_a_name_cut_badly_leaves_no_particle_as_a_name_of_its_own():
+    assert "の" not in person_variants("七尾の")
+    assert person_variants("高橋 彩") == ("高橋 彩", "高橋彩", "高橋", "彩")  # one kanji stays
