@@ -25,6 +25,10 @@ pytestmark = pytest.mark.django_db
 # about 120 (Wagtail's workflow panels and action menu, and the approval task's checks).
 LISTING_BOUND = 40
 EDITOR_BOUND = 130
+# Wagtail's editor writes on its own schedule (editing sessions cleaned up, the second factor's
+# last-seen time): one query more or less between two requests, seen on a loaded machine (48 → 49).
+# A query per case would add tens here: the tests add 60 and 120 cases.
+SLACK = 2
 
 
 @pytest.fixture
@@ -68,7 +72,7 @@ def test_listing_and_editor_queries_do_not_grow_with_the_cases(client, people, m
     few = {name: _queries(client, url) for name, url in urls.items()}
     insert_cases(120, first=11)  # more than two pages of the listing (50 a page)
     many = {name: _queries(client, url) for name, url in urls.items()}
-    assert many == few, f"queries grew with the cases: {few} → {many}"
+    assert all(many[name] <= few[name] + SLACK for name in few), f"grew: {few} → {many}"
     assert few["listing"] <= LISTING_BOUND, few
     assert few["editor"] <= EDITOR_BOUND, few
 
@@ -81,7 +85,7 @@ def test_the_editor_of_a_plain_case_stays_bounded_too(client, people):
     url = reverse("wagtailadmin_pages:edit", args=[case.pk])
     few = _queries(client, url)
     insert_cases(60, first=31)
-    assert _queries(client, url) == few
+    assert _queries(client, url) <= few + SLACK
     assert few <= 60, few
 
 
