@@ -12,6 +12,7 @@ the parser and morphologizer add time and nothing the NER needs.
 
 import functools
 import json
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -92,7 +93,11 @@ def _model():
     if WIKI_ENABLED and WIKI_PATH.exists():
         for label in WIKI_LABELS:
             nlp.vocab.strings.add(label)
-        nlp.add_pipe("ner", name=WIKI_NER, config=wiki_config(head_width(WIKI_PATH)))
+        nlp.add_pipe(
+            "ner",
+            name=WIKI_NER,
+            config=wiki_config(head_width(WIKI_PATH), features=head_features(WIKI_PATH)),
+        )
         # Kept outside the pipeline and run on its own: a second NER in the pipeline would only
         # add to the first one's entities, never overlap them (spaCy keeps preset entities).
         _name, head = nlp.remove_pipe(WIKI_NER)
@@ -108,9 +113,28 @@ def _read(nlp, head, texts: list[str]) -> Iterator[list]:
         ents = list(doc.ents)
         if head is not None:
             doc.ents = []
-            # The head reads the token vectors ja_ginza's tok2vec left in doc.tensor.
-            ents += list(head(doc).ents)
+            # The head reads the token vectors ja_ginza's tok2vec left in doc.tensor, and beside
+            # them the token features it was trained with (none for a head trained without).
+            if head_features(WIKI_PATH):
+                add_features(doc)
+            ents += [e for e in head(doc).ents if not _lone_surname(e, ents)]
         yield ents
+
+
+LONE_SURNAME_FILTER = True
+
+
+def _lone_surname(ent, others: list) -> bool:
+    """Whether the head read one word as a person only because Sudachi's dictionary lists it as a
+    surname (山主 in 山主から原木を仕入れ): one token tagged 人名-姓, no given name beside it, and
+    ja_ginza's NER reads no name of a person, a firm or a place there."""
+    return (
+        LONE_SURNAME_FILTER
+        and ent.label_ == "人名"
+        and len(ent) == 1
+        and ent[0].tag_.endswith("人名-姓")
+        and not any(o.label_ in KIND and o.start < ent.end and ent.start < o.end for o in others)
+    )
 
 
 def _loaded():
@@ -128,8 +152,9 @@ def head():
     return _loaded()[1]
 
 
-def wiki_config(hidden: int = 64) -> dict:
-    """The trained head's config: a transition-based NER reading ja_ginza's tok2vec."""
+def wiki_config(hidden: int = 64, *, features: int = 0) -> dict:
+    """The trained head's config: a transition-based NER reading ja_ginza's tok2vec (256 wide)
+    and `features` more columns (token_features) appended to it."""
     return {
         "model": {
             "@architectures": "spacy.TransitionBasedParser.v2",
@@ -141,7 +166,7 @@ def wiki_config(hidden: int = 64) -> dict:
             "nO": None,
             "tok2vec": {
                 "@architectures": "spacy.Tok2VecListener.v1",
-                "width": 256,
+                "width": 256 + features,
                 "upstream": "tok2vec",
             },
         }
@@ -155,6 +180,79 @@ def head_width(path: Path) -> int:
         return int(json.loads((path / "width.json").read_text(encoding="utf-8"))["hidden_width"])
     except FileNotFoundError:
         return 64
+
+
+@functools.cache
+def head_features(path: Path) -> int:
+    """How many token features (token_features) the trained head reads beside the token vectors,
+    as privacy.ner_train records it in width.json; 0 for a head trained on the vectors alone."""
+    try:
+        recorded = json.loads((path / "width.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return 0
+    return int(recorded.get("features", 0))
+
+
+# What the frozen token vectors of ja_ginza hardly tell the head (privacy.ner_train found lone
+# katakana company names and unlabelled person names to be most of what it missed): Sudachi's
+# part of speech, which the tokenizer puts in token.tag_ (名詞-固有名詞-人名-姓 …) from its
+# dictionary, and the token's character type. Each is a 0/1 column; the tag parts are matched as
+# substrings of tag_. Changing these lists changes the head's input: retrain after it.
+_TAG_PARTS = (
+    "固有名詞", "人名", "人名-姓", "人名-名", "組織", "地名", "地名-国", "固有名詞-一般",
+    "普通名詞", "接尾辞", "助詞", "補助記号", "動詞", "助動詞", "接頭辞", "名詞",
+)  # fmt: skip
+_KATAKANA = re.compile(r"[\u30a0-\u30ffー・＝=]+")
+_KANJI = re.compile(r"[\u4e00-\u9fff\u3005々〆ヶ]+")
+_HIRAGANA = re.compile(r"[\u3040-\u309f]+")
+_LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]+")
+_DIGIT = re.compile(r"[0-9０-９]")
+# The features of the tokens either side that count: a name next to a name, a place or a suffix.
+_CONTEXT = (1, 4, 5, 7, 9, 16)  # 人名, 組織, 地名, 固有名詞-一般, 接尾辞, katakana
+
+
+def _token_row(tag: str, text: str) -> list[float]:
+    row = [float(part in tag) for part in _TAG_PARTS]
+    types = [
+        bool(_KATAKANA.fullmatch(text)),
+        bool(_KANJI.fullmatch(text)),
+        bool(_HIRAGANA.fullmatch(text)),
+        bool(_LATIN.fullmatch(text)),
+    ]
+    row += [float(t) for t in types]
+    row += [
+        float(bool(_DIGIT.search(text))),
+        float(not any(types)),
+        float(len(text) == 1),
+        float(len(text) >= 4),
+        float(text[:1].isupper()),
+    ]
+    return row
+
+
+FEATURES = len(_TAG_PARTS) + 9 + 2 * len(_CONTEXT)
+
+
+def token_features(doc):
+    """One row per token of `doc`: its own features, then some of its neighbours' (FEATURES)."""
+    import numpy
+
+    own = numpy.array([_token_row(t.tag_, t.text) for t in doc], dtype="float32").reshape(
+        len(doc), -1
+    )
+    none = numpy.zeros((1, len(_CONTEXT)), dtype="float32")
+    near = own[:, _CONTEXT]
+    before = numpy.vstack([none, near[:-1]]) if len(doc) else near
+    after = numpy.vstack([near[1:], none]) if len(doc) else near
+    return numpy.hstack([own, before, after])
+
+
+def add_features(doc) -> None:
+    """Appends token_features to the token vectors in doc.tensor, where the head reads them."""
+    import numpy
+
+    if len(doc) and doc.tensor.shape[1] == 256:
+        doc.tensor = numpy.hstack([doc.tensor, token_features(doc)]).astype("float32")
 
 
 @functools.cache

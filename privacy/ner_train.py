@@ -61,6 +61,11 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--dropout", type=float, default=0.2)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(
+        "--no-features",
+        action="store_true",
+        help="the token vectors alone, without Sudachi's tags and character types",
+    )
     args = parser.parse_args()
 
     import spacy
@@ -80,7 +85,9 @@ def main() -> None:
     nlp = spacy.load(ner.MODEL, exclude=ner.EXCLUDED)
     for label in ner.WIKI_LABELS:
         nlp.vocab.strings.add(label)
-    head = nlp.add_pipe("ner", name=ner.WIKI_NER, config=ner.wiki_config(args.hidden))
+    features = 0 if args.no_features else ner.FEATURES
+    config = ner.wiki_config(args.hidden, features=features)
+    head = nlp.add_pipe("ner", name=ner.WIKI_NER, config=config)
     tok2vec = nlp.get_pipe("tok2vec")
 
     def examples(rows: list[dict]) -> list[Example]:
@@ -94,6 +101,8 @@ def main() -> None:
             ]
             reference.ents = filter_spans([s for s in spans if s is not None])
             tok2vec(predicted)  # frozen: its vectors once, read by the head through doc.tensor
+            if features:  # the same columns privacy.ner appends before the head runs
+                ner.add_features(predicted)
             out.append(Example(predicted, reference))
         return out
 
@@ -119,7 +128,7 @@ def main() -> None:
             with head.model.use_params(optimizer.averages) if optimizer.averages else _nothing():
                 args.out.mkdir(parents=True, exist_ok=True)
                 head.to_disk(args.out, exclude=["vocab"])
-                width = {"hidden_width": args.hidden}
+                width = {"hidden_width": args.hidden, "features": features}
                 (args.out / "width.json").write_text(json.dumps(width) + "\n", encoding="utf-8")
         if elapsed > args.minutes or epoch - best_epoch >= args.patience:
             break
