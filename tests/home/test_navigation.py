@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, Site
 
-from home.context_processors import menu_children
+from home.context_processors import menu_children, site_navigation
 
 from .factories import PlainPageFactory
 
@@ -61,3 +61,40 @@ def test_the_site_navigation_lists_the_home_pages_menu_children(client):
     titles = [item["title"] for item in response.context["nav_items"]]
     assert titles == [p.title for p in expected(site.root_page)]
     assert "メニューの子" in titles
+
+
+def sqlite_steps(func) -> int:
+    """SQLite virtual-machine steps (in hundreds) that func() makes the database run."""
+    steps = [0]
+
+    def count():
+        steps[0] += 1
+        return 0
+
+    connection.ensure_connection()
+    connection.connection.set_progress_handler(count, 100)
+    try:
+        func()
+    finally:
+        connection.connection.set_progress_handler(None, 100)
+    return steps[0]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="counts SQLite's steps")
+def test_the_navigation_does_not_read_the_pages_under_the_menu_pages(rf):
+    """The defect: get_children() walked every descendant of the home page (10,000 cases) on
+    every public page. The database work must not grow with the pages under a menu page."""
+    site = Site.objects.get(is_default_site=True)
+    section = PlainPageFactory(parent=site.root_page)
+
+    def navigation():
+        request = rf.get("/")
+        assert any(item["title"] == section.title for item in site_navigation(request)["nav_items"])
+
+    navigation()
+    few = sqlite_steps(navigation)
+    for _ in range(120):
+        PlainPageFactory(parent=section, live=False, show_in_menus=False)
+    navigation()
+    many = sqlite_steps(navigation)
+    assert many <= few + 2, (few, many)
