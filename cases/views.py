@@ -4,6 +4,9 @@ import unicodedata
 from urllib.parse import parse_qsl
 
 from django.http import QueryDict
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from following.feeds import feed_path
@@ -129,11 +132,37 @@ def facet_groups(response: SearchResponse, request: SearchRequest) -> list[dict]
                 "name": facet.name,
                 "label": facet.label,
                 "options": options,
+                "options_html": facet_options_html(facet.name, options),
                 "chosen": sum(1 for o in options if o.selected),
                 "open": facet.name in OPEN_FACETS or bool(chosen),
             }
         )
     return list(groups.values())
+
+
+def facet_options_html(name: str, options: list[selectors.FacetOption]) -> SafeString:
+    """The checkboxes of one facet, the <li> items of its list in case_index_page.html.
+
+    Built here rather than by a template loop: the panel has about 300 values at 10,000 cases, and
+    the loop's variable and tag nodes cost about a quarter of the list's CPU time. Escaped and
+    numbers localised as the template did ({{ value }}), so the page stays byte for byte the same
+    (tests/cases/test_facet_panel_html.py compares it with the template it replaced).
+    """
+    field = conditional_escape(name)
+    mark = "#" if name == "hashtag" else ""
+    items = []
+    for number, option in enumerate(options, start=1):
+        checked = " checked" if option.selected else ""
+        items.append(
+            "\n              <li>\n"
+            f'                <input type="checkbox" id="f-{field}-{number}" name="{field}"'
+            f' value="{conditional_escape(option.value)}"{checked}>\n'
+            f'                <label for="f-{field}-{number}">{mark}{conditional_escape(option.label)}'
+            f' <span class="count">（{conditional_escape(localize(option.count))}）</span></label>\n'
+            "              </li>\n              "
+        )
+    # Each value is escaped above; the rest is this function's own markup.
+    return mark_safe("".join(items))  # noqa: S308
 
 
 def _url(base_url: str, query: QueryDict) -> str:

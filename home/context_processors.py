@@ -1,12 +1,47 @@
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from accounts import roles, twofactor
 from training.packs import can_make_packs
 from workspace.landing import curricula_admin_url
 
 from .site_setup import ABOUT_SLUG
+
+# The paths of a page's direct children, one index seek each: the smallest path in the children's
+# interval, then again the smallest after the previous child's whole subtree (its path + "~": the
+# path alphabet 0-9A-Z sorts before "~" in SQLite and in the "C" collation Wagtail gives the column
+# on PostgreSQL). Recursive CTEs and "||" work in both databases.
+CHILD_PATHS_SQL = """
+WITH RECURSIVE children(path) AS (
+    SELECT MIN(path) FROM wagtailcore_page WHERE path >= %s AND path <= %s
+    UNION ALL
+    SELECT (
+        SELECT MIN(later.path) FROM wagtailcore_page later
+        WHERE later.path > (children.path || '~') AND later.path <= %s
+    )
+    FROM children WHERE children.path IS NOT NULL
+)
+SELECT path FROM children WHERE path IS NOT NULL
+"""
+
+
+def menu_children(root: Page) -> list[Page]:
+    """root.get_children().live().in_menu(), without reading the subtrees under the children.
+
+    get_children() asks for the paths between root's first and last possible child and keeps
+    depth + 1: the database walks every descendant in that interval (all 10,000 cases under the
+    case list) to find four pages, 3 ms on every page. Same rows, same order, one query.
+    """
+    first, last = Page._get_children_path_interval(root.path)
+    return list(
+        # A constant statement; the paths are passed as parameters.
+        Page.objects.filter(path__in=RawSQL(CHILD_PATHS_SQL, (first, last, last)))  # noqa: S611
+        .live()
+        .in_menu()
+        .order_by("path")
+    )
 
 
 def site_navigation(request) -> dict:
@@ -17,7 +52,7 @@ def site_navigation(request) -> dict:
         return {"nav_items": []}
     items = []
     about_url = None
-    for child in site.root_page.get_children().live().in_menu():
+    for child in menu_children(site.root_page):
         url = child.get_url(request=request)
         items.append({"title": child.title, "url": url, "current": request.path.startswith(url)})
         if child.slug == ABOUT_SLUG:
