@@ -77,8 +77,14 @@ def forget() -> None:
     invalidate(reason="taxonomy label")  # registered after: the labels go before the pages
 
 
-def _drop_copies() -> None:
+def forget_local_copy() -> None:
+    """Drop this process's copy only; the shared cache is someone else's business (tests clear
+    it between tests, and a rolled-back label edit left this copy behind)."""
     _local.update(data=None, until=0.0, version=None)
+
+
+def _drop_copies() -> None:
+    forget_local_copy()
     cache.delete(CACHE_KEY)
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts import roles
+from taxonomy import terms
 
 
 def require_program(name: str, env_flag: str, why: str):
@@ -29,10 +30,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _empty_page_cache():
     """Each test starts with no cached pages: a rolled-back test never bumped the generation
-    back, so a page it cached would be served to the next test (pagecache/)."""
+    back, so a page it cached would be served to the next test (pagecache/). Nor with this
+    process's copy of the labels: a test that renamed one rolled back, but the copy (kept
+    LOCAL_SECONDS) held the new name, and a later search read query words from it (the blind
+    relevance test lost a query, depending on the order and the speed of the run)."""
     from django.core.cache import cache
 
     cache.clear()
+    terms.forget_local_copy()
 
 
 @pytest.fixture
