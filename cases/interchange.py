@@ -292,6 +292,9 @@ def personal_data_findings(record: dict) -> list[str]:
 # which analyse every text with Sudachi) run first, in `workers` processes. Cases that exist
 # already are updated one by one through Wagtail (their revision history, unpublishing).
 CHUNK = 200
+# The Wagtail hook called with the pages of a chunk just published, before page_published is sent
+# for each of them: receivers that can do their work for all of them at once (publishing.media).
+PUBLISHED_IN_BULK_HOOK = "pages_published_in_bulk"
 
 
 @dataclass
@@ -577,10 +580,49 @@ def _create_cases(index: CaseIndexPage, chunk: list, *, tags: _TagCache) -> None
     for entry in entries:
         entry.content_changed = True
     PageLogEntry.objects.bulk_create(entries)
-    for page, revision in zip(pages, revisions, strict=True):
-        ReferenceIndex.create_or_update_for_object(page)
-        if page.live:
-            page_published.send(sender=CasePage, instance=page, revision=revision)
+    index_references(pages)
+    published = [(page, revision) for page, revision in zip(pages, revisions, strict=True)]
+    published = [(page, revision) for page, revision in published if page.live]
+    # Receivers that can handle the chunk's publications at once do so first (publishing.media
+    # files the media of all of them in a few queries) and mark the pages they handled, so that
+    # their per-page receiver of page_published below leaves those pages alone.
+    for handle in hooks.get_hooks(PUBLISHED_IN_BULK_HOOK):
+        handle([page for page, _revision in published])
+    for page, revision in published:
+        page_published.send(sender=CasePage, instance=page, revision=revision)
+
+
+def index_references(pages: list[CasePage]) -> None:
+    """The reference index of new pages, as ReferenceIndex.create_or_update_for_object writes it
+    for each, in one insert: the same references extracted from the page in hand, under the
+    page's own content type and its base (Page). A new page has no rows yet, so there is
+    nothing to compare with or delete (tests/cases/test_interchange_bulk.py compares the rows)."""
+    if not pages:
+        return
+    model = type(pages[0])
+    content_type, *_parents, base_content_type = [
+        ContentType.objects.get_for_model(m, for_concrete_model=False)
+        for m in [model, *model._meta.get_parent_list()]
+    ]
+    ReferenceIndex.objects.bulk_create(
+        [
+            ReferenceIndex(
+                content_type=content_type,
+                base_content_type=base_content_type,
+                object_id=page.pk,
+                to_content_type_id=to_content_type_id,
+                to_object_id=to_object_id,
+                model_path=model_path,
+                content_path=content_path,
+                content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
+            )
+            for page in pages
+            for to_content_type_id, to_object_id, model_path, content_path in set(
+                ReferenceIndex._extract_references_from_object(page)
+            )
+        ],
+        ignore_conflicts=connection.features.supports_ignore_conflicts,
+    )
 
 
 def _save_case(
