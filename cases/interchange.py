@@ -25,6 +25,7 @@ from wagtail import hooks
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.signals import page_published
 
+from privacy import screening
 from privacy.screening import detect
 from taxonomy import terms
 
@@ -398,12 +399,15 @@ def _checks(records, existing, *, workers: int | None) -> Iterator[Iterator[_Che
     """
     tasks = [(record, record["id"] not in existing) for _, record in records]
     workers = _default_workers() if workers is None else workers
-    if workers <= 1 or len(tasks) < 2 * CHUNK or not _database_shared():
-        yield map(_check, tasks)
-        return
-    connections.close_all()  # each worker opens its own; a forked open one is unsafe
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield pool.imap(_check, tasks, chunksize=25)
+    # The screening and the gate read the same texts: the detector runs once per text within the
+    # import (privacy.screening.one_import). Forked workers inherit the scope, each its own copy.
+    with screening.one_import():
+        if workers <= 1 or len(tasks) < 2 * CHUNK or not _database_shared():
+            yield map(_check, tasks)
+            return
+        connections.close_all()  # each worker opens its own; a forked open one is unsafe
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield pool.imap(_check, tasks, chunksize=25)
 
 
 def _default_workers() -> int:

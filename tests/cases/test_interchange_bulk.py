@@ -69,3 +69,49 @@ def test_imported_pages_are_filed_by_the_bulk_release_not_page_by_page(monkeypat
     assert report.published > 0
     assert per_page == []
     assert bulk == [report.published]
+
+
+def _counting(monkeypatch) -> list[str]:
+    """Every text the detector reads, through the screening or the publication gate."""
+    from privacy import anonymise, screening
+
+    seen: list[str] = []
+    detect = screening._detect
+
+    def counted(text, **kwargs):
+        seen.append(text)
+        return detect(text, **kwargs)
+
+    monkeypatch.setattr(screening, "_detect", counted)
+    monkeypatch.setattr(anonymise, "detect", counted)
+    return seen
+
+
+def test_the_detector_reads_each_text_once_per_import(monkeypatch):
+    """The screening and the gate of a new case read the same title, lead and phases, and the
+    gate the same labels on every case: one detection per distinct text in an import."""
+    seen = _counting(monkeypatch)
+    records = _records(12)
+    report = import_cases([json.dumps(r, ensure_ascii=False) for r in records], workers=1)
+    assert report.published > 0
+    assert seen and len(seen) == len(set(seen))
+    for record in records:
+        if record.get("published_at") and report.published:
+            assert record["lead"] in seen
+
+
+def test_outside_an_import_nothing_is_kept(monkeypatch):
+    from privacy import screening
+    from privacy.anonymise import blocking_findings
+
+    seen = _counting(monkeypatch)
+    text = "連絡先は 03-1234-5678 です。"
+    assert [f.kind for f in blocking_findings(text, {})] == ["phone"]
+    assert [f.kind for f in screening.detect(text)] == ["phone"]
+    assert seen == [text, text]
+    with screening.one_import():
+        assert [f.kind for f in screening.detect(text)] == ["phone"]
+        assert [f.kind for f in blocking_findings(text, {})] == ["phone"]
+        # Other known names are another question.
+        assert blocking_findings("山田商店の話", {"organisations": ["山田商店"]})
+    assert seen == [text, text, text, "山田商店の話"]
