@@ -20,6 +20,7 @@ from django.db import connection, connections, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from modelcluster.models import get_all_child_relations
 from taggit.models import Tag
 from wagtail import hooks
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
@@ -557,6 +558,13 @@ def _create_cases(index: CaseIndexPage, chunk: list, *, tags: _TagCache) -> None
     CaseSection.objects.bulk_create(sections)
     CaseTag.objects.bulk_create(tagged)
     Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(pages))
+    # A new page has no rows in its other child relations (Wagtail's comments, the case's
+    # updates): said in memory, serializable_data below does not query each of them per page.
+    for relation in get_all_child_relations(CasePage):
+        name = relation.get_accessor_name()
+        for page in pages:
+            if name not in getattr(page, "_cluster_related_objects", {}):
+                setattr(page, name, [])
     revisions = Revision.objects.bulk_create(
         Revision(
             content_type=case_type,

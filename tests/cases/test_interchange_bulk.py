@@ -115,3 +115,24 @@ def test_outside_an_import_nothing_is_kept(monkeypatch):
         # Other known names are another question.
         assert blocking_findings("山田商店の話", {"organisations": ["山田商店"]})
     assert seen == [text, text, text, "山田商店の話"]
+
+
+def test_revision_content_is_what_wagtail_would_store():
+    """The revision of an imported case holds the page as serializable_data reads it back from
+    the database (its child relations included), without a query per page and relation."""
+    from wagtail.models import Revision
+
+    records = _records(3)
+    import_cases([json.dumps(r, ensure_ascii=False) for r in records], workers=1)
+    for page in CasePage.objects.filter(external_id__in=[r["id"] for r in records]):
+        content = Revision.objects.get(pk=page.latest_revision_id).content
+        stored = json.loads(json.dumps(page.serializable_data(), cls=_encoder()))
+        for key in ("latest_revision", "live_revision", "latest_revision_created_at"):
+            stored.pop(key), content.pop(key)
+        assert content == stored
+
+
+def _encoder():
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    return DjangoJSONEncoder

@@ -188,7 +188,7 @@ def test_page_published_after_the_bulk_release_does_not_release_again(
     assert _filed([photo]) == [(media.RELEASED_COLLECTION, False)]
 
 
-def test_the_import_hook_releases_in_bulk():
+def test_the_import_hook_releases_in_bulk(django_capture_on_commit_callbacks):
     from wagtail import hooks
 
     from cases.interchange import PUBLISHED_IN_BULK_HOOK
@@ -196,6 +196,7 @@ def test_the_import_hook_releases_in_bulk():
 
     photo = _private_photo("hooked")
     page = _case_showing(photo)
-    for handle in hooks.get_hooks(PUBLISHED_IN_BULK_HOOK):
-        handle([page])
+    with django_capture_on_commit_callbacks(execute=True):
+        for handle in hooks.get_hooks(PUBLISHED_IN_BULK_HOOK):
+            handle([page])
     assert _filed([photo])[0][0] == media.RELEASED_COLLECTION
