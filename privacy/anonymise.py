@@ -18,7 +18,6 @@ the case, including mentions the detector did not flag.
 import re
 from collections.abc import Iterable, Iterator
 
-from privacy import screening
 from privacy.detect import (
     HONORIFICS,
     PREFECTURES,
@@ -155,8 +154,7 @@ def blocking_findings(text: str, known: dict[str, list[str]] | None) -> list[Fin
     return [
         f
         # The model finds no identifier and no known name, so the gate does without it.
-        # Shared with the import's screening of the same texts (privacy.screening.one_import).
-        for f in screening.findings(text, known=known)
+        for f in detect(text, known=known, statistical=False)
         if f.kind in STRUCTURED_KINDS or f.kind.startswith("known_")
     ]
 
