@@ -121,6 +121,14 @@ class CaseExplorerView(ExplorableIndexView):
         children = self.model._default_manager.child_of(self.parent_page)
         return self.annotate_queryset(children)
 
+    def order_queryset(self, queryset):
+        """Wagtail's order, then the page id: cases imported together share their revision time,
+        and without a last key PostgreSQL may show a tie on two pages and leave another out."""
+        queryset = super().order_queryset(queryset)
+        if self.ordering == "ord" or (self.is_searching and not self.is_explicitly_ordered):
+            return queryset
+        return queryset.order_by(*queryset.query.order_by, "-pk")
+
     @cached_property
     def explores_every_child(self) -> bool:
         user = self.request.user
