@@ -10,7 +10,7 @@ imported as `manage.py import_cases FILE` does it, every check included (validat
 anonymisation screening, the publication gate), with the task backend of production
 (django_tasks_db): the import queues the search updates and returns; the search worker's drain
 of those updates is timed after it, separately. Printed: cases/s, wall and CPU time (this
-process and its workers), peak RSS, and the load average before and after, since the machine is
+process and its workers, apart), peak RSS, and the load average before and after, since the machine is
 shared.
 
 Target (issue 16): at least 100 cases/s.
@@ -32,10 +32,12 @@ sys.path.insert(0, str(ROOT))
 TARGET_PER_SECOND = 100.0
 
 
-def cpu_seconds() -> float:
+def cpu_seconds() -> tuple[float, float]:
+    """CPU time of this process and of its (finished) workers: the main process writes, the
+    workers check, so each side's cost per case is read apart."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 def peak_rss_mb() -> tuple[float, float]:
@@ -95,7 +97,9 @@ def main() -> None:
         out = io.StringIO()
         call_command("import_cases", str(source), *options, stdout=out)
         wall = time.perf_counter() - started
-        cpu = cpu_seconds() - cpu_before
+        main_cpu, workers_cpu = (
+            after - before for after, before in zip(cpu_seconds(), cpu_before, strict=True)
+        )
         load_after = load()
     own, workers = peak_rss_mb()
     imported = CasePage.objects.filter(external_id__startswith="syn-").count()
@@ -105,7 +109,10 @@ def main() -> None:
         f"import: {imported:,} cases ({live:,} published) in {wall:.1f} s = "
         f"{imported / wall:,.1f} cases/s (target ≥ {TARGET_PER_SECOND:.0f}: "
         f"{'met' if imported / wall >= TARGET_PER_SECOND else 'NOT met'})\n"
-        f"  CPU {cpu:.1f} s (this process and its workers); peak RSS {own:,.0f} MB (main), "
+        f"  CPU {main_cpu + workers_cpu:.1f} s: main process {main_cpu:.1f} s "
+        f"({1000 * main_cpu / imported:.1f} ms per case), workers {workers_cpu:.1f} s "
+        f"({1000 * workers_cpu / imported:.1f} ms per case)\n"
+        f"  peak RSS {own:,.0f} MB (main), "
         f"{workers:,.0f} MB (largest worker)\n"
         f"  load average before {load_before}, after {load_after}",
         flush=True,

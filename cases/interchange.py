@@ -20,11 +20,13 @@ from django.db import connection, connections, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from modelcluster.models import get_all_child_relations
 from taggit.models import Tag
 from wagtail import hooks
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.signals import page_published
 
+from privacy import screening
 from privacy.screening import detect
 from taxonomy import terms
 
@@ -292,6 +294,9 @@ def personal_data_findings(record: dict) -> list[str]:
 # which analyse every text with Sudachi) run first, in `workers` processes. Cases that exist
 # already are updated one by one through Wagtail (their revision history, unpublishing).
 CHUNK = 200
+# The Wagtail hook called with the pages of a chunk just published, before page_published is sent
+# for each of them: receivers that can do their work for all of them at once (publishing.media).
+PUBLISHED_IN_BULK_HOOK = "pages_published_in_bulk"
 
 
 @dataclass
@@ -395,12 +400,15 @@ def _checks(records, existing, *, workers: int | None) -> Iterator[Iterator[_Che
     """
     tasks = [(record, record["id"] not in existing) for _, record in records]
     workers = _default_workers() if workers is None else workers
-    if workers <= 1 or len(tasks) < 2 * CHUNK or not _database_shared():
-        yield map(_check, tasks)
-        return
-    connections.close_all()  # each worker opens its own; a forked open one is unsafe
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield pool.imap(_check, tasks, chunksize=25)
+    # The screening and the gate read the same texts: the detector runs once per text within the
+    # import (privacy.screening.one_import). Forked workers inherit the scope, each its own copy.
+    with screening.one_import():
+        if workers <= 1 or len(tasks) < 2 * CHUNK or not _database_shared():
+            yield map(_check, tasks)
+            return
+        connections.close_all()  # each worker opens its own; a forked open one is unsafe
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield pool.imap(_check, tasks, chunksize=25)
 
 
 def _default_workers() -> int:
@@ -550,6 +558,13 @@ def _create_cases(index: CaseIndexPage, chunk: list, *, tags: _TagCache) -> None
     CaseSection.objects.bulk_create(sections)
     CaseTag.objects.bulk_create(tagged)
     Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(pages))
+    # A new page has no rows in its other child relations (Wagtail's comments, the case's
+    # updates): said in memory, serializable_data below does not query each of them per page.
+    for relation in get_all_child_relations(CasePage):
+        name = relation.get_accessor_name()
+        for page in pages:
+            if name not in getattr(page, "_cluster_related_objects", {}):
+                setattr(page, name, [])
     revisions = Revision.objects.bulk_create(
         Revision(
             content_type=case_type,
@@ -577,10 +592,49 @@ def _create_cases(index: CaseIndexPage, chunk: list, *, tags: _TagCache) -> None
     for entry in entries:
         entry.content_changed = True
     PageLogEntry.objects.bulk_create(entries)
-    for page, revision in zip(pages, revisions, strict=True):
-        ReferenceIndex.create_or_update_for_object(page)
-        if page.live:
-            page_published.send(sender=CasePage, instance=page, revision=revision)
+    index_references(pages)
+    published = [(page, revision) for page, revision in zip(pages, revisions, strict=True)]
+    published = [(page, revision) for page, revision in published if page.live]
+    # Receivers that can handle the chunk's publications at once do so first (publishing.media
+    # files the media of all of them in a few queries) and mark the pages they handled, so that
+    # their per-page receiver of page_published below leaves those pages alone.
+    for handle in hooks.get_hooks(PUBLISHED_IN_BULK_HOOK):
+        handle([page for page, _revision in published])
+    for page, revision in published:
+        page_published.send(sender=CasePage, instance=page, revision=revision)
+
+
+def index_references(pages: list[CasePage]) -> None:
+    """The reference index of new pages, as ReferenceIndex.create_or_update_for_object writes it
+    for each, in one insert: the same references extracted from the page in hand, under the
+    page's own content type and its base (Page). A new page has no rows yet, so there is
+    nothing to compare with or delete (tests/cases/test_interchange_bulk.py compares the rows)."""
+    if not pages:
+        return
+    model = type(pages[0])
+    content_type, *_parents, base_content_type = [
+        ContentType.objects.get_for_model(m, for_concrete_model=False)
+        for m in [model, *model._meta.get_parent_list()]
+    ]
+    ReferenceIndex.objects.bulk_create(
+        [
+            ReferenceIndex(
+                content_type=content_type,
+                base_content_type=base_content_type,
+                object_id=page.pk,
+                to_content_type_id=to_content_type_id,
+                to_object_id=to_object_id,
+                model_path=model_path,
+                content_path=content_path,
+                content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
+            )
+            for page in pages
+            for to_content_type_id, to_object_id, model_path, content_path in set(
+                ReferenceIndex._extract_references_from_object(page)
+            )
+        ],
+        ignore_conflicts=connection.features.supports_ignore_conflicts,
+    )
 
 
 def _save_case(

@@ -18,6 +18,7 @@ the case, including mentions the detector did not flag.
 import re
 from collections.abc import Iterable, Iterator
 
+from privacy import screening
 from privacy.detect import (
     HONORIFICS,
     PREFECTURES,
@@ -154,7 +155,8 @@ def blocking_findings(text: str, known: dict[str, list[str]] | None) -> list[Fin
     return [
         f
         # The model finds no identifier and no known name, so the gate does without it.
-        for f in detect(text, known=known, statistical=False)
+        # Shared with the import's screening of the same texts (privacy.screening.one_import).
+        for f in screening.findings(text, known=known)
         if f.kind in STRUCTURED_KINDS or f.kind.startswith("known_")
     ]
 

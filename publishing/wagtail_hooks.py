@@ -8,6 +8,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from accounts import roles
+from cases.interchange import PUBLISHED_IN_BULK_HOOK
 from cases.models import CasePage
 
 from . import admin_urls, media
@@ -58,6 +59,12 @@ def publication_gate(page):
     """The gate for a path that writes pages live without PublishRevisionAction (the bulk
     import, cases.interchange, which sits below this app): raises PublishBlocked."""
     check(page)
+
+
+@hooks.register(PUBLISHED_IN_BULK_HOOK)
+def release_media_in_bulk(pages):
+    """The import's chunk of new live pages: their private media made public in a few queries."""
+    media.release_for_pages(pages)
 
 
 @hooks.register("before_serve_document")
