@@ -129,7 +129,19 @@ def test_revision_content_is_what_wagtail_would_store():
         stored = json.loads(json.dumps(page.serializable_data(), cls=_encoder()))
         for key in ("latest_revision", "live_revision", "latest_revision_created_at"):
             stored.pop(key), content.pop(key)
-        assert content == stored
+        assert _streams_decoded(content) == _streams_decoded(stored)
+
+
+def _streams_decoded(value):
+    """serializable_data writes a StreamField as a JSON string, its keys in the order of the
+    value in hand: the one read back from PostgreSQL's jsonb has them sorted. Compared decoded."""
+    if isinstance(value, dict):
+        return {key: _streams_decoded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_streams_decoded(item) for item in value]
+    if isinstance(value, str) and value.startswith("[{"):
+        return json.loads(value)
+    return value
 
 
 def _encoder():
