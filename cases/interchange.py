@@ -84,6 +84,14 @@ TOP = {
 }
 
 
+# Longest text per key: the columns' own lengths (title, subtitle, a phase's heading, a hashtag),
+# and for the long texts a bound far above any real case (the anonymisation assistant is sized
+# for cases of about 5,000 characters) that keeps a pasted file out of a page.
+TEXT_LENGTHS = {"title": 255, "subtitle": 200, "heading": 200, "hashtags": 100}
+TEXT_MAX_LENGTH = 20_000
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 @dataclass
 class ImportReport:
     created: int = 0
@@ -130,6 +138,8 @@ class _Validator:
         elif kind == "text":
             if not isinstance(v, str) or not v.strip():
                 self.fail(path, _("空でない文字列である必要があります"))
+            else:
+                self.text_limits(v, path)
         elif kind == "bool":
             if not isinstance(v, bool):
                 self.fail(path, _("true か false である必要があります"))
@@ -170,8 +180,23 @@ class _Validator:
             if not isinstance(item, str) or not item.strip():
                 self.fail(f"{path}[{i}]", _("空でない文字列である必要があります"))
                 ok = False
+            elif not self.text_limits(item, f"{path}[{i}]"):
+                ok = False
         if ok and unique and len(set(v)) != len(v):
             self.fail(path, _("同じ値が重複しています"))
+            ok = False
+        return ok
+
+    def text_limits(self, v: str, path: str) -> bool:
+        """The column's length (PostgreSQL refuses a longer value, SQLite would keep it) or
+        TEXT_MAX_LENGTH, and no control characters (PostgreSQL refuses NUL in text)."""
+        limit = TEXT_LENGTHS.get(re.sub(r"\[\d+\]$", "", path).rsplit(".", 1)[-1], TEXT_MAX_LENGTH)
+        ok = True
+        if len(v) > limit:
+            self.fail(path, _("{limit} 文字以内にしてください").format(limit=f"{limit:,}"))
+            ok = False
+        if CONTROL_RE.search(v):
+            self.fail(path, _("制御文字（改行とタブ以外）を含めないでください"))
             ok = False
         return ok
 
@@ -207,13 +232,6 @@ class _Validator:
             and started > ended
         ):
             self.fail("support.ended", _("支援終了が支援開始より前です"))
-        hashtags = record.get("hashtags") or []
-        for i, tag in enumerate(hashtags if isinstance(hashtags, list) else []):
-            if isinstance(tag, str) and len(tag) > 100:
-                self.fail(f"hashtags[{i}]", _("100 文字以内にしてください"))
-        title = record.get("title")
-        if isinstance(title, str) and len(title) > 255:
-            self.fail("title", _("255 文字以内にしてください"))
 
 
 def _is_iso_date(value: Any) -> bool:

@@ -107,6 +107,19 @@ def test_bad_file_is_rejected_whole_with_line_numbered_problems(tmp_path):
             "line 1: company.overseas_presence:",
         ),
         (lambda r: r["typology"].update(colour="blue"), "line 1: typology.colour: 未知のキー"),
+        # Longer than the column: PostgreSQL would refuse the row in the middle of the import.
+        (lambda r: r.update(title="題" * 256), "line 1: title: 255 文字以内"),
+        (lambda r: r.update(subtitle="副" * 201), "line 1: subtitle: 200 文字以内"),
+        (
+            lambda r: r["phases"][0].update(heading="見" * 201),
+            "line 1: phases[0].heading: 200 文字",
+        ),
+        (lambda r: r.update(hashtags=["タ" * 101]), "line 1: hashtags[0]: 100 文字以内"),
+        (lambda r: r.update(background="あ" * 20_001), "line 1: background: 20,000 文字以内"),
+        (lambda r: r.update(key_points=["い" * 20_001]), "line 1: key_points[0]: 20,000 文字"),
+        # PostgreSQL refuses NUL in text; no other control character belongs in a case either.
+        (lambda r: r.update(title="題\x00名"), "line 1: title: 制御文字"),
+        (lambda r: r["phases"][0].update(body="本文\x1b[31m"), "line 1: phases[0].body: 制御文字"),
     ],
 )
 def test_each_rule_names_the_field(mutate, expected):
@@ -115,6 +128,12 @@ def test_each_rule_names_the_field(mutate, expected):
     with pytest.raises(InterchangeError) as exc:
         parse(as_lines([record]))
     assert any(p.startswith(expected) for p in exc.value.problems), exc.value.problems
+
+
+def test_long_texts_with_line_breaks_and_tabs_are_accepted():
+    record = synthetic_case(9)
+    record.update(title="題" * 255, background="一行目\n\t二行目\r\n" + "あ" * 19_990)
+    assert parse(as_lines([record]))[0][1]["title"] == "題" * 255
 
 
 def test_duplicate_ids_in_one_file_are_reported():
