@@ -26,6 +26,7 @@ from wagtail import hooks
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.signals import page_published
 
+from core.text import has_control_characters
 from privacy import screening
 from privacy.screening import detect
 from taxonomy import terms
@@ -89,7 +90,6 @@ TOP = {
 # for cases of about 5,000 characters) that keeps a pasted file out of a page.
 TEXT_LENGTHS = {"title": 255, "subtitle": 200, "heading": 200, "hashtags": 100}
 TEXT_MAX_LENGTH = 20_000
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -195,7 +195,7 @@ class _Validator:
         if len(v) > limit:
             self.fail(path, _("{limit} 文字以内にしてください").format(limit=f"{limit:,}"))
             ok = False
-        if CONTROL_RE.search(v):
+        if has_control_characters(v):
             self.fail(path, _("制御文字（改行とタブ以外）を含めないでください"))
             ok = False
         return ok

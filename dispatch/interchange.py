@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.importing import SheetError, _check_zip, _decode_csv
 from accounts.models import User
+from core.text import has_control_characters
 from taxonomy import terms
 
 from . import conf
@@ -362,6 +363,8 @@ class _Checker:
             self.fail(path, _("空にはできません"))
         if len(value) > limit:
             self.fail(path, _("%(limit)d 文字以内にしてください") % {"limit": limit})
+        if has_control_characters(value):
+            self.fail(path, _("制御文字（改行とタブ以外）を含めないでください"))
         return value
 
     def code(self, obj: dict, key: str, path: str, vocabulary: str | list, *, required=False):

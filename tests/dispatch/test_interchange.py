@@ -183,6 +183,8 @@ def test_a_broken_file_is_rejected_whole_with_line_numbers_and_nothing_changes(
             {"relationships": [{"with": "someone", "kind": "positive"}]},
             "line 1: relationships[0].with: company:<企業 ID> または req-body:<要請機関 ID> の形にしてください",
         ),
+        # PostgreSQL refuses NUL in text: a problem of the line, not an error in the middle.
+        ({"motto": "考え\x00方"}, "line 1: motto: 制御文字"),
     ],
 )
 def test_each_supporter_field_is_checked(empty_registry, change, expected):
@@ -204,6 +206,7 @@ def test_each_supporter_field_is_checked(empty_registry, change, expected):
         ),
         ({"exclude": ["Bad Id"]}, "line 1: exclude[0]: 支援員 ID"),
         ({"needs": ""}, "line 1: needs: 必須の項目がありません"),
+        ({"needs": "相談\x1b[31m"}, "line 1: needs: 制御文字"),
     ],
 )
 def test_each_request_field_is_checked(empty_registry, change, expected):
