@@ -17,6 +17,8 @@ from django.core.validators import validate_email
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from core.text import has_control_characters
+
 from . import roles
 from .models import Organisation, User
 
@@ -260,6 +262,9 @@ def plan_import(rows: list[tuple[int, dict[str, str]]]) -> ImportPlan:
 
     for (line, cells), email in zip(rows, emails, strict=True):
         before = len(plan.problems)
+        for column, value in cells.items():
+            if has_control_characters(value):
+                problem(line, column, _("制御文字（改行とタブ以外）を含めないでください。"))
         name = cells.get(NAME, "").strip()
         if not email:
             problem(line, EMAIL, _("入力してください。"))

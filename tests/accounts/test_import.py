@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
+from accounts.importing import plan_import
 from accounts.models import AuditEvent, Organisation, User
 
 pytestmark = pytest.mark.django_db
@@ -220,3 +221,27 @@ def test_sample_sheet_opens_in_excel(secretariat_client):
     response = secretariat_client.get("/accounts/users/import/sample.csv")
     assert response.content.startswith("\ufeff".encode())
     assert "メールアドレス,氏名,所属組織,役割,役職" in response.content.decode("utf-8-sig")
+
+
+def test_control_characters_in_a_cell_are_a_problem_of_its_line(organisations):
+    """The NUL check of the file reads its first 4 KB only; a NUL further down reached the
+    database, which PostgreSQL refuses with a DataError (a 500 in the upload)."""
+    plan = plan_import(
+        [
+            (2, {"メールアドレス": "nul@example.jp", "氏名": "山田\x00太郎", "役割": "伴走支援員"}),
+            (
+                3,
+                {
+                    "メールアドレス": "esc@example.jp",
+                    "氏名": "佐藤 花子",
+                    "役割": "伴走支援員",
+                    "役職": "指導員\x1b[31m",
+                },
+            ),
+            (4, {"メールアドレス": "ok@example.jp", "氏名": "鈴木\t一郎", "役割": "伴走支援員"}),
+        ]
+    )
+    assert plan.problems == [
+        "2 行目: 氏名: 制御文字（改行とタブ以外）を含めないでください。",
+        "3 行目: 役職: 制御文字（改行とタブ以外）を含めないでください。",
+    ]
