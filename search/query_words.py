@@ -132,15 +132,24 @@ def label_range(label: str) -> tuple[str, float, float] | None:
     unit, bound = m[5], m[6]
     if first is not None:
         return unit, first, second
+    # An age label without a word after it is a decade (70歳 is 70歳代); in a query it is an age.
+    return _bounded(unit, second, "代" if unit == "歳" and bound is None else bound)
+
+
+def _bounded(unit: str, value: float, bound: str | None) -> tuple[str, float, float]:
+    """(unit, low, high) of an amount and the word after it: 以下, 未満, 以上, 超, 代 or 台."""
     if bound == "以下":
-        return unit, 0, second
+        return unit, 0, value
     if bound == "未満":
-        return unit, 0, _below(second)
+        return unit, 0, _below(value)
     if bound == "以上":
-        return unit, second, float("inf")
-    if bound == "代" or (unit == "歳" and bound is None):
-        return unit, second, _below(second + 10)
-    return unit, second, second
+        return unit, value, math.inf
+    if bound == "超":
+        return unit, math.nextafter(value, math.inf), math.inf
+    if bound in ("代", "台"):
+        # 30歳代 is 30 up to 40 (not included); 100万円台 is 100万 up to 200万.
+        return unit, value, _below(value + 10 if unit == "歳" else value * 2)
+    return unit, value, value
 
 
 def _amount(text: str) -> tuple[str, float, float] | None:
@@ -148,19 +157,7 @@ def _amount(text: str) -> tuple[str, float, float] | None:
     m = _QUERY_AMOUNT.fullmatch(text)
     if m is None:
         return None
-    value = float(m[1]) * _SCALE[m[2] or ""]
-    unit, bound = _UNITS[m[3]], m[4]
-    if bound == "以下":
-        return unit, 0, value
-    if bound == "未満":
-        return unit, 0, _below(value)
-    if bound == "以上":
-        return unit, value, float("inf")
-    if bound == "超":
-        return unit, math.nextafter(value, math.inf), math.inf
-    if bound in ("代", "台"):
-        return unit, value, _below(value + 10 if unit == "歳" else value * 2)
-    return unit, value, value
+    return _bounded(_UNITS[m[3]], float(m[1]) * _SCALE[m[2] or ""], m[4])
 
 
 def _range_meaning(text: str, ranges: Sequence[Range]) -> Meaning | None:
