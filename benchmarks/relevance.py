@@ -17,6 +17,8 @@ then runs every judged query
 - the same without reading the query's facet words (search/query_words.py; what they bring),
 - through a plain BM25 (k1 1.2, b 0.75) with an OR query over Sudachi mode-C+A normalised tokens
   of the same documents (search.relevance.BM25: no field weights, phrases or synonyms),
+- and, as a bound, the site's search with what it finds put in the best order (highest grade
+  first; search.relevance.ranking_ceiling): what better weights alone could reach,
 
 and prints the mean nDCG@10 and recall@10 of each, overall and per query kind, the search's lead
 over BM25-OR in nDCG per kind, and how many queries with relevant cases found nothing. Queries
@@ -38,6 +40,7 @@ DEFAULT_SETS = (
     ROOT / "fixtures" / "search" / "judged_blind.jsonl",
 )
 SEARCH, BM25_ROW = "search", "BM25-OR (k1 1.2, b 0.75)"
+CEILING_ROW = "search, found in best order"
 
 
 def setup(*, reuse: bool) -> None:
@@ -72,7 +75,7 @@ def setup(*, reuse: bool) -> None:
 
 
 def report(path: Path, split: str, *, queries: bool, docs) -> None:
-    from search.relevance import evaluate, evaluate_bm25, load_judged, summary
+    from search.relevance import evaluate, evaluate_bm25, load_judged, ranking_ceiling, summary
 
     judged = load_judged(path, split=split)
     name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
@@ -89,6 +92,7 @@ def report(path: Path, split: str, *, queries: bool, docs) -> None:
         "search, no Sudachi synonyms": evaluate(judged=judged, dictionary_synonyms=False),
         "search, no facet words": evaluate(judged=judged, facet_words=False),
         BM25_ROW: evaluate_bm25(judged, docs),
+        CEILING_ROW: ranking_ceiling(judged),
     }
     if queries:
         print(f"{'nDCG@10':>8} {'R@10':>6} {'BM25':>6} {'found':>6}  kind / query")

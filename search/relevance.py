@@ -30,7 +30,7 @@ from django.conf import settings
 from sudachipy import SplitMode
 
 from . import analysis, registry, service
-from .types import FACET_FIELDS, SearchDocument, SearchRequest
+from .types import FACET_FIELDS, MAX_PAGE_SIZE, SearchDocument, SearchRequest
 
 K = 10
 JUDGEMENTS = Path(settings.BASE_DIR) / "fixtures" / "relevance.json"
@@ -138,13 +138,13 @@ def _kinds(judged: Judged, kinds: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _request(
-    judged: Judged, kinds: tuple[str, ...] = ("case", "knowhow"), **kwargs
+    judged: Judged, kinds: tuple[str, ...] = ("case", "knowhow"), *, page_size: int = K, **kwargs
 ) -> SearchRequest:
     return SearchRequest(
         text=judged.query,
         filters=judged.filters,
         kinds=_kinds(judged, kinds),
-        page_size=K,
+        page_size=page_size,
         facets=False,
         highlight=False,
         **kwargs,
@@ -171,6 +171,27 @@ def evaluate(
         response = service.search(request)
         top = [names.get(hit.id, "?") for hit in response.hits]
         scores.append(score(item, top, response.total))
+    return scores
+
+
+def ranking_ceiling(judged: Iterable[Judged]) -> list[QueryScore]:
+    """The search's figures had it put what it finds in the best order (highest grade first).
+
+    What better weights alone could reach: a relevant document the search does not find at all
+    (none of the query's words or synonyms occurs in it) keeps the figure below this. Reads the
+    first MAX_PAGE_SIZE results, all of them for the demo content.
+    """
+    names = _names()
+    judged = list(judged)
+    kinds = judged_kinds(judged)
+    scores = []
+    for item in judged:
+        request = _request(item, kinds, page_size=MAX_PAGE_SIZE, facet_words=True)
+        response = service.search(request)
+        found = [names.get(hit.id, "?") for hit in response.hits]
+        # Highest grade first; sorted() is stable, so equal grades keep the search's order.
+        best = sorted(found, key=lambda name: -item.relevant.get(name, 0))
+        scores.append(score(item, best, response.total))
     return scores
 
 

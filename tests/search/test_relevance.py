@@ -19,8 +19,8 @@ def index_of_the_demo_content(django_db_setup, django_db_blocker):
 
 
 # Measured on the demo content with benchmarks/relevance.py; a change that lowers them fails.
-MIN_NDCG_AT_10 = 0.88  # measured 0.889 (0.876 before issue 12; BM25-OR: 0.838)
-MIN_RECALL_AT_10 = 0.79  # measured 0.793 (0.746 before issue 12; BM25-OR: 0.736)
+MIN_NDCG_AT_10 = 0.885  # measured 0.893 (0.876 before issue 12, 0.889 before rel4; BM25-OR 0.838)
+MIN_RECALL_AT_10 = 0.795  # measured 0.802 (0.746 before issue 12, 0.793 before rel4; BM25-OR 0.736)
 
 
 def test_judged_queries_hold_their_ndcg_and_recall():
@@ -68,9 +68,10 @@ def test_the_first_result_has_every_word_of_a_pair():
 BLIND = settings.BASE_DIR / "fixtures" / "search" / "judged_blind.jsonl"
 # Measured with benchmarks/relevance.py (cases only, queries with a relevant case); weights were
 # tuned on the even lines only, the odd ones are held out.
-MIN_BLIND_NDCG_AT_10 = 0.82  # measured 0.830 (0.810 before; BM25-OR 0.746)
-MIN_BLIND_RECALL_AT_10 = 0.76  # measured 0.772 (0.750 before; BM25-OR 0.691)
-MIN_LEAD_OVER_BM25 = 0.07  # measured +0.084 nDCG@10 (+0.064 before)
+# Before issue 12: 0.810 / 0.750; before rel4: 0.830 / 0.772; BM25-OR 0.746 / 0.691.
+MIN_BLIND_NDCG_AT_10 = 0.83  # measured 0.835
+MIN_BLIND_RECALL_AT_10 = 0.77  # measured 0.778
+MIN_LEAD_OVER_BM25 = 0.08  # measured +0.089 nDCG@10 (+0.064 before issue 12, +0.084 before rel4)
 MAX_ZERO_RESULTS = 3  # OJT, 賃上げ, 増収減益: no word of theirs occurs in a case (4 before)
 
 
@@ -86,6 +87,28 @@ def test_the_blind_set_holds_its_ndcg_recall_and_lead_over_bm25():
     assert recall >= MIN_BLIND_RECALL_AT_10
     assert ndcg - reference >= MIN_LEAD_OVER_BM25, (ndcg, reference)
     assert sum(1 for s in scores if s.judged and s.found == 0) <= MAX_ZERO_RESULTS
+
+
+# One-way groups of the domain dictionary (search/data/domain_synonyms.tsv): a narrower word
+# finds the cases that use it instead of the word typed. Before them: 5 cases for 値上げ (the
+# cases say 価格転嫁), 4 for 傾聴 (they say 話を聴く).
+@pytest.mark.parametrize(("query", "at_least"), [("値上げ", 8), ("傾聴", 10)])
+def test_narrower_words_of_the_domain_dictionary_find_the_cases_about_a_word(query, at_least):
+    response = service.search(SearchRequest(text=query, kinds=("case",), facets=False))
+    assert response.total >= at_least, (query, response.total)
+
+
+def test_the_ranking_ceiling_bounds_the_search_and_keeps_what_it_found():
+    from search.relevance import ranking_ceiling
+
+    judged = load_judged()
+    for now, best in zip(evaluate(judged=judged), ranking_ceiling(judged), strict=True):
+        assert best.ndcg >= now.ndcg - 1e-9, (now.query, now.ndcg, best.ndcg)
+        assert best.recall >= now.recall
+        assert best.found == now.found
+    # The demo content: better weights alone could reach this, the search is below it.
+    ceiling, _ = summary(ranking_ceiling(judged))
+    assert summary(evaluate(judged=judged))[0] < ceiling
 
 
 def test_the_splits_are_the_even_and_odd_lines(tmp_path):
@@ -127,7 +150,9 @@ def test_the_wording_of_a_question_is_left_out():
 def test_related_words_weigh_less_than_the_word_as_typed():
     # One way: 耳を傾ける is related to 傾聴, not the same word; and, a phrase scoring the sum of
     # its words, it is scaled to the typed word's length.
-    (unit,) = analysis.parse_query("傾聴", {"1": ["傾聴", "=>", "耳を傾ける"]}).units
+    # (Without the shipped dictionaries: the domain one has a group for 傾聴 too.)
+    rule = {"1": ["傾聴", "=>", "耳を傾ける"]}
+    (unit,) = analysis.parse_query("傾聴", rule, dictionary_synonyms=False).units
     typed, related = unit.spellings
     assert typed.weight == 1.0
     assert related.weight == analysis.SYNONYM_FACTOR / len(related.words)
