@@ -122,9 +122,8 @@ class _Buffer:
 
 _buffer = _Buffer()
 flush = _buffer.flush
-atexit.register(
-    _buffer.flush
-)  # a worker that stops (gunicorn's TERM, max_requests) writes its rows
+# A worker that stops (gunicorn's TERM or QUIT, max_requests) writes its rows; a killed one cannot.
+atexit.register(_buffer.flush)
 os.register_at_fork(after_in_child=_buffer.forget)
 
 
