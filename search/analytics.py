@@ -9,21 +9,23 @@ the cache to count the search on every serve (pagecache.marks.on_serve → count
 page's click links carry a signed description of the search (its words, filters and day), the
 same for every visitor, instead of one row's id.
 
-Logging is a side effect of a search and must never break or slow one: rows wait in this
-process's buffer and are written together (one bulk INSERT) when SEARCH_LOG_FLUSH_ROWS are
-waiting, SEARCH_LOG_FLUSH_SECONDS after the first one came, and when the process exits. A process
-that is killed loses what was waiting (a few seconds of searches: docs/search.md). A failed write
-is reported to the logger by exception class only (a database error message can quote the
+Logging is a side effect of a search and must never break or slow one: searches and clicks wait
+in this process's buffer (searches alike counted in one row) and are written together (one bulk
+INSERT) when SEARCH_LOG_FLUSH_ROWS of them are waiting, SEARCH_LOG_FLUSH_SECONDS after the first
+one came, and when the process exits. A process that is killed loses what was waiting (a few
+seconds of searches: docs/search.md). A failed write is reported to the logger by exception class only (a database error message can quote the
 values, and the words may be personal data).
 """
 
 import atexit
 import csv
 import io
+import json
 import logging
 import os
 import re
 import threading
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -31,7 +33,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import connections, transaction
-from django.db.models import Count, Model, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,53 +61,86 @@ def normalise_query(text: str) -> str:
 
 
 # --- the buffer --------------------------------------------------------------------------------
+# (words, filters as JSON, result count, source, day): the searches a SearchQueryLog row counts.
+SearchKey = tuple[str, str, int, str, date]
+
+
 class _Buffer:
-    """Rows waiting to be written, shared by the threads of one process.
+    """Searches and clicks waiting to be written, shared by the threads of one process.
 
     Written in bulk: one INSERT per cached keyword page served would cost more than serving it.
+    Searches alike are counted in one row (a popular query served 200 times is one row, not
+    200), so a hit costs a dictionary increment.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._rows: list[Model] = []
+        self._searches: Counter[SearchKey] = Counter()
+        self._clicks: list[SearchClick] = []
+        self._waiting = 0  # searches and clicks
         self._timer: threading.Timer | None = None
 
-    def add(self, row: Model) -> None:
+    def add_search(self, key: SearchKey) -> None:
         with self._lock:
-            self._rows.append(row)
-            full = len(self._rows) >= settings.SEARCH_LOG_FLUSH_ROWS
-            seconds = settings.SEARCH_LOG_FLUSH_SECONDS
-            if not full and self._timer is None and seconds > 0:
-                # A quiet site still sees its searches within seconds, not at the next restart.
-                self._timer = threading.Timer(seconds, self._flush_from_timer)
-                self._timer.daemon = True
-                self._timer.start()
+            self._searches[key] += 1
+            full = self._added()
         if full:
             self.flush()
 
-    def take(self) -> list[Model]:
+    def add_click(self, click: SearchClick) -> None:
         with self._lock:
-            rows, self._rows = self._rows, []
+            self._clicks.append(click)
+            full = self._added()
+        if full:
+            self.flush()
+
+    def _added(self) -> bool:
+        """Under the lock: True when it is time to write; else starts the timer if none runs."""
+        self._waiting += 1
+        if self._waiting >= settings.SEARCH_LOG_FLUSH_ROWS:
+            return True
+        seconds = settings.SEARCH_LOG_FLUSH_SECONDS
+        if self._timer is None and seconds > 0:
+            # A quiet site still sees its searches within seconds, not at the next restart.
+            self._timer = threading.Timer(seconds, self._flush_from_timer)
+            self._timer.daemon = True
+            self._timer.start()
+        return False
+
+    def take(self) -> tuple[Counter[SearchKey], list[SearchClick]]:
+        with self._lock:
+            taken = (self._searches, self._clicks)
+            self._searches, self._clicks, self._waiting = Counter(), [], 0
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
-        return rows
+        return taken
 
     def flush(self) -> int:
-        """Write what is waiting; the number of rows written. Never raises."""
-        rows = self.take()
-        if not rows:
+        """Write what is waiting; the number of searches and clicks written. Never raises."""
+        searches, clicks = self.take()
+        count = searches.total() + len(clicks)
+        if not count:
             return 0
+        rows = [
+            SearchQueryLog(
+                text=text,
+                filters=json.loads(filters),
+                result_count=result_count,
+                source=source,
+                created_on=day,
+                searches=n,
+            )
+            for (text, filters, result_count, source, day), n in searches.items()
+        ]
         try:
             with transaction.atomic():
-                for model in (SearchQueryLog, SearchClick):
-                    of_model = [row for row in rows if type(row) is model]
-                    if of_model:
-                        model.objects.bulk_create(of_model, batch_size=500)
+                SearchQueryLog.objects.bulk_create(rows, batch_size=500)
+                SearchClick.objects.bulk_create(clicks, batch_size=500)
         except Exception as exc:
-            logger.warning("%d search log rows not written (%s)", len(rows), type(exc).__name__)
+            logger.warning("%d searches and clicks not logged (%s)", count, type(exc).__name__)
             return 0
-        return len(rows)
+        return count
 
     def _flush_from_timer(self) -> None:
         try:
@@ -115,9 +150,7 @@ class _Buffer:
 
     def forget(self) -> None:
         """Drop what is waiting (a forked child: its parent writes those rows)."""
-        self._lock = threading.Lock()
-        self._rows = []
-        self._timer = None
+        self.__init__()
 
 
 _buffer = _Buffer()
@@ -172,14 +205,15 @@ def log_search(
 
 
 def count_search(payload: dict) -> None:
-    """One serve of a logged search's answer (run by the page cache, pagecache.marks)."""
-    _buffer.add(
-        SearchQueryLog(
-            text=payload["text"],
-            filters=payload["filters"],
-            result_count=payload["result_count"],
-            source=payload["source"],
-            created_on=timezone.localdate(),  # the day it was served, not rendered
+    """One serve of a logged search's answer (run by the page cache on every hit: keep it
+    cheap). The day is the day it was served, not rendered."""
+    _buffer.add_search(
+        (
+            payload["text"],
+            json.dumps(payload["filters"], ensure_ascii=False, sort_keys=True),
+            payload["result_count"],
+            payload["source"],
+            timezone.localdate(),
         )
     )
 
@@ -202,7 +236,7 @@ def record_click(*, search: ClickedSearch, rank: int) -> None:
     if not today - timedelta(days=CLICK_DAYS) <= search.day <= today:
         return
     try:
-        _buffer.add(
+        _buffer.add_click(
             SearchClick(
                 text=search.text,
                 filters=search.filters,
@@ -284,9 +318,13 @@ def weekly_report(*, monday: date) -> WeeklyReport:
         SearchQueryLog.objects.filter(created_on__range=week)
         .values("text")
         .annotate(
-            searches=Count("id"),
-            zero_results=Count("id", filter=Q(result_count=0)),
-            clickable=Count("id", filter=Q(source=SearchQueryLog.Source.LIST, result_count__gt=0)),
+            n_searches=Sum("searches"),
+            zero_results=Sum("searches", filter=Q(result_count=0), default=0),
+            clickable=Sum(
+                "searches",
+                filter=Q(source=SearchQueryLog.Source.LIST, result_count__gt=0),
+                default=0,
+            ),
         )
     )
     clicks = dict(
@@ -297,7 +335,16 @@ def weekly_report(*, monday: date) -> WeeklyReport:
     )
     # A click without a search of that week (searched on Sunday night, clicked on Monday)
     # stays out: the report is about the week's searches.
-    rows = [QueryRow(**values, clicks=clicks.get(values["text"], 0)) for values in per_text]
+    rows = [
+        QueryRow(
+            text=values["text"],
+            searches=values["n_searches"],
+            zero_results=values["zero_results"],
+            clickable=values["clickable"],
+            clicks=clicks.get(values["text"], 0),
+        )
+        for values in per_text
+    ]
     min_searches = settings.SEARCH_LOW_CLICK_MIN_SEARCHES
     max_rate = settings.SEARCH_LOW_CLICK_MAX_RATE
     return WeeklyReport(

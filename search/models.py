@@ -96,7 +96,9 @@ class Synonym(models.Model):
 
 
 class SearchQueryLog(models.Model):
-    """One keyword search on the public case list or the API, for the secretariat's report.
+    """Keyword searches on the public case list or the API, for the secretariat's report: one
+    row counts the `searches` alike (same words, filters, result count, source and day) that one
+    process wrote together (search/analytics.py buffers them).
 
     Deliberately anonymous: no user, session, IP address or user agent, and the date only (not
     the time), so a row cannot be tied to a person by joining it with another log. The text
@@ -113,6 +115,7 @@ class SearchQueryLog(models.Model):
     text = models.CharField(_("検索語（正規化済み）"), max_length=200)
     filters = models.JSONField(_("絞り込み"), default=dict, blank=True)
     result_count = models.PositiveIntegerField(_("結果件数"))
+    searches = models.PositiveIntegerField(_("検索回数"), default=1)
     source = models.CharField(_("検索元"), max_length=10, choices=Source.choices)
     created_on = models.DateField(_("検索日"), db_index=True)
 

@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
+from django.db.models import Sum
 from wagtail.models import Page, get_page_models
 
 from cases import selectors
@@ -56,6 +57,10 @@ LIST_URLS = [
 
 
 KEYWORD_URLS = ["/cases/?q=" + quote("傾聴"), "/api/v1/search/?q=" + quote("傾聴")]
+
+
+def searched(text: str) -> int:
+    return SearchQueryLog.objects.filter(text=text).aggregate(n=Sum("searches"))["n"] or 0
 
 
 def live_page(model):
@@ -178,7 +183,7 @@ def test_a_signed_in_keyword_search_is_never_cached_and_still_logged(
         assert state == "bypass" and "no-store" in response["Cache-Control"]
     if url.startswith("/cases/"):
         assert supporter.email in response.content.decode()  # their own page
-    assert SearchQueryLog.objects.filter(text="傾聴").count() == 4  # 2 anonymous, 2 signed in
+    assert searched("傾聴") == 4  # 2 anonymous, 2 signed in
     cache.clear()
     get(client, url)
     assert get(anonymous, url)[1] == "miss"  # what they were shown was not stored
@@ -253,7 +258,7 @@ def test_publishing_invalidates_a_cached_keyword_search(anonymous, private_searc
     response, state, body = get(anonymous, url)
     assert state == "miss" and "傾聴から始めた新しい事例" in body
     assert get(anonymous, url)[1] == "hit"
-    assert SearchQueryLog.objects.filter(text="傾聴").count() == 4
+    assert searched("傾聴") == 4
 
 
 def test_the_index_catching_up_invalidates_the_lists(anonymous, private_search_index):

@@ -13,6 +13,7 @@ class SearchQueryLogFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"検索語{n}")
     filters = factory.LazyFunction(dict)
     result_count = 3
+    searches = 1
     source = SearchQueryLog.Source.LIST
     created_on = factory.LazyFunction(timezone.localdate)
 
