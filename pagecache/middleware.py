@@ -125,7 +125,9 @@ class AnonymousPageCacheMiddleware:
             translation.get_language_from_request(request),
         )
         digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-        return f"pagecache:page:{digest}"
+        # "v2": entries hold their replays too; a worker of the release before (a rolling deploy)
+        # reads only its own three-part entries, under "pagecache:page:".
+        return f"pagecache:page:v2:{digest}"
 
     # --- which responses ---------------------------------------------------------------------
     def storable(self, request: HttpRequest, response: HttpResponse) -> bool:
@@ -171,9 +173,8 @@ class AnonymousPageCacheMiddleware:
 
     @staticmethod
     def rebuild(stored: tuple) -> tuple[HttpResponse, list[marks.Replay]]:
-        # An entry stored before replays existed has three parts (a rolling deploy).
-        status, headers, content, *rest = stored
+        status, headers, content, replays = stored
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value
-        return response, (rest[0] if rest else [])
+        return response, replays

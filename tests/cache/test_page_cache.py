@@ -12,7 +12,7 @@ from cases import selectors
 from cases.models import CaseIndexPage, CasePage
 from home.models import HomePage, StandardPage
 from knowhow.models import KnowHowIndexPage, KnowHowPage
-from pagecache import generation
+from pagecache import generation, marks
 from search import service
 from search.models import SearchQueryLog, Synonym
 from taxonomy.models import Term
@@ -369,6 +369,29 @@ def test_turned_off_nothing_is_cached(anonymous, settings):
     settings.PAGE_CACHE_ENABLED = False
     get(anonymous, "/")
     assert anonymous.get("/").get("X-Cache") is None
+
+
+def test_turned_off_a_keyword_search_is_still_logged(anonymous, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    for _ in range(2):
+        assert get(anonymous, KEYWORD_URLS[0])[1] is None
+    assert searched("傾聴") == 2
+
+
+def test_a_failing_replay_never_breaks_the_page(anonymous, monkeypatch, caplog):
+    """The middleware runs what a view registered without knowing it: whatever it raises, the
+    visitor gets the page, and the log names the replay and the exception class only."""
+
+    def broken(payload):
+        raise RuntimeError(payload["text"])
+
+    monkeypatch.setattr(marks, "_functions", {"search.analytics.count_search": broken})
+    for expected in ("miss", "hit"):
+        response, state, _ = get(anonymous, KEYWORD_URLS[0])
+        assert (response.status_code, state) == (200, expected)
+    message = "page cache replay search.analytics.count_search failed (RuntimeError)"
+    assert caplog.text.count(message) == 2
+    assert "傾聴" not in caplog.text
 
 
 def test_every_page_type_is_covered():
