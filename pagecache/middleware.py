@@ -19,6 +19,11 @@ of the stack run. What is cached, and when, is decided here and nowhere else:
 A stored response gets `Cache-Control: public` (a proxy or CDN may keep it too), `Vary: Cookie`
 and a strong ETag; `If-None-Match` gets a 304. Every response says `X-Cache: hit|miss|bypass`.
 Signed-in people's responses get `Cache-Control: private, no-store` unless the view set its own.
+
+A response may carry replays (marks.on_serve: e.g. the search log counting a keyword search):
+they are stored with it and run on every serve, the miss that rendered it and each hit or 304.
+Such a response is kept here only: `Cache-Control: private, no-cache`, so that neither Varnish
+nor a browser answers in our place without the replay (a browser revalidates and gets a 304).
 """
 
 import hashlib
@@ -70,18 +75,21 @@ class AnonymousPageCacheMiddleware:
             return response
         stored = generation.cache().get(key)
         if stored is not None:
-            response = self.rebuild(stored)
+            response, replays = self.rebuild(stored)
+            marks.run_replays(replays)
             response["X-Cache"] = "hit"
             return get_conditional_response(request, etag=response["ETag"], response=response)
         token = marks.start()
         try:
             response = self.get_response(request)
             storable = self.storable(request, response) and marks.reason() is None
+            replays = marks.replays()
         finally:
             marks.finish(token)
+        marks.run_replays(replays)  # this serve counts too, stored or not
         if storable:
-            self.make_public(response)
-            generation.cache().set(key, self.freeze(response), settings.PAGE_CACHE_SECONDS)
+            self.make_public(response, shared=not replays)
+            generation.cache().set(key, self.freeze(response, replays), settings.PAGE_CACHE_SECONDS)
             response["X-Cache"] = "miss"
             return get_conditional_response(request, etag=response["ETag"], response=response)
         self.mark_private(request, response)
@@ -117,7 +125,9 @@ class AnonymousPageCacheMiddleware:
             translation.get_language_from_request(request),
         )
         digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-        return f"pagecache:page:{digest}"
+        # "v2": entries hold their replays too; a worker of the release before (a rolling deploy)
+        # reads only its own three-part entries, under "pagecache:page:".
+        return f"pagecache:page:v2:{digest}"
 
     # --- which responses ---------------------------------------------------------------------
     def storable(self, request: HttpRequest, response: HttpResponse) -> bool:
@@ -134,14 +144,19 @@ class AnonymousPageCacheMiddleware:
         return vary <= ALLOWED_VARY
 
     @staticmethod
-    def make_public(response: HttpResponse) -> None:
+    def make_public(response: HttpResponse, *, shared: bool = True) -> None:
+        """Headers of a stored response; `shared=False` when it has replays: only this cache
+        may answer for it (a copy in Varnish or the browser would skip them)."""
         patch_vary_headers(response, ("Cookie",))
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=settings.PAGE_CACHE_BROWSER_SECONDS,
-            s_maxage=settings.PAGE_CACHE_PROXY_SECONDS,
-        )
+        if shared:
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=settings.PAGE_CACHE_BROWSER_SECONDS,
+                s_maxage=settings.PAGE_CACHE_PROXY_SECONDS,
+            )
+        else:
+            patch_cache_control(response, private=True, no_cache=True, max_age=0)
         response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
 
     @staticmethod
@@ -152,14 +167,14 @@ class AnonymousPageCacheMiddleware:
 
     # --- storage -----------------------------------------------------------------------------
     @staticmethod
-    def freeze(response: HttpResponse) -> tuple:
+    def freeze(response: HttpResponse, replays: list[marks.Replay]) -> tuple:
         headers = [(k, v) for k, v in response.items() if k.lower() != "x-cache"]
-        return (response.status_code, headers, response.content)
+        return (response.status_code, headers, response.content, replays)
 
     @staticmethod
-    def rebuild(stored: tuple) -> HttpResponse:
-        status, headers, content = stored
+    def rebuild(stored: tuple) -> tuple[HttpResponse, list[marks.Replay]]:
+        status, headers, content, replays = stored
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value
-        return response
+        return response, replays

@@ -1,40 +1,57 @@
-"""Search analytics: an anonymous log of keyword searches, click ranks, and the weekly report.
+"""Search analytics: an anonymous log of keyword searches, clicks, and the weekly report.
 
-What is kept (search.models.SearchQueryLog): the normalised words, the validated filters, the
-number of results, the rank of the first result followed, where the search came from and the
-day. Nothing that identifies a visitor (no user, session, address, user agent, time of day).
+What is kept (search.models.SearchQueryLog, SearchClick): the normalised words, the validated
+filters, the number of results, where the search came from, the rank of a result followed, and
+the day. Nothing that identifies a visitor (no user, session, address, user agent, time of day).
 
-Logging is a side effect of a search and must never break or slow one: every write is one small
-INSERT/UPDATE in its own savepoint, and a failure is reported to the logger by exception class
-only (a database error message can quote the values, and the words may be personal data).
+A keyword search's first page is served from the page cache like any public page: the view asks
+the cache to count the search on every serve (pagecache.marks.on_serve → count_search), and the
+page's click links carry a signed description of the search (its words, filters and day), the
+same for every visitor, instead of one row's id.
+
+Logging is a side effect of a search and must never break or slow one: searches and clicks wait
+in this process's buffer (searches alike counted in one row) and are written together (one bulk
+INSERT) when SEARCH_LOG_FLUSH_ROWS of them are waiting, SEARCH_LOG_FLUSH_SECONDS after the first
+one came, and when the process exits. A process that is killed loses what was waiting (a few
+seconds of searches: docs/search.md). A failed write is reported to the logger by exception class only (a database error message can quote the
+values, and the words may be personal data).
 """
 
+import atexit
 import csv
 import io
+import json
 import logging
+import os
 import re
+import threading
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db import connections, transaction
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pagecache.marks import dont_store
+from pagecache.marks import on_serve
 
 from .analysis import normalise
-from .models import SearchQueryLog
+from .models import SearchClick, SearchQueryLog
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = SearchQueryLog._meta.get_field("text").max_length
 REPORT_ROWS = 50  # per list of the weekly report: what a person reads in one sitting
 _SPACES = re.compile(r"\s+")
-_CLICK_SALT = "search.analytics.click"
+# The row-id tokens of before the page cache used "search.analytics.click": they no longer verify.
+_CLICK_SALT = "search.analytics.click.search"
+# A click link's search is at most this many days old: a cached page lives an hour at most
+# (PAGE_CACHE_SECONDS), so an older one is a bookmark or a tab left open, not a search's click.
+CLICK_DAYS = 1
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 
 
@@ -43,12 +60,121 @@ def normalise_query(text: str) -> str:
     return _SPACES.sub(" ", normalise(text)).strip()[:MAX_TEXT]
 
 
+# --- the buffer --------------------------------------------------------------------------------
+# (words, filters as JSON, result count, source, day): the searches a SearchQueryLog row counts.
+SearchKey = tuple[str, str, int, str, date]
+
+
+class _Buffer:
+    """Searches and clicks waiting to be written, shared by the threads of one process.
+
+    Written in bulk: one INSERT per cached keyword page served would cost more than serving it.
+    Searches alike are counted in one row (a popular query served 200 times is one row, not
+    200), so a hit costs a dictionary increment.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._searches: Counter[SearchKey] = Counter()
+        self._clicks: list[SearchClick] = []
+        self._waiting = 0  # searches and clicks
+        self._timer: threading.Timer | None = None
+
+    def add_search(self, key: SearchKey) -> None:
+        with self._lock:
+            self._searches[key] += 1
+            full = self._added()
+        if full:
+            self.flush()
+
+    def add_click(self, click: SearchClick) -> None:
+        with self._lock:
+            self._clicks.append(click)
+            full = self._added()
+        if full:
+            self.flush()
+
+    def _added(self) -> bool:
+        """Under the lock: True when it is time to write; else starts the timer if none runs."""
+        self._waiting += 1
+        if self._waiting >= settings.SEARCH_LOG_FLUSH_ROWS:
+            return True
+        seconds = settings.SEARCH_LOG_FLUSH_SECONDS
+        if self._timer is None and seconds > 0:
+            # A quiet site still sees its searches within seconds, not at the next restart.
+            self._timer = threading.Timer(seconds, self._flush_from_timer)
+            self._timer.daemon = True
+            self._timer.start()
+        return False
+
+    def take(self) -> tuple[Counter[SearchKey], list[SearchClick]]:
+        with self._lock:
+            taken = (self._searches, self._clicks)
+            self._searches, self._clicks, self._waiting = Counter(), [], 0
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        return taken
+
+    def flush(self) -> int:
+        """Write what is waiting; the number of searches and clicks written. Never raises."""
+        searches, clicks = self.take()
+        count = searches.total() + len(clicks)
+        if not count:
+            return 0
+        rows = [
+            SearchQueryLog(
+                text=text,
+                filters=json.loads(filters),
+                result_count=result_count,
+                source=source,
+                created_on=day,
+                searches=n,
+            )
+            for (text, filters, result_count, source, day), n in searches.items()
+        ]
+        try:
+            with transaction.atomic():
+                SearchQueryLog.objects.bulk_create(rows, batch_size=500)
+                SearchClick.objects.bulk_create(clicks, batch_size=500)
+        except Exception as exc:
+            logger.warning("%d searches and clicks not logged (%s)", count, type(exc).__name__)
+            return 0
+        return count
+
+    def _flush_from_timer(self) -> None:
+        try:
+            self.flush()
+        finally:
+            connections.close_all()  # this thread's own connections, not the requests'
+
+    def forget(self) -> None:
+        """Drop what is waiting (a forked child: its parent writes those rows)."""
+        self.__init__()
+
+
+_buffer = _Buffer()
+flush = _buffer.flush
+# A worker that stops (gunicorn's TERM or QUIT, max_requests) writes its rows; a killed one cannot.
+atexit.register(_buffer.flush)
+os.register_at_fork(after_in_child=_buffer.forget)
+
+
 # --- logging -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ClickTracking:
     """What a result list needs to send its links through the click view."""
 
-    token: str  # the log row's id, signed: a visitor cannot mark another search's row
+    token: str  # the search's words, filters and day, signed: the same for every visitor
+
+
+@dataclass(frozen=True)
+class ClickedSearch:
+    """The search a click link was made for (from its token)."""
+
+    text: str
+    filters: dict[str, list[str]]
+    day: date
 
 
 def log_search(
@@ -59,7 +185,8 @@ def log_search(
     page: int,
     result_count: int,
 ) -> ClickTracking | None:
-    """Log one keyword search; None (nothing written) for an empty query or a later page.
+    """Have this keyword search counted on every serve of its answer, from the page cache too;
+    None (nothing counted) for an empty query or a later page.
 
     Only the first page is a new search: paging through the same results would count the query
     again. Never raises.
@@ -67,43 +194,56 @@ def log_search(
     words = normalise_query(text)
     if not words or page != 1:
         return None
+    chosen = {name: sorted(codes) for name, codes in sorted(filters.items()) if codes}
+    on_serve(
+        "search.analytics.count_search",
+        {"text": words, "filters": chosen, "result_count": result_count, "source": source},
+    )
+    day = timezone.localdate().isoformat()
+    token = signing.dumps([words, chosen, day], salt=_CLICK_SALT, compress=True)
+    return ClickTracking(token=token)
+
+
+def count_search(payload: dict) -> None:
+    """One serve of a logged search's answer (run by the page cache on every hit: keep it
+    cheap). The day is the day it was served, not rendered."""
+    _buffer.add_search(
+        (
+            payload["text"],
+            json.dumps(payload["filters"], ensure_ascii=False, sort_keys=True),
+            payload["result_count"],
+            payload["source"],
+            timezone.localdate(),
+        )
+    )
+
+
+def search_from_token(token: str) -> ClickedSearch | None:
+    """The search a click token was signed for; None for anything forged or malformed."""
     try:
-        with transaction.atomic():
-            row = SearchQueryLog.objects.create(
-                text=words,
-                filters={name: sorted(codes) for name, codes in sorted(filters.items()) if codes},
-                result_count=result_count,
-                source=source,
-                created_on=timezone.localdate(),
-            )
-    except Exception as exc:
-        logger.warning("search log row not written (%s)", type(exc).__name__)
+        text, filters, day = signing.loads(token, salt=_CLICK_SALT)
+        return ClickedSearch(text=text, filters=filters, day=date.fromisoformat(day))
+    except (signing.BadSignature, TypeError, ValueError):
         return None
-    # A cached copy of this answer would log nothing more and hand every visitor the same click
-    # token: the first page of a keyword search is served fresh (later pages and browsing stay
-    # cacheable).
-    dont_store("search log")
-    return ClickTracking(token=signing.Signer(salt=_CLICK_SALT).sign(str(row.pk)))
 
 
-def log_id_from_token(token: str) -> int | None:
-    """The log row id a click token was signed for; None for anything forged or malformed."""
+def record_click(*, search: ClickedSearch, rank: int) -> None:
+    """Count one result followed from this search (nothing when its page is older than
+    CLICK_DAYS). Every click counts (a visitor who comes back and opens another result clicks
+    twice): the page is shared, so nothing can tell a first click from a second one.
+    Never raises."""
+    today = timezone.localdate()
+    if not today - timedelta(days=CLICK_DAYS) <= search.day <= today:
+        return
     try:
-        value = signing.Signer(salt=_CLICK_SALT).unsign(token)
-    except signing.BadSignature:
-        return None
-    return int(value) if value.isascii() and value.isdigit() else None
-
-
-def record_click(*, log_id: int, rank: int) -> None:
-    """Keep the rank of the first result followed from this search (later clicks, e.g. back and
-    another result, do not overwrite it: the report asks whether a search led anywhere, and
-    the first choice says most about the ranking). Never raises."""
-    try:
-        with transaction.atomic():
-            SearchQueryLog.objects.filter(pk=log_id, clicked_rank__isnull=True).update(
-                clicked_rank=rank
+        _buffer.add_click(
+            SearchClick(
+                text=search.text,
+                filters=search.filters,
+                rank=rank,
+                created_on=today,
             )
+        )
     except Exception as exc:
         logger.warning("search click not recorded (%s)", type(exc).__name__)
 
@@ -112,7 +252,9 @@ def purge(*, today: date | None = None, days: int | None = None) -> int:
     """Delete rows older than the retention period; the number deleted (0 when run again)."""
     days = settings.SEARCH_LOG_RETENTION_DAYS if days is None else days
     cutoff = (today or timezone.localdate()) - timedelta(days=days)
-    deleted, _counts = SearchQueryLog.objects.filter(created_on__lt=cutoff).delete()
+    deleted = 0
+    for model in (SearchQueryLog, SearchClick):
+        deleted += model.objects.filter(created_on__lt=cutoff).delete()[0]
     return deleted
 
 
@@ -143,12 +285,12 @@ class QueryRow:
     searches: int  # all sources
     zero_results: int  # searches that found nothing
     clickable: int  # searches on the case list that found something (only those can be clicked)
-    clicks: int
+    clicks: int  # results followed (one search can lead to several)
 
     @property
     def click_rate(self) -> int | None:
-        """Percentage of clickable searches followed by a click; None when none was clickable."""
-        return round(100 * self.clicks / self.clickable) if self.clickable else None
+        """Clicks per 100 clickable searches, at most 100; None when none was clickable."""
+        return min(100, round(100 * self.clicks / self.clickable)) if self.clickable else None
 
 
 @dataclass(frozen=True)
@@ -171,17 +313,38 @@ class WeeklyReport:
 
 def weekly_report(*, monday: date) -> WeeklyReport:
     """The most frequent, zero-result and low-click queries of one ISO week."""
+    week = (monday, monday + timedelta(days=6))
     per_text = (
-        SearchQueryLog.objects.filter(created_on__range=(monday, monday + timedelta(days=6)))
+        SearchQueryLog.objects.filter(created_on__range=week)
         .values("text")
         .annotate(
-            searches=Count("id"),
-            zero_results=Count("id", filter=Q(result_count=0)),
-            clickable=Count("id", filter=Q(source=SearchQueryLog.Source.LIST, result_count__gt=0)),
-            clicks=Count("id", filter=Q(clicked_rank__isnull=False)),
+            n_searches=Sum("searches"),
+            zero_results=Sum("searches", filter=Q(result_count=0), default=0),
+            clickable=Sum(
+                "searches",
+                filter=Q(source=SearchQueryLog.Source.LIST, result_count__gt=0),
+                default=0,
+            ),
         )
     )
-    rows = [QueryRow(**values) for values in per_text]
+    clicks = dict(
+        SearchClick.objects.filter(created_on__range=week)
+        .values("text")
+        .annotate(clicks=Count("id"))
+        .values_list("text", "clicks")
+    )
+    # A click without a search of that week (searched on Sunday night, clicked on Monday)
+    # stays out: the report is about the week's searches.
+    rows = [
+        QueryRow(
+            text=values["text"],
+            searches=values["n_searches"],
+            zero_results=values["zero_results"],
+            clickable=values["clickable"],
+            clicks=clicks.get(values["text"], 0),
+        )
+        for values in per_text
+    ]
     min_searches = settings.SEARCH_LOW_CLICK_MIN_SEARCHES
     max_rate = settings.SEARCH_LOW_CLICK_MAX_RATE
     return WeeklyReport(

@@ -96,12 +96,16 @@ class Synonym(models.Model):
 
 
 class SearchQueryLog(models.Model):
-    """One keyword search on the public case list or the API, for the secretariat's report.
+    """Keyword searches on the public case list or the API, for the secretariat's report: one
+    row counts the `searches` alike (same words, filters, result count, source and day) that one
+    process wrote together (search/analytics.py buffers them).
 
     Deliberately anonymous: no user, session, IP address or user agent, and the date only (not
     the time), so a row cannot be tied to a person by joining it with another log. The text
     itself may still hold whatever a visitor typed (a name, a company): rows are deleted after
     SEARCH_LOG_RETENTION_DAYS by `manage.py purge_search_log` (docs/security.md).
+    Clicks are rows of their own (SearchClick): a search served from the page cache is shared
+    by every visitor, so a click cannot name the row of "its" search.
     """
 
     class Source(models.TextChoices):
@@ -111,8 +115,7 @@ class SearchQueryLog(models.Model):
     text = models.CharField(_("検索語（正規化済み）"), max_length=200)
     filters = models.JSONField(_("絞り込み"), default=dict, blank=True)
     result_count = models.PositiveIntegerField(_("結果件数"))
-    # The rank (1 = first result) of the first result followed from the list; null: none yet.
-    clicked_rank = models.PositiveIntegerField(_("クリックされた順位"), null=True, blank=True)
+    searches = models.PositiveIntegerField(_("検索回数"), default=1)
     source = models.CharField(_("検索元"), max_length=10, choices=Source.choices)
     created_on = models.DateField(_("検索日"), db_index=True)
 
@@ -123,3 +126,24 @@ class SearchQueryLog(models.Model):
 
     def __str__(self):
         return f"{self.created_on} {self.text}"
+
+
+class SearchClick(models.Model):
+    """One result followed from the case list's first page of a keyword search.
+
+    As anonymous as the search log (same fields, same retention): the search's words and
+    filters, the rank of the result (1 = first) and the day.
+    """
+
+    text = models.CharField(_("検索語（正規化済み）"), max_length=200)
+    filters = models.JSONField(_("絞り込み"), default=dict, blank=True)
+    rank = models.PositiveIntegerField(_("クリックされた順位"))
+    created_on = models.DateField(_("クリック日"), db_index=True)
+
+    class Meta:
+        verbose_name = _("検索結果のクリック")
+        verbose_name_plural = _("検索結果のクリック")
+        ordering = ["-created_on", "-id"]
+
+    def __str__(self):
+        return f"{self.created_on} {self.text} #{self.rank}"

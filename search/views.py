@@ -24,20 +24,20 @@ def click(request):
     """Record the rank of the result followed, then redirect to that page.
 
     `to` is a page id, never a URL: the redirect goes only to a live, public page's own URL, so
-    the route cannot be used as an open redirect. `log` is the signed id of the search's log row
-    (analytics.ClickTracking); a row deleted since (retention) still redirects, recording nothing.
+    the route cannot be used as an open redirect. `log` is the search, signed
+    (analytics.ClickTracking): the same for every visitor of a cached page.
     """
     try:
         rank = params.integer(request.GET, "rank", default=0, low=1, high=MAX_RESULT_WINDOW)
         page_id = params.integer(request.GET, "to", default=0, low=1, high=_MAX_PAGE_ID)
     except params.BadParameter as exc:
         return _bad_link(request, str(exc))
-    log_id = analytics.log_id_from_token(request.GET.get("log", ""))
-    if log_id is None:
+    search = analytics.search_from_token(request.GET.get("log", ""))
+    if search is None:
         return _bad_link(request, _("検索結果へのリンクが正しくありません。"))
     page = Page.objects.live().public().filter(pk=page_id).first()
     url = page.get_url(request=request) if page is not None else None
     if not url:
         raise Http404(_("ページが見つかりません。"))
-    analytics.record_click(log_id=log_id, rank=rank)
+    analytics.record_click(search=search, rank=rank)
     return HttpResponseRedirect(url)

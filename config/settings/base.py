@@ -257,5 +257,9 @@ else:
 # when a query counts as "low-click" in the weekly report (searched at least N times in the week,
 # fewer than X % of those searches followed by a click on a result).
 SEARCH_LOG_RETENTION_DAYS = int(env.get("SEARCH_LOG_RETENTION_DAYS", "180"))
+# The search log is written in bulk (search/analytics.py): when this many rows wait in a process,
+# or this many seconds after the first one came (0: no timer), and when the process exits.
+SEARCH_LOG_FLUSH_ROWS = env.integer("SEARCH_LOG_FLUSH_ROWS", 200)
+SEARCH_LOG_FLUSH_SECONDS = env.integer("SEARCH_LOG_FLUSH_SECONDS", 10)
 SEARCH_LOW_CLICK_MIN_SEARCHES = 5
 SEARCH_LOW_CLICK_MAX_RATE = 20  # percent

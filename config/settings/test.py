@@ -37,3 +37,8 @@ MEDIA_ROOT = env.get("MEDIA_ROOT") or tempfile.mkdtemp(prefix="banso-media-")
 # One process (the immediate task backend runs the outbox drain in it): locmem is shared enough.
 # tests/conftest.py empties the cache before each test (a rolled-back test leaves no bump).
 PAGE_CACHE_ENABLED = env.boolean("PAGE_CACHE_ENABLED", True)
+
+# Each search log row is written at once, in the test's own transaction (no timer thread, whose
+# connection would write outside it); tests of the buffer raise SEARCH_LOG_FLUSH_ROWS.
+SEARCH_LOG_FLUSH_ROWS = 1
+SEARCH_LOG_FLUSH_SECONDS = 0

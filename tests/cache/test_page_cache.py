@@ -5,15 +5,16 @@ from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
+from django.db.models import Sum
 from wagtail.models import Page, get_page_models
 
 from cases import selectors
 from cases.models import CaseIndexPage, CasePage
 from home.models import HomePage, StandardPage
 from knowhow.models import KnowHowIndexPage, KnowHowPage
-from pagecache import generation
+from pagecache import generation, marks
 from search import service
-from search.models import Synonym
+from search.models import SearchQueryLog, Synonym
 from taxonomy.models import Term
 from tests.conftest import login
 from training.models import CurriculumIndexPage, CurriculumPage, CurriculumUnitPage
@@ -34,8 +35,9 @@ PAGE_TYPES = [
     CurriculumUnitPage,
 ]
 API_URLS = [
-    # A keyword search's first page is logged and never stored (tests/search/test_analytics.py);
-    # its later pages are.
+    # A keyword search's first page is logged on every serve, hits too (marks.on_serve,
+    # tests/search/test_analytics.py).
+    "/api/v1/search/?q=" + quote("傾聴"),
     "/api/v1/search/?q=" + quote("傾聴") + "&page=2",
     "/api/v1/search/?type=case&industry=E&page=2&page_size=5",
     "/api/v1/suggest/?q=" + quote("けい"),
@@ -43,6 +45,8 @@ API_URLS = [
 ]
 LIST_URLS = [
     "/cases/",
+    "/cases/?q=" + quote("傾聴"),
+    "/cases/?q=" + quote("傾聴") + "&industry=E&sort=-published",
     "/cases/?industry=E&industry=M&tool=whiteboard",
     "/cases/?q=" + quote("傾聴") + "&sort=-published&page=2",
     "/knowhow/?q=" + quote("傾聴"),
@@ -50,6 +54,13 @@ LIST_URLS = [
     "/following/feed/",
     "/following/feed/?q=" + quote("傾聴") + "&industry=E",
 ]
+
+
+KEYWORD_URLS = ["/cases/?q=" + quote("傾聴"), "/api/v1/search/?q=" + quote("傾聴")]
+
+
+def searched(text: str) -> int:
+    return SearchQueryLog.objects.filter(text=text).aggregate(n=Sum("searches"))["n"] or 0
 
 
 def live_page(model):
@@ -161,6 +172,23 @@ def test_the_api_is_not_shared_with_signed_in_people(anonymous, client, supporte
     assert get(client, url)[1] == "bypass"
 
 
+@pytest.mark.parametrize("url", KEYWORD_URLS)
+def test_a_signed_in_keyword_search_is_never_cached_and_still_logged(
+    anonymous, client, supporter, url
+):
+    assert [get(anonymous, url)[1] for _ in range(2)] == ["miss", "hit"]
+    login(client, supporter)
+    for _ in range(2):
+        response, state, _ = get(client, url)
+        assert state == "bypass" and "no-store" in response["Cache-Control"]
+    if url.startswith("/cases/"):
+        assert supporter.email in response.content.decode()  # their own page
+    assert searched("傾聴") == 4  # 2 anonymous, 2 signed in
+    cache.clear()
+    get(client, url)
+    assert get(anonymous, url)[1] == "miss"  # what they were shown was not stored
+
+
 def test_a_pending_message_or_a_session_cookie_bypasses_the_cache(anonymous):
     url = "/cases/"
     get(anonymous, url)
@@ -222,6 +250,17 @@ def test_a_case_published_or_edited_shows_in_every_list_and_the_api(
         assert "題名を改めた事例の見出し" in html and "新しく公開した事例の見出し" not in html, url
 
 
+@pytest.mark.parametrize("url", KEYWORD_URLS)
+def test_publishing_invalidates_a_cached_keyword_search(anonymous, private_search_index, url):
+    assert [get(anonymous, url)[1] for _ in range(2)] == ["miss", "hit"]
+    CasePageFactory(title="傾聴から始めた新しい事例")
+    service.drain_outbox()
+    response, state, body = get(anonymous, url)
+    assert state == "miss" and "傾聴から始めた新しい事例" in body
+    assert get(anonymous, url)[1] == "hit"
+    assert searched("傾聴") == 4
+
+
 def test_the_index_catching_up_invalidates_the_lists(anonymous, private_search_index):
     """Between a publish and the outbox drain a list is rendered from the old index; the drain
     must put that page out of reach (this is what a per-page key could not know)."""
@@ -277,9 +316,7 @@ def test_a_taxonomy_label_change_shows_at_once(anonymous):
 
 
 def test_a_synonym_change_shows_at_once(anonymous):
-    url = "/api/v1/search/?page=2&q=" + quote(
-        "ぴよぴよ"
-    )  # page 1 of a keyword search is never stored
+    url = "/api/v1/search/?q=" + quote("ぴよぴよ")
     assert json.loads(get(anonymous, url)[2])["total"] == 0
     assert get(anonymous, url)[1] == "hit"
     Synonym.objects.create(terms="ぴよぴよ、傾聴")
@@ -332,6 +369,29 @@ def test_turned_off_nothing_is_cached(anonymous, settings):
     settings.PAGE_CACHE_ENABLED = False
     get(anonymous, "/")
     assert anonymous.get("/").get("X-Cache") is None
+
+
+def test_turned_off_a_keyword_search_is_still_logged(anonymous, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    for _ in range(2):
+        assert get(anonymous, KEYWORD_URLS[0])[1] is None
+    assert searched("傾聴") == 2
+
+
+def test_a_failing_replay_never_breaks_the_page(anonymous, monkeypatch, caplog):
+    """The middleware runs what a view registered without knowing it: whatever it raises, the
+    visitor gets the page, and the log names the replay and the exception class only."""
+
+    def broken(payload):
+        raise RuntimeError(payload["text"])
+
+    monkeypatch.setattr(marks, "_functions", {"search.analytics.count_search": broken})
+    for expected in ("miss", "hit"):
+        response, state, _ = get(anonymous, KEYWORD_URLS[0])
+        assert (response.status_code, state) == (200, expected)
+    message = "page cache replay search.analytics.count_search failed (RuntimeError)"
+    assert caplog.text.count(message) == 2
+    assert "傾聴" not in caplog.text
 
 
 def test_every_page_type_is_covered():

@@ -3,7 +3,7 @@
 import factory
 from django.utils import timezone
 
-from search.models import SearchQueryLog
+from search.models import SearchClick, SearchQueryLog
 
 
 class SearchQueryLogFactory(factory.django.DjangoModelFactory):
@@ -13,6 +13,16 @@ class SearchQueryLogFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"検索語{n}")
     filters = factory.LazyFunction(dict)
     result_count = 3
-    clicked_rank = None
+    searches = 1
     source = SearchQueryLog.Source.LIST
+    created_on = factory.LazyFunction(timezone.localdate)
+
+
+class SearchClickFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SearchClick
+
+    text = factory.Sequence(lambda n: f"検索語{n}")
+    filters = factory.LazyFunction(dict)
+    rank = 1
     created_on = factory.LazyFunction(timezone.localdate)
