@@ -178,7 +178,14 @@ def test_restore_drill_backup_wipe_restore_gives_the_same_deployment(
 
     assert table_counts() == before_counts
     assert file_hashes() == before_files
-    assert service.reconcile(repair=False) == {"missing": [], "stale": [], "extra": []}
+    drift = service.reconcile(repair=False)
+    # Seen once in a full PostgreSQL run under load (most pages missing), not reproduced since:
+    # the restore's own report and the index's size say where to look if it comes back.
+    assert drift == {"missing": [], "stale": [], "extra": []}, (
+        result,
+        len(service.backend().versions()),
+        {name: len(ids) for name, ids in drift.items()},
+    )
     assert service.backend().versions(), "the index holds the published cases again"
 
 
