@@ -15,8 +15,10 @@ pytestmark = pytest.mark.django_db
 
 # Measured at 10,000 cases (benchmarks/http_load.py's database): home 12, list 12, case 19; the case page
 # asks one more since the k rule (CasePage.public_area reads its PrefectureDisclosure). The keyword
-# list also searches the know-how and writes the search log; the API loads only its hits.
-BOUNDS = {"home": 12, "list": 12, "filtered list": 12, "keyword list": 18, "case": 20, "API": 6}
+# list also searches the know-how and writes the search log; the API loads only its hits. The
+# keyword list went 18 → 19 when 傾聴 gained the spelling 話を聴く (its hits changed, and their pages
+# took one more query to load); the second half of the test checks that it does not grow with cases.
+BOUNDS = {"home": 12, "list": 12, "filtered list": 12, "keyword list": 19, "case": 20, "API": 6}
 
 
 def urls() -> dict[str, str]:
