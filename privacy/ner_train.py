@@ -1,6 +1,7 @@
 """Trains the detector's second NER head (privacy.ner.WIKI_NER) on Japanese Wikipedia sentences.
 
 Usage:  .venv/bin/python -m privacy.ner_train PATH/dev.json [--epochs 60] [--minutes 30] [--patience 10]
+            [--seed 2026] [--out DIR]
 
 The development half of Stockmark's NER data set (CC BY-SA 3.0) is split by article
 (fixtures/privacy/ner-wikipedia/split.json, seeded, fixed): the held-out part is never trained on,
@@ -11,6 +12,8 @@ Only a small transition-based NER head is trained, on top of ja_ginza's tok2vec,
 frozen: ja_ginza's own NER keeps working unchanged beside it, the token vectors are computed once
 per sentence rather than once per epoch (training fits in minutes on two cores), and what ships
 is the head alone (privacy/models/ner_wiki/, ~1 MB) rather than a second copy of the 28 MB tok2vec.
+The detector runs three such heads trained from different seeds (--seed, --out: ner_wiki,
+ner_wiki_b, ner_wiki_c; see privacy/models/ner_wiki/README.md).
 The weights are derived from the sentences, so they carry the data's licence (CC BY-SA 3.0).
 """
 
