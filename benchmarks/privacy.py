@@ -9,8 +9,8 @@ fixtures/privacy/ner-wikipedia/; pass the development half's dev.json with --wik
 per type is scored with no known names; "outside" is the share of masked characters that lie
 outside every labelled entity (of any of its eight types). With dev.json the figures are printed
 for the whole half, for its held-out part (fixtures/privacy/ner-wikipedia/split.json: sentences
-the NER head in privacy/models/ner_wiki never saw, the honest figure) and for the part it was
-trained on. "+regions" counts prefectures and countries as findings too, as the data labels them.
+the NER heads in privacy/models/ner_wiki{,_b,_c} never saw, the honest figure) and for the part
+they were trained on. "+regions" counts prefectures and countries as findings too, as the data labels them.
 
 Scoring is described in privacy/evaluation.py: a gold span counts as found only if every character
 is covered by some finding; a prediction is correct if it overlaps a gold span. Missed spans of
@@ -87,8 +87,8 @@ def real_text(args, *, statistical: bool) -> None:
 
     path = args.wikipedia or WIKIPEDIA_SUBSET
     records = load_wikipedia(path)
-    # The NER head (privacy/models/ner_wiki) was trained on part of the development half: the
-    # sentences of the held-out articles are the honest measurement, the trained-on ones are not.
+    # The NER heads (privacy/models/ner_wiki{,_b,_c}) were trained on part of the development half:
+    # the sentences of the held-out articles are the honest measurement, the trained-on ones not.
     held_out = load_split() if args.wikipedia else None
     default = evaluate_wikipedia_parts(records, held_out=held_out, statistical=statistical)
     # The same sentences again with prefectures, regions and countries flagged too (regions=True):

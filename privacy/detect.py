@@ -267,7 +267,9 @@ def _known(t: _Text, known: dict[str, list[str]]) -> Iterator[Finding]:
 
 def _name_part(t: _Text, m: Morpheme) -> bool:
     """Whether `m` continues a name: a 人名, or a 名 Sudachi reads otherwise (美咲 as a place,
-    ひなた as a word) when a title follows it."""
+    ひなた as a word) when a title follows it; never a particle (岡田が社長に: が is no 名)."""
+    if m.is_function_word:
+        return False
     given = m.pos[1] == "固有名詞" or all("\u3041" <= c <= "\u30ff" for c in m.surface)
     return m.is_person or (given and t.titled(m.end))
 
@@ -508,8 +510,17 @@ def _extend(t: _Text, found: list[Finding]) -> Iterator[Finding]:
                 start = m.start()
         elif f.kind == "person":
             end = _given_name_after(t, start, end)
+            # An imperial title or a peerage is part of the name (持統天皇, クレルモン伯爵).
+            k = t.at.get(end)
+            if k is not None and t.morphemes[k].surface in _IMPERIAL:
+                end = t.morphemes[k].end
+            start = _surname_before(t, start, end)
         elif f.base_kind == "place" and (m := _ADDRESS_TAIL.match(t.norm, end)):
             end = m.end()
+        elif f.kind == "place" and _place_firm_end(t, end):
+            # A place right before 会社 or 新聞 names a firm (東インド会社, 北海道新聞).
+            yield t.finding(start, _place_firm_end(t, end), "organisation")
+            continue
         if (start, end) != (f.start, f.end):
             yield t.finding(start, end, f.kind, f.source)
 
@@ -519,6 +530,55 @@ _ORGANISATION_TAILS = frozenset(
     ["社", "会社", "会", "堂", "塾", "財団", "協会", "組合", "事務所", "パートナーズ", "ラジオ",
      "テレビ", "グループ", "工業", "製作所", "商会", "商店", "銀行"]
 )  # fmt: skip
+
+
+# Words that make a firm of the place before them (東インド会社, 北海道新聞, 広島電鉄).
+_PLACE_FIRMS = frozenset(
+    ["会社", "新聞", "新聞社", "放送", "テレビ", "日報", "鉄道", "電鉄", "交通", "バス", "銀行",
+     "信用金庫", "電力", "ガス", "航空"]
+)  # fmt: skip
+
+
+# Titles that are part of the name they follow, as a peer or an emperor is named (持統天皇,
+# クレルモン伯爵), unlike a title of office (…社長, …知事).
+def _place_firm_end(t: _Text, end: int) -> int:
+    """Where the firm ends that a place ending at `end` names, 0 if none (東インド|会社)."""
+    k = t.at.get(end)
+    return t.morphemes[k].end if k is not None and t.morphemes[k].surface in _PLACE_FIRMS else 0
+
+
+_IMPERIAL = frozenset(
+    ["天皇", "上皇", "法皇", "皇后", "皇子", "皇女", "親王", "内親王", "公爵", "侯爵", "伯爵", "子爵",
+     "男爵"]
+)  # fmt: skip
+# Prefixes that say who a person is or was, not part of the name (元社長の…, 故・…, 同氏).
+_NOT_SURNAMES = frozenset(
+    ["元", "前", "故", "新", "旧", "同", "現", "両", "亡", "各位", "当", "本"]
+)
+
+
+def _surname_before(t: _Text, start: int, end: int) -> int:
+    """A name the model read from its second character on (吉|鴻昌, 各|神遼一郎): Sudachi cut a
+    one-kanji surname off as a common noun or a prefix. The kanji is taken in when the name
+    starts with a 人名 and a particle, a verb, a mark or the start of the line precedes the
+    kanji (に吉鴻昌は, である各神遼一郎)."""
+    k = t.at.get(start)
+    ms = t.morphemes
+    if k is None or k == 0 or not ms[k].is_person:
+        return start
+    before = ms[k - 1]
+    if not (
+        len(before.surface) == 1
+        and is_kanji(before.surface)
+        and before.pos[0] in ("名詞", "接頭辞")
+        and before.pos[1] != "数詞"
+        and before.surface not in _NOT_SURNAMES
+    ):
+        return start
+    edge = ms[k - 2] if k >= 2 else None
+    if edge is None or edge.pos[0] in ("助詞", "補助記号", "助動詞", "動詞", "空白"):
+        return before.start
+    return start
 
 
 def _given_name_after(t: _Text, start: int, end: int) -> int:
@@ -618,10 +678,13 @@ _WIKI_LABELS = frozenset(["人名", "法人名", "政治的組織名", "その�
 _KANJI_NUMBER = re.compile(r"[〇一二三四五六七八九十百千万億]+")
 
 
-def _statistical(t: _Text, *, regions: bool = False) -> Iterator[Finding]:
-    """Names the statistical model (privacy.ner) reads, less what the rules deliberately leave:
-    prefectures, regions and countries on their own, common nouns like 漁師町, placeholders."""
-    spans = []
+def _candidate_spans(t: _Text) -> list[tuple[int, int]]:
+    """The sentences the model reads: those holding a proper noun, an unknown or a Latin word
+    (_candidate), a word of firms after a noun (毎日放送, 明光バス, 化学工学協会: firm names
+    Sudachi cuts into common nouns) or katakana words joined by ・ (セントラル・パシフィック鉄道,
+    ウォール・ストリート・ジャーナル). A case's prose has few of either, so the model still reads
+    a few of its sentences only."""
+    spans: list[tuple[int, int]] = []
     k = 0
     ms = t.morphemes
     for m in _SENTENCE.finditer(t.text):
@@ -631,41 +694,145 @@ def _statistical(t: _Text, *, regions: bool = False) -> Iterator[Finding]:
         while k < len(ms) and ms[k].end <= start:
             k += 1
         j, hit = k, False
-        while j < len(ms) and ms[j].start < end:
-            hit = hit or _candidate(ms[j])
+        while j < len(ms) and ms[j].start < end and not hit:
+            hit = (
+                _candidate(ms[j])
+                or (ms[j].surface in FIRM_ENDS and j > k and ms[j - 1].pos[0] == "名詞")
+                or (
+                    ms[j].surface in ("・", "･")
+                    and k < j < len(ms) - 1
+                    and _katakana(ms[j - 1])
+                    and _katakana(ms[j + 1])
+                )
+            )
             j += 1
         if hit:
             spans.append((start, end))
+    return spans
+
+
+def _statistical(t: _Text, *, regions: bool = False) -> Iterator[Finding]:
+    """Names the statistical model (privacy.ner) reads, less what the rules deliberately leave:
+    prefectures, regions and countries on their own, common nouns like 漁師町, placeholders."""
+    spans = _candidate_spans(t)
     for (offset, _end), entities in zip(
         spans, ner.entities_many([t.text[s:e] for s, e in spans]), strict=True
     ):
         for e in entities:
             start, end = _without_function_words(t, offset + e.start, offset + e.end)
-            surface = t.norm[start:end].strip()
-            if not surface or _PLACEHOLDER_NAME.fullmatch(surface) or _common_noun(surface):
-                continue
-            broad = (
-                is_prefecture(surface)
-                or e.label in ("Country", "Continental_Region")
-                or (e.kind == "place" and _country(t, start, end))
-            )
-            if e.kind == "place" and broad:
-                if regions:
-                    yield t.finding(start, end, "region")
-                continue
-            if not _has_name_material(t, start, end) and not (
-                _agreed(e, entities) and not _loanword_compound(t, start, end, e.kind)
-            ):
-                continue  # ordinary words the model took for a name (法人番号, 社長室)
-            if e.kind == "person" and _country(t, start, end):
-                continue  # a country is no person (アイルランド in アイルランド大使)
-            if e.kind == "person":
-                start = _without_leading_nouns(t, start, end)
-            if e.kind in ("person", "organisation"):
-                end = _without_trailing_titles(t, start, end)
-            if end <= start:
-                continue
-            yield t.finding(start, end, e.kind)
+            yield from _model_findings(t, e, entities, start, end, regions=regions)
+
+
+def _persons_in(t: _Text, start: int, end: int) -> list[tuple[int, int]]:
+    """A model's person cut at a や or と inside it, each part without a plural suffix: the
+    trained head sometimes reads two names and the particle between them as one person
+    (マリオやJ.L.ボニエ, メレンドルフと馬建常, イワン・レルベルグら, 逢月ひな他)."""
+    parts, ms, k = [], t.morphemes, t.at.get(start)
+    if k is None:
+        return [(start, end)]
+    first = start
+    while k < len(ms) and ms[k].start < end:
+        if ms[k].pos[0] == "助詞" and ms[k].surface in ("や", "と") and ms[k].start > first:
+            parts.append((first, ms[k].start))
+            first = ms[k].end
+        k += 1
+    parts.append((first, end))
+    out = []
+    for a, b in parts:
+        j = t.ending.get(b)
+        while j is not None and j >= 0 and ms[j].start > a and ms[j].surface in _PLURALS:
+            b, j = ms[j].start, j - 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+_PLURALS = frozenset(["ら", "たち", "達", "等", "ども", "他", "ほか"])
+
+
+def _model_findings(
+    t: _Text, e, entities: list, start: int, end: int, *, regions: bool
+) -> Iterator[Finding]:
+    """The findings a model's entity makes, once what the rules deliberately leave is left."""
+    surface = t.norm[start:end].strip()
+    if not surface or _PLACEHOLDER_NAME.fullmatch(surface) or _common_noun(surface):
+        return
+    broad = (
+        is_prefecture(surface)
+        or e.label in ("Country", "Continental_Region")
+        or (e.kind == "place" and _country(t, start, end))
+    )
+    if e.kind == "place" and broad:
+        if regions:
+            yield t.finding(start, end, "region")
+        return
+    if not (
+        _has_name_material(t, start, end, e.kind)
+        or (_agreed(e, entities) and not _loanword_compound(t, start, end, e.kind))
+        or _named_firm(t, start, end, e.kind)
+    ):
+        return  # ordinary words the model took for a name (法人番号, 社長室)
+    if e.kind == "person" and _country(t, start, end):
+        return  # a country is no person (アイルランド in アイルランド大使)
+    for first, last in _persons_in(t, start, end) if e.kind == "person" else [(start, end)]:
+        if e.kind == "person":
+            first = _without_leading_nouns(t, first, last)
+        if e.kind in ("person", "organisation"):
+            last = _without_trailing_titles(t, first, last)
+        if last > first:
+            yield t.finding(first, last, e.kind)
+
+
+# Words that end the name of a firm or a body (毎日放送, 明光バス, 東奥日報, 化学工学協会).
+FIRM_ENDS = frozenset(
+    ["新聞", "新聞社", "放送", "日報", "交通", "バス", "鉄道", "電鉄", "航空", "大学", "学会",
+     "協会", "連盟", "財団", "銀行", "証券", "保険", "生命", "電力", "出版", "出版社", "書房",
+     "百貨店", "商事", "工業", "興業", "電機", "電気", "映像", "レコード", "信託", "組合", "劇団",
+     "商会", "商店", "製作所"]
+)  # fmt: skip
+# More such words, from the last words of the firm names labelled in the train part of the
+# Wikipedia data (privacy.ner_train's split; two or more names each): they end a name the model
+# reads as a firm, but are too common in a case's prose to send a sentence to the model.
+FIRM_ENDS_READ = FIRM_ENDS | frozenset(
+    ["グループ", "製紙", "自動車", "電灯", "プロダクション", "コーポレーション", "公団", "サービス",
+     "企画", "ホールディングス", "エンタテインメント", "映画", "化学", "製薬", "スタジオ", "デジタル",
+     "フイルム", "汽車", "コミューター", "エレクトリック", "セメント", "エアウェイズ",
+     "マイクロシステムズ", "製鐡", "瓦斯", "インターナショナル", "カンパニー", "連合", "リミテッド"]
+)  # fmt: skip
+
+
+_FIELD = re.compile(r"の?(?:業界|分野|業種|関連|系)")
+# Bodies a case names by their kind, not by a name (要請を受けた診断協会では…).
+_GENERIC_BODIES = frozenset(
+    ["診断協会", "信用保証協会", "商工会", "商工会議所", "金融機関", "業界団体"]
+)
+
+
+def _named_firm(t: _Text, start: int, end: int, kind: str) -> bool:
+    """Whether a span a model reads as a firm is common nouns ending in a word of firms, after a
+    head that is not generic (毎日放送, 放送大学, 人文地理学会; not 地方銀行, 中央交通 …): such
+    names hold no proper noun for _has_name_material, and most firm names the model found and
+    the detector dropped were of this shape. The words of persons and titles are never part of
+    one (製造課長, 関係者), and a field of industry is none (金属工業の業界, 化学工業分野)."""
+    k = t.at.get(start)
+    if kind != "organisation" or k is None:
+        return False
+    ms, run = t.morphemes, []
+    while k < len(ms) and ms[k].start < end:
+        run.append(ms[k])
+        k += 1
+    if len(run) < 2 or run[-1].end != end or run[-1].surface not in FIRM_ENDS_READ:
+        return False
+    if run[0].surface in GENERIC_HEADS or t.norm[start:end] in _GENERIC_BODIES:
+        return False
+    if _FIELD.match(t.norm, end):
+        return False
+    return all(
+        (m.pos[0] in ("名詞", "接頭辞", "接尾辞") or m.surface in NAME_JOINERS)
+        and m.surface not in _TITLE_WORDS
+        and m.surface not in _PERSON_SUFFIXES
+        for m in run
+    )
 
 
 def _without_function_words(t: _Text, start: int, end: int) -> tuple[int, int]:
@@ -737,7 +904,11 @@ def _without_leading_nouns(t: _Text, start: int, end: int) -> int:
     # surname, オーレ in オーレ・シェーレン a given name.
     if ms[j].surface in ("・", "･") and j + 1 < len(ms) and ms[j + 1].start < end:
         return ms[j].end if not _katakana(ms[j + 1]) else start
-    return start
+    # An occupation right before a foreign name (女優エマ・トンプソン, 俳優ローワン・アトキンソン):
+    # kanji common nouns, then a katakana name of Sudachi's or words joined by ・.
+    kanji = all(is_kanji(c) for m in ms[k:j] for c in m.surface)
+    foreign = _katakana(ms[j]) and (ms[j].is_person or "・" in t.norm[ms[j].start : end])
+    return ms[j].start if kanji and foreign else start
 
 
 def _without_trailing_titles(t: _Text, start: int, end: int) -> int:
@@ -760,7 +931,19 @@ def _without_trailing_titles(t: _Text, start: int, end: int) -> int:
             k -= 1
         if ms[k].start >= start and _common(ms[k]) and ms[k].start == start:
             return start
-    return ms[k].end if k is not None and k >= 0 else end
+    end = ms[k].end if k is not None and k >= 0 else end
+    # What happened to a firm is no part of its name (北海道文化放送開局, 三住商事設立): a noun of
+    # an act right after a word that ends firm names.
+    k = t.ending.get(end)
+    if (
+        k is not None
+        and k >= 1
+        and ms[k].pos[2] == "サ変可能"
+        and ms[k - 1].start >= start
+        and ms[k - 1].surface in FIRM_ENDS_READ
+    ):
+        end = ms[k - 1].end
+    return end
 
 
 _PERSON_SUFFIXES = frozenset(["者", "員", "中", "陣"])
@@ -774,31 +957,47 @@ def _common(m: Morpheme) -> bool:
     return m.pos[1] == "普通名詞" and not m.oov
 
 
-def _has_name_material(t: _Text, start: int, end: int) -> bool:
+def _has_name_material(t: _Text, start: int, end: int, kind: str = "") -> bool:
     """Whether a span holds something a name is made of: a proper noun, an unknown word, a Latin
-    word, or katakana words joined by ・. Dictionary common nouns alone are not (法人番号,
-    コミッショナー, マネージャー): the model tags such words often, and they are most of what it
-    masks outside every name."""
+    word, or, for a person, katakana words joined by ・ (ナティエ・ペレア, ラビット・モランビル:
+    foreign names are written so, and Sudachi lists many of their parts as common nouns).
+    Dictionary common nouns alone are not (法人番号, コミッショナー, マネージャー), nor are they
+    joined by ・ in anything but a person (パンク・ロック, クラシック・カントリー): the model tags
+    such words often, and they were most of what it masked outside every name. Both models
+    agreeing on them (ウォール・ストリート・ジャーナル) still make a name (_agreed)."""
     k = t.at.get(start)
     if k is None:  # the model cut inside a morpheme: trust it
         return True
-    ms = t.morphemes
+    ms, first = t.morphemes, k
     while k < len(ms) and ms[k].start < end:
         m = ms[k]
         if m.pos[1] == "固有名詞" or m.oov or _latin(m) and len(m.surface) >= 2:
             return True
-        # Katakana words joined by ・ are how foreign names are written (ナティエ・ペレア), unless
-        # every part is a common noun (ポップ・ミュージック, エグゼクティブ・コミッティー).
-        if _katakana(m) and "・" in t.norm[start:end] and not t.norm[start:end].endswith("・"):
-            return True
         k += 1
-    return False
+    span = t.norm[start:end]
+    return (
+        kind == "person"
+        and "・" in span
+        and not span.endswith("・")
+        and all(_katakana(m) or m.surface in ("・", "･") for m in ms[first:k])
+    )
 
 
 def _ordinary(surface: str) -> bool:
     """A kind of place (漁師町), or the platform's own words, alone or listed with ・
     (ホワイトボード・ローカルベンチマーク): no name."""
-    return _common_noun(surface) or any(part in _platform_terms() for part in surface.split("・"))
+    return (
+        _common_noun(surface)
+        or surface in _SYSTEMS
+        or any(part in _platform_terms() for part in surface.split("・"))
+    )
+
+
+# Public systems Sudachi lists as proper nouns, which a trained head may read as a body: a case
+# names them as things, never as a party (マイナンバーは本人確認のうえで受け取った).
+_SYSTEMS = frozenset(
+    ["マイナンバー", "マイナンバーカード", "マイナポータル", "gビズid", "e-tax", "eltax"]
+)
 
 
 @functools.cache
@@ -838,6 +1037,10 @@ def _lexicon(t: _Text, *, lone: bool = False) -> Iterator[Finding]:
         for m in ms:
             if m.is_person and len(m.surface) >= 4 and _katakana(m):
                 yield t.finding(m.start, m.end, "person")
+        # A katakana family name before 兄弟 or 夫妻 (パスケル兄弟, チャッフィ兄弟).
+        for k in range(len(ms) - 1):
+            if _katakana(ms[k]) and ms[k + 1].surface in _FAMILY:
+                yield t.finding(ms[k].start, ms[k].end, "person")
     i = 0
     while i < len(ms):
         j = i
@@ -851,6 +1054,9 @@ def _lexicon(t: _Text, *, lone: bool = False) -> Iterator[Finding]:
         if j > i and any(ms[k].is_person for k in range(i, j + 1, 2)):
             yield t.finding(ms[i].start, ms[j].end, "person")
         i = j + 1
+
+
+_FAMILY = frozenset(["兄弟", "姉妹", "夫妻", "一家"])
 
 
 def _katakana(m: Morpheme) -> bool:

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from privacy.vocabulary import HONORIFICS, INDUSTRY_WORDS, LEGAL_FORMS, TITLES
+
 MODEL = "ja_ginza"
 # Components of ja_ginza the NER needs none of (the parser and morphologizer only cost time).
 EXCLUDED = ["parser", "morphologizer", "attribute_ruler", "compound_splitter", "bunsetu_recognizer"]
@@ -26,6 +28,10 @@ EXCLUDED = ["parser", "morphologizer", "attribute_ruler", "compound_splitter", "
 # same frozen tok2vec as ja_ginza's own NER and labels the data set's eight types.
 WIKI_NER = "ner_wiki"
 WIKI_PATH = Path(__file__).resolve().parent / "models" / WIKI_NER
+# Two more heads of the same shape, trained on the same sentences from other seeds: each misses
+# different names (issue 11), and the detector takes the names of any. Run on the same token
+# vectors and features, they add little time.
+WIKI_PATHS = (WIKI_PATH, WIKI_PATH.with_name(WIKI_NER + "_b"), WIKI_PATH.with_name(WIKI_NER + "_c"))
 WIKI_LABELS = (
     "人名",
     "法人名",
@@ -89,36 +95,42 @@ def _model():
     import spacy
 
     nlp = spacy.load(MODEL, exclude=EXCLUDED)
-    head = None
-    if WIKI_ENABLED and WIKI_PATH.exists():
-        for label in WIKI_LABELS:
-            nlp.vocab.strings.add(label)
+    heads = []
+    paths = [p for p in WIKI_PATHS if p.exists()] if WIKI_ENABLED else []
+    for label in WIKI_LABELS if paths else ():
+        nlp.vocab.strings.add(label)
+    for path in paths:
+        # Both heads read the features computed once per sentence: the same columns.
+        if head_features(path) != head_features(paths[0]):
+            raise ValueError(f"{path} reads other token features than {paths[0]}: retrain it")
         nlp.add_pipe(
             "ner",
             name=WIKI_NER,
-            config=wiki_config(head_width(WIKI_PATH), features=head_features(WIKI_PATH)),
+            config=wiki_config(head_width(path), features=head_features(path)),
         )
         # Kept outside the pipeline and run on its own: a second NER in the pipeline would only
         # add to the first one's entities, never overlap them (spaCy keeps preset entities).
         _name, head = nlp.remove_pipe(WIKI_NER)
-        head.from_disk(WIKI_PATH, exclude=["vocab"])
+        head.from_disk(path, exclude=["vocab"])
+        heads.append(head)
     # The first pass allocates what later ones reuse (~2 s): paid here, with the loading.
-    _read(nlp, head, ["株式会社サンプルの山田太郎社長が静岡県浜松市の工場を案内した。"])
-    return nlp, head
+    list(_read(nlp, heads, ["株式会社サンプルの山田太郎社長が静岡県浜松市の工場を案内した。"]))
+    return nlp, heads
 
 
-def _read(nlp, head, texts: list[str]) -> Iterator[list]:
-    """Per text, the spans of ja_ginza's NER and then those of the trained head."""
+def _read(nlp, heads: list, texts: list[str]) -> Iterator[list]:
+    """Per text, the spans of ja_ginza's NER and then those of each trained head."""
     for doc in nlp.pipe(texts, batch_size=64):
         ents = list(doc.ents)
-        if head is not None:
+        # The heads read the token vectors ja_ginza's tok2vec left in doc.tensor, and beside them
+        # the token features they were trained with (none for heads trained without).
+        if heads and head_features(WIKI_PATH):
+            add_features(doc)
+        found = []
+        for head in heads:
             doc.ents = []
-            # The head reads the token vectors ja_ginza's tok2vec left in doc.tensor, and beside
-            # them the token features it was trained with (none for a head trained without).
-            if head_features(WIKI_PATH):
-                add_features(doc)
-            ents += [e for e in head(doc).ents if not _lone_surname(e, ents)]
-        yield ents
+            found += [e for e in head(doc).ents if not _lone_surname(e, ents)]
+        yield ents + found
 
 
 LONE_SURNAME_FILTER = True
@@ -149,6 +161,12 @@ def model():
 
 def head():
     """The trained head (privacy/models/ner_wiki), loaded with the pipeline; None without it."""
+    heads = _loaded()[1]
+    return heads[0] if heads else None
+
+
+def heads() -> list:
+    """Every trained head loaded (privacy/models/ner_wiki, ner_wiki_b and ner_wiki_c)."""
     return _loaded()[1]
 
 
@@ -207,8 +225,23 @@ _KANJI = re.compile(r"[\u4e00-\u9fff\u3005々〆ヶ]+")
 _HIRAGANA = re.compile(r"[\u3040-\u309f]+")
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]+")
 _DIGIT = re.compile(r"[0-9０-９]")
-# The features of the tokens either side that count: a name next to a name, a place or a suffix.
-_CONTEXT = (1, 4, 5, 7, 9, 16)  # 人名, 組織, 地名, 固有名詞-一般, 接尾辞, katakana
+# Words that tell a person or a firm from the outside (issue 11: most of what the head missed
+# were names Sudachi reads as common nouns): a title, an honorific or a word of kin or rank after
+# a person (…社長, …さん, …兄弟, …天皇), a word of firms or a 法人格 before or after a firm
+# (…放送, …協会, 株式会社…). The last two columns of a token's own features.
+_PERSON_CUES = frozenset(
+    [*TITLES, *HONORIFICS, "兄弟", "姉妹", "夫妻", "夫人", "一家", "自身", "選手", "監督", "首相",
+     "大統領", "知事", "議員", "教授", "博士", "天皇", "皇子", "皇女", "親王", "王", "伯爵", "将軍",
+     "作家", "俳優", "歌手", "投手", "ら", "館長", "会長", "父", "母", "妻", "夫", "息子", "娘"]
+)  # fmt: skip
+_FIRM_CUES = frozenset(
+    [*INDUSTRY_WORDS, *(f.lower() for f in LEGAL_FORMS), "社", "会社", "協会", "学会", "組合",
+     "財団", "公司", "機構", "日報", "新聞", "放送", "テレビ", "銀行", "大学", "グループ", "企画",
+     "事務所", "ピクチャーズ", "エンタテインメント", "フードサービス", "サービス", "商店", "会"]
+)  # fmt: skip
+# The features of the tokens either side that count: a name next to a name, a place, a suffix,
+# a title or a word of firms.
+_CONTEXT = (1, 4, 5, 7, 9, 16, 25, 26)  # 人名, 組織, 地名, 固有名詞-一般, 接尾辞, katakana, cues
 
 
 def _token_row(tag: str, text: str) -> list[float]:
@@ -226,11 +259,13 @@ def _token_row(tag: str, text: str) -> list[float]:
         float(len(text) == 1),
         float(len(text) >= 4),
         float(text[:1].isupper()),
+        float(text in _PERSON_CUES),
+        float(text.lower() in _FIRM_CUES),
     ]
     return row
 
 
-FEATURES = len(_TAG_PARTS) + 9 + 2 * len(_CONTEXT)
+FEATURES = len(_TAG_PARTS) + 11 + 2 * len(_CONTEXT)
 
 
 def token_features(doc):
@@ -294,7 +329,7 @@ def entities_many(texts: list[str]) -> list[list[Entity]]:
     with _CACHE_LOCK:
         missing = list(dict.fromkeys(p for _i, _o, p in pieces if p not in _CACHE))
     if missing:
-        nlp, head = _loaded()
+        nlp, heads = _loaded()
         found = {
             piece: [
                 entity
@@ -302,7 +337,7 @@ def entities_many(texts: list[str]) -> list[list[Entity]]:
                 if ent.label_ in KIND
                 and (entity := _trimmed(piece, ent.start_char, ent.end_char, ent.label_))
             ]
-            for piece, ents in zip(missing, _read(nlp, head, missing), strict=True)
+            for piece, ents in zip(missing, _read(nlp, heads, missing), strict=True)
         }
         with _CACHE_LOCK:
             for piece, ents in found.items():
