@@ -747,8 +747,9 @@ def _matching(parsed: analysis.ParsedQuery, *, surface: bool = False) -> Query:
     and body), not also as Sudachi's words: a page that has the words has the text too, unless
     Sudachi normalised a variant spelling (ヴァイオリン read as バイオリン). Only clauses are left
     out, so this finds a subset of the documents, all of them when it counts as many as the
-    search: at 100,000 cases it cost a quarter of the full matching query for ロカベン (whose
-    synonym ローカルベンチマーク is in most pages: phrases of frequent words are the dear part).
+    search. For ロカベン (its synonym ローカルベンチマーク is in most benchmark pages: the phrase of
+    frequent words is the dear part) it counted in 0.6 ms instead of 1.6 at 10,000 cases, in
+    about a quarter of the time at 100,000 (CPU, benchmarks/http_load.py's database).
     """
 
     def unit_matching(unit: analysis.Unit) -> Query:
