@@ -14,8 +14,11 @@ import threading
 import time
 import uuid
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from struct import pack, unpack
+from typing import NamedTuple
 
 import tantivy
 from tantivy import Occur, Query
@@ -549,17 +552,30 @@ class EmbeddedBackend:
         grams = sorted({g for t in terms for g in analysis.bigrams(t)})
         if not grams:
             return [()] * len(stored)
-        query = Query.boolean_query(
-            [(Occur.Should, Query.term_query(SCHEMA, "body", g)) for g in grams]
-        )
-        generator = tantivy.SnippetGenerator.create(searcher, query, SCHEMA, "body")
-        generator.set_max_num_chars(SNIPPET_BYTES)
+        # What tantivy's SnippetGenerator weighs each term by: 1 / (1 + its document frequency),
+        # in 32-bit floats; a term the index does not have is not highlighted. Only two-character
+        # grams: the bigram tokenizer makes no other token.
+        weights = {}
+        for gram in grams:
+            frequency = searcher.doc_freq("body", gram)
+            if len(gram) == 2 and frequency > 0:
+                weights[gram] = _f32(1.0 / (1.0 + frequency))
+        generator = None
         out = []
         for document in stored:
-            # Only the body: handing the whole stored document to tantivy costs twice the snippet.
-            snippet = generator.snippet_from_doc(tantivy.Document(body=document.get_all("body")))
-            fragment = snippet.fragment()
-            out.append((_marked(fragment, snippet.highlighted()),) if fragment else ())
+            text = " ".join(document.get_all("body"))  # as snippet_from_doc joins the values
+            snippet = _snippet(text, weights) if weights else ("", [])
+            if snippet is None:  # a text whose lower case tantivy and Python differ on
+                if generator is None:
+                    query = Query.boolean_query(
+                        [(Occur.Should, Query.term_query(SCHEMA, "body", g)) for g in grams]
+                    )
+                    generator = tantivy.SnippetGenerator.create(searcher, query, SCHEMA, "body")
+                    generator.set_max_num_chars(SNIPPET_BYTES)
+                found = generator.snippet_from_doc(tantivy.Document(body=[text]))
+                snippet = found.fragment(), found.highlighted()
+            fragment, ranges = snippet
+            out.append((_marked(fragment, ranges),) if fragment else ())
         return out
 
     def more_like_this(self, doc_id: int, *, limit: int = 3) -> Sequence[Hit]:
@@ -793,6 +809,82 @@ def _where(filters: Mapping[str, Sequence[str]]) -> str | None:
         "(" + " OR ".join(f'{name}:"{value}"' for value in values) + ")"
         for name, values in filters.items()
     )
+
+
+class _Span(NamedTuple):
+    start: int  # byte offsets, as tantivy's Snippet.highlighted() gives them
+    end: int
+
+
+def _f32(value: float) -> float:
+    """`value` rounded to a 32-bit float (tantivy's Score): sums and quotients of 32-bit floats
+    computed in 64 bits and rounded once give the 32-bit result."""
+    return unpack("f", pack("f", value))[0]
+
+
+def _next_char(raw: bytes, offset: int) -> int:
+    """The first character boundary of UTF-8 `raw` at or after `offset` (or its end)."""
+    while offset < len(raw) and raw[offset] & 0xC0 == 0x80:
+        offset += 1
+    return min(offset, len(raw))
+
+
+def _previous_char(raw: bytes, offset: int) -> int:
+    """The boundary of the character that ends at `offset`."""
+    offset -= 1
+    while offset > 0 and raw[offset] & 0xC0 == 0x80:
+        offset -= 1
+    return offset
+
+
+def _snippet(text: str, weights: Mapping[str, float]) -> tuple[str, list[_Span]] | None:
+    """What tantivy's SnippetGenerator.snippet_from_doc gives for the body field (its bigram
+    tokenizer, SNIPPET_BYTES), found with str.find instead of a token per character: the
+    fragment and its highlighted byte ranges; None where Python's lower case could differ
+    from tantivy's (a character whose lower case is longer, a capital sigma).
+
+    tantivy cuts the text into consecutive fragments: one starts at the token (two characters)
+    whose end would take the fragment past SNIPPET_BYTES bytes, and ends where its last token
+    ends. A fragment scores the sum of the weights of its tokens that are terms (in token
+    order, 32-bit floats); the best scoring one wins, the first of equals. Cheaper here: the
+    boundaries take a few byte steps each, the terms are found by str.find, and only fragments
+    with a term are scored. tests/search/test_snippets.py compares it with tantivy.
+    """
+    lower = text.lower()
+    if len(lower) != len(text) or "Σ" in text:
+        return None
+    found = []  # (character offset, term): every token that is a term, overlaps included
+    for term in weights:
+        at = lower.find(term)
+        while at >= 0:
+            found.append((at, term))
+            at = lower.find(term, at + 1)
+    if not found:
+        return "", []
+    found.sort()
+    raw = text.encode()
+    # Fragment starts (byte offsets), up to the one that holds the last term.
+    starts, stops = [0], []
+    last_byte = len(text[: found[-1][0]].encode())
+    while starts[-1] + SNIPPET_BYTES < len(raw) and starts[-1] <= last_byte:
+        overflow = _next_char(raw, starts[-1] + SNIPPET_BYTES + 1)  # the token's end
+        stops.append(_previous_char(raw, overflow))  # the previous token's end
+        starts.append(_previous_char(raw, stops[-1]))  # the token's start
+    stops.append(len(raw))
+    scores: dict[int, float] = {}
+    spans: dict[int, list[_Span]] = {}
+    chars, offset = 0, 0
+    for at, term in found:
+        offset += len(text[chars:at].encode())
+        chars = at
+        end = offset + len(text[at : at + 2].encode())  # the token as written
+        fragment = bisect_right(starts, offset) - 1
+        scores[fragment] = _f32(scores.get(fragment, 0.0) + weights[term])
+        spans.setdefault(fragment, []).append(_Span(offset, end))
+    best = min(scores, key=lambda f: (-scores[f], f))
+    start = starts[best]
+    fragment_text = raw[start : stops[best]].decode()
+    return fragment_text, [_Span(s.start - start, s.end - start) for s in spans[best]]
 
 
 def _marked(fragment: str, ranges) -> str:
