@@ -19,6 +19,12 @@ pytestmark = pytest.mark.django_db
 QUERY = "ズモモガ"  # a word no demo page has: the hits are this test's cases
 
 
+@pytest.fixture(autouse=True)
+def rendered(settings):
+    """Every request rendered by the view (no page cache): what the view itself reads."""
+    settings.PAGE_CACHE_ENABLED = False
+
+
 @pytest.fixture
 def cases(private_search_index):
     found = [CasePageFactory(title=f"{QUERY} の事例{n}") for n in range(4)]
