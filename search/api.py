@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
-from . import analytics, facet_values, params, registry, service
+from . import analytics, facet_values, hit_pages, params, service
 from .facets import BY_NAME
 from .types import FACET_FIELDS, KINDS, MAX_PAGE_SIZE, MAX_RESULT_WINDOW, SORTS, SearchRequest
 
@@ -44,30 +44,13 @@ def parse_request(query) -> SearchRequest:
     )
 
 
-def _hit_pages(hits) -> dict:
-    """The live, public pages of the hits, one query per kind that has hits."""
-    by_kind: dict[str, list[int]] = {}
-    for hit in hits:
-        by_kind.setdefault(hit.kind, []).append(hit.id)
-    pages = {}
-    private = None
-    for kind, ids in by_kind.items():
-        indexed = registry.get(kind)
-        qs = indexed.model.objects.live()
-        private = qs.private_q() if private is None else private  # one restriction query
-        # Only what a result needs (get_url reads url_path): the full rows carry every text field.
-        qs = qs.exclude(private).filter(pk__in=ids).only("title", "url_path", indexed.public_id)
-        pages.update((p.pk, p) for p in qs)
-    return pages
-
-
-def _current_site(request) -> Site | None:
-    """The request's site, for get_url to choose between a relative and an absolute URL.
+def _current_site(request, root_paths) -> Site | None:
+    """The request's site, for page_url to choose between a relative and an absolute URL.
 
     With a single site (the cached root paths say so) every page belongs to it, so its id
     is enough: Site.find_for_request would cost a database query on every request.
     """
-    site_ids = {root.site_id for root in Site.get_site_root_paths()}
+    site_ids = {root.site_id for root in root_paths}
     if len(site_ids) == 1:
         return Site(id=site_ids.pop())
     return Site.find_for_request(request)
@@ -101,8 +84,9 @@ def search_view(request):
         page=search_request.page,
         result_count=response.total,
     )
-    pages = _hit_pages(response.hits)
-    site = _current_site(request) if pages else None
+    pages = hit_pages.live_public(response.hits)
+    root_paths = Site.get_site_root_paths() if pages else ()
+    site = _current_site(request, root_paths) if pages else None
     results = []
     for hit in response.hits:
         page = pages.get(hit.id)
@@ -110,10 +94,10 @@ def search_view(request):
             continue
         results.append(
             {
-                "id": getattr(page, registry.get(hit.kind).public_id),
+                "id": page.public_id,
                 "type": hit.kind,
                 "title": page.title,
-                "url": page.get_url(request=request, current_site=site),
+                "url": hit_pages.page_url(page.url_path, root_paths=root_paths, current_site=site),
                 "highlights": list(hit.highlights),
             }
         )
