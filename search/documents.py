@@ -93,9 +93,11 @@ def prepared_documents(
         return
     shared = database_shared()
     if shared:
-        tasks = ((indexed.kind, ids) for indexed, ids in _id_chunks())
         # The workers open their own connections; a forked copy of an open one is unsafe.
         connections.close_all()
+        shared = not _open_connections()
+    if shared:
+        tasks = ((indexed.kind, ids) for indexed, ids in _id_chunks())
     else:
         tasks = (("", chunk) for chunk in _chunks(documents(), CHUNK))
     context = multiprocessing.get_context("fork")
@@ -126,9 +128,25 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 _worker_prepare: Callable[[SearchDocument], Any] | None = None
 
 
+# Connections a worker inherited from its parent: kept, never used and never closed (closing one
+# would end the parent's session on the server: the socket is the parent's).
+_inherited: list[Any] = []
+
+
+def _open_connections() -> list[Any]:
+    return [c for c in connections.all(initialized_only=True) if c.connection is not None]
+
+
 def _start_worker(prepare: Callable[[SearchDocument], Any]) -> None:
     global _worker_prepare
     _worker_prepare = prepare
+    # Two processes reading from one socket get each other's answers: rows of the wrong query
+    # (an IndexError in Django's converters) or none (pages silently left out), as a full
+    # PostgreSQL run showed twice. The parent closes its connections before forking; should one
+    # still be open, this worker opens its own instead of using the parent's.
+    for wrapper in _open_connections():
+        _inherited.append(wrapper.connection)
+        wrapper.connection = None
 
 
 def _prepare_chunk(kind: str, items: list) -> list:
