@@ -142,11 +142,14 @@ def _start_worker(prepare: Callable[[SearchDocument], Any]) -> None:
     _worker_prepare = prepare
     # Two processes reading from one socket get each other's answers: rows of the wrong query
     # (an IndexError in Django's converters) or none (pages silently left out), as a full
-    # PostgreSQL run showed twice. The parent closes its connections before forking; should one
-    # still be open, this worker opens its own instead of using the parent's.
+    # PostgreSQL run showed twice. The parent forks with a connection open when it is inside a
+    # transaction (it then reads the pages itself); a worker that queries anything (the labels,
+    # when their local copy expires) opens its own. SQLite has no server to share: its inherited
+    # connection reads the forked copy, the only way to an in-memory database.
     for wrapper in _open_connections():
-        _inherited.append(wrapper.connection)
-        wrapper.connection = None
+        if wrapper.vendor != "sqlite":
+            _inherited.append(wrapper.connection)
+            wrapper.connection = None
 
 
 def _prepare_chunk(kind: str, items: list) -> list:
