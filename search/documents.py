@@ -93,11 +93,9 @@ def prepared_documents(
         return
     shared = database_shared()
     if shared:
+        tasks = ((indexed.kind, ids) for indexed, ids in _id_chunks())
         # The workers open their own connections; a forked copy of an open one is unsafe.
         connections.close_all()
-        shared = not _open_connections()
-    if shared:
-        tasks = ((indexed.kind, ids) for indexed, ids in _id_chunks())
     else:
         tasks = (("", chunk) for chunk in _chunks(documents(), CHUNK))
     context = multiprocessing.get_context("fork")
@@ -133,10 +131,6 @@ _worker_prepare: Callable[[SearchDocument], Any] | None = None
 _inherited: list[Any] = []
 
 
-def _open_connections() -> list[Any]:
-    return [c for c in connections.all(initialized_only=True) if c.connection is not None]
-
-
 def _start_worker(prepare: Callable[[SearchDocument], Any]) -> None:
     global _worker_prepare
     _worker_prepare = prepare
@@ -146,8 +140,8 @@ def _start_worker(prepare: Callable[[SearchDocument], Any]) -> None:
     # transaction (it then reads the pages itself); a worker that queries anything (the labels,
     # when their local copy expires) opens its own. SQLite has no server to share: its inherited
     # connection reads the forked copy, the only way to an in-memory database.
-    for wrapper in _open_connections():
-        if wrapper.vendor != "sqlite":
+    for wrapper in connections.all(initialized_only=True):
+        if wrapper.connection is not None and wrapper.vendor != "sqlite":
             _inherited.append(wrapper.connection)
             wrapper.connection = None
 

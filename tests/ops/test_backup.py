@@ -179,8 +179,9 @@ def test_restore_drill_backup_wipe_restore_gives_the_same_deployment(
     assert table_counts() == before_counts
     assert file_hashes() == before_files
     drift = service.reconcile(repair=False)
-    # Seen once in a full PostgreSQL run under load (most pages missing), not reproduced since:
-    # the restore's own report and the index's size say where to look if it comes back.
+    # On drift, the restore's own report and the index's size say where to look (full
+    # PostgreSQL runs once lost pages here: rebuild workers read through the parent's
+    # connection, see search/documents.py _start_worker).
     assert drift == {"missing": [], "stale": [], "extra": []}, (
         result,
         len(service.backend().versions()),
