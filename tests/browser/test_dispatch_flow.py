@@ -162,7 +162,7 @@ def test_support_request_raised_answered_and_closed(browser, live_site, smtp_sin
     page.goto(live_site + "/dispatch/support/?status=open")
     assert_accessible(page)
     page.locator("tr", has_text="2026-002").get_by_role("link", name="制度・手続き").click()
-    assert page.url == request_url
+    expect(page).to_have_url(request_url)
     expect(page.get_by_text(SUPPORT_TEXT)).to_be_visible()
     assert_accessible(page)
     before = len(smtp_sink.messages)

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +51,7 @@ def test_filters_work_without_javascript(browser, live_site):
     page.locator("summary", has_text="ツール").click()  # a closed group opens without script
     page.get_by_label(re.compile("^ホワイトボード")).check()
     page.get_by_role("button", name="この条件で絞り込む").click()
-    assert "industry=E" in page.url and "tool=whiteboard" in page.url
+    expect(page).to_have_url(re.compile("industry=E.*tool=whiteboard"))
     total_after = int(re.search(r"(\d+)", page.locator("#results-heading").inner_text())[1])
     assert 0 < total_after < total_before
     assert page.get_by_label(re.compile("^製造業")).is_checked()
@@ -66,7 +67,8 @@ def test_keyboard_user_can_skip_to_content(live_site, page):
     skip = page.get_by_role("link", name="本文へ移動")
     assert skip.evaluate("el => el === document.activeElement")
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    # Following an in-page link updates the address asynchronously: wait for it.
+    expect(page).to_have_url(re.compile("#main$"))
 
 
 @pytest.mark.parametrize("path", ["/cases/", "/knowhow/"])

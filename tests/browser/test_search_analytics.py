@@ -4,6 +4,7 @@ the case, and the secretariat's weekly report counts the search and its click.""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .test_work_flows import pass_second_factor, sign_in
 
@@ -20,7 +21,7 @@ def test_a_search_and_its_click_reach_the_report(live_site, browser):
     assert "/search/click/" in link.get_attribute("href")
     title = link.inner_text()
     link.click()
-    assert re.search(r"/cases/[^/]+/$", page.url), page.url  # the case itself, not the click view
+    expect(page).to_have_url(re.compile(r"/cases/[^/]+/$"))  # the case itself, not the click view
     assert page.locator("h1").inner_text() == title
     visitor.close()
 

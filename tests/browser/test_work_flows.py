@@ -28,8 +28,8 @@ def pass_second_factor(page, secret: str = DEMO_TOTP) -> None:
     """Enters the current code; a code already used this step (another test) waits for the next."""
     for _ in range(2):
         page.get_by_label(re.compile("確認コード")).fill(totp.code_at(secret))
-        page.get_by_role("button", name=re.compile("確認する|登録する")).click()
-        page.wait_for_load_state("load")
+        with page.expect_navigation():  # the form posts: wait for its answer, not the old page
+            page.get_by_role("button", name=re.compile("確認する|登録する")).click()
         if "/accounts/2fa/" not in page.url:
             return
         time.sleep(totp.STEP - time.time() % totp.STEP + 0.5)
