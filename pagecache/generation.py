@@ -1,4 +1,4 @@
-"""The public content generation: one token that every cached anonymous page is keyed by.
+"""The public content generation: one token that every cached anonymous page is stored with.
 
 Anything that can change what an anonymous visitor sees (a page published, unpublished, moved or
 deleted, a privacy setting, an image, a taxonomy label, a synonym, the search index catching up)
@@ -43,6 +43,14 @@ def current() -> str:
         if not store.add(KEY, token, timeout=None):
             token = store.get(KEY) or token
     return token
+
+
+def read(key: str) -> tuple[str, object | None]:
+    """The current token and the entry stored under `key`, in one round trip to the cache (a
+    hit is served with this one read). The entry is the caller's to check against the token."""
+    found = cache().get_many([KEY, key])
+    token = found.get(KEY) or current()
+    return token, found.get(key)
 
 
 def _bump(reason: str) -> None:

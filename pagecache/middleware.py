@@ -13,8 +13,10 @@ of the stack run. What is cached, and when, is decided here and nowhere else:
   than Cookie / Accept-Language / Accept-Encoding, from a request the view did not mark with
   marks.dont_store() (a degraded search answer is not kept);
 - the key holds everything the response can depend on: method, scheme, host, path, the query
-  string exactly as given (the pagination links repeat it), the language, and the generation
-  (generation.py), which every change that reaches the public replaces.
+  string exactly as given (the pagination links repeat it) and the language; the entry holds the
+  generation (generation.py) it was rendered under, which every change that reaches the public
+  replaces: an entry of another generation is never served. The token and the entry are read in
+  one round trip to the cache.
 
 A stored response gets `Cache-Control: public` (a proxy or CDN may keep it too), `Vary: Cookie`
 and a strong ETag; `If-None-Match` gets a 304. Every response says `X-Cache: hit|miss|bypass`.
@@ -27,6 +29,7 @@ nor a browser answers in our place without the replay (a browser revalidates and
 """
 
 import hashlib
+from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from django.conf import settings
@@ -44,6 +47,7 @@ ALLOWED_VARY = frozenset({"cookie", "accept-language", "accept-encoding"})
 MAX_QUERY_STRING = 2048  # 200 Japanese characters of q are 1,800 bytes percent-encoded
 
 
+@lru_cache(maxsize=4096)  # the URLconf is fixed for the life of the process
 def _view_name(path: str) -> str | None:
     try:
         match = resolve(path)
@@ -73,23 +77,24 @@ class AnonymousPageCacheMiddleware:
             self.mark_private(request, response)
             response.headers.setdefault("X-Cache", "bypass")
             return response
-        stored = generation.cache().get(key)
-        if stored is not None:
+        current, stored = generation.read(key)
+        if stored is not None and stored[0] == current:
             response, replays = self.rebuild(stored)
             marks.run_replays(replays)
             response["X-Cache"] = "hit"
             return get_conditional_response(request, etag=response["ETag"], response=response)
-        token = marks.start()
+        recording = marks.start()
         try:
             response = self.get_response(request)
             storable = self.storable(request, response) and marks.reason() is None
             replays = marks.replays()
         finally:
-            marks.finish(token)
+            marks.finish(recording)
         marks.run_replays(replays)  # this serve counts too, stored or not
         if storable:
             self.make_public(response, shared=not replays)
-            generation.cache().set(key, self.freeze(response, replays), settings.PAGE_CACHE_SECONDS)
+            stored = self.freeze(current, response, replays)
+            generation.cache().set(key, stored, settings.PAGE_CACHE_SECONDS)
             response["X-Cache"] = "miss"
             return get_conditional_response(request, etag=response["ETag"], response=response)
         self.mark_private(request, response)
@@ -116,7 +121,6 @@ class AnonymousPageCacheMiddleware:
         except DisallowedHost:
             return None  # the stack answers 400
         parts = (
-            generation.current(),
             request.method,
             request.scheme,
             host,
@@ -125,9 +129,9 @@ class AnonymousPageCacheMiddleware:
             translation.get_language_from_request(request),
         )
         digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-        # "v2": entries hold their replays too; a worker of the release before (a rolling deploy)
-        # reads only its own three-part entries, under "pagecache:page:".
-        return f"pagecache:page:v2:{digest}"
+        # "v3": entries hold their generation and replays; a worker of a release before (a
+        # rolling deploy) reads only its own entries, under "pagecache:page:" or "…:v2:".
+        return f"pagecache:page:v3:{digest}"
 
     # --- which responses ---------------------------------------------------------------------
     def storable(self, request: HttpRequest, response: HttpResponse) -> bool:
@@ -167,13 +171,13 @@ class AnonymousPageCacheMiddleware:
 
     # --- storage -----------------------------------------------------------------------------
     @staticmethod
-    def freeze(response: HttpResponse, replays: list[marks.Replay]) -> tuple:
+    def freeze(rendered_under: str, response: HttpResponse, replays: list[marks.Replay]) -> tuple:
         headers = [(k, v) for k, v in response.items() if k.lower() != "x-cache"]
-        return (response.status_code, headers, response.content, replays)
+        return (rendered_under, response.status_code, headers, response.content, replays)
 
     @staticmethod
     def rebuild(stored: tuple) -> tuple[HttpResponse, list[marks.Replay]]:
-        status, headers, content, replays = stored
+        _rendered_under, status, headers, content, replays = stored
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value

@@ -414,3 +414,33 @@ def test_every_parameter_a_public_url_reads_is_cacheable():
         parameters = public_parameters(_view_name(url))
         assert parameters is not None, f"{url} is not cached"
         assert set(names) <= parameters, f"{url}: {set(names) - parameters} not cacheable"
+
+
+def test_a_hit_is_one_read_of_the_cache_and_an_entry_of_another_generation_is_never_served(
+    anonymous, monkeypatch
+):
+    """The generation token and the page come back in one round trip (a hit's main cost with
+    Redis); the entry carries the generation it was rendered under, and only that one serves."""
+    assert get(anonymous, "/")[1] == "miss"
+    reads = []  # the calls the middleware makes (LocMemCache.get_many calls get() itself)
+    original_get, original_get_many = cache.get, cache.get_many
+
+    def get_many(*args, **kwargs):
+        reads.append("get_many")
+        monkeypatch.setattr(cache, "get", original_get)
+        try:
+            return original_get_many(*args, **kwargs)
+        finally:
+            monkeypatch.setattr(cache, "get", counted_get)
+
+    def counted_get(*args, **kwargs):
+        reads.append("get")
+        return original_get(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counted_get)
+    monkeypatch.setattr(cache, "get_many", get_many)
+    assert get(anonymous, "/")[1] == "hit"
+    assert reads == ["get_many"]
+    cache.set(generation.KEY, "a-later-generation", None)  # another process published
+    assert get(anonymous, "/")[1] == "miss"
+    assert get(anonymous, "/")[1] == "hit"
