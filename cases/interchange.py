@@ -88,7 +88,12 @@ TOP = {
 # Longest text per key: the columns' own lengths (title, subtitle, a phase's heading, a hashtag),
 # and for the long texts a bound far above any real case (the anonymisation assistant is sized
 # for cases of about 5,000 characters) that keeps a pasted file out of a page.
-TEXT_LENGTHS = {"title": 255, "subtitle": 200, "heading": 200, "hashtags": 100}
+TEXT_LENGTHS = {
+    "title": CasePage._meta.get_field("title").max_length,
+    "subtitle": CasePage._meta.get_field("subtitle").max_length,
+    "heading": CaseSection._meta.get_field("heading").max_length,
+    "hashtags": Tag._meta.get_field("name").max_length,
+}
 TEXT_MAX_LENGTH = 20_000
 
 
