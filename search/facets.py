@@ -40,6 +40,9 @@ class Facet:
     # takes the word out of the text; "boost" keeps the word and ranks the cases with that value
     # first; "" leaves the word to the text search (values that are ordinary words: 増加, その他).
     query_words: Literal["filter", "boost", ""] = ""
+    # Words for a value that its label cannot give, because the label is an ordinary word shared
+    # with another facet (増加 is a value of both trends): code -> words (増収 for 売上高 増加).
+    value_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def group_label(self) -> Promise:
@@ -77,8 +80,23 @@ FACETS: tuple[Facet, ...] = (
     Facet("sales", "sales", _("売上規模"), source="sales", query_words="filter"),
     Facet("owner_type", "owner_type", _("経営者属性"), source="owner_type", query_words="boost"),
     Facet("owner_age", "owner_age", _("経営者年齢"), source="owner_age", query_words="filter"),
-    Facet("sales_trend", "trend", _("売上高の傾向"), source="sales_trend"),
-    Facet("profit_trend", "trend", _("経常利益率の傾向"), source="profit_trend"),
+    # 増収減益 is two words of a query: 売上高 増加 and 経常利益率 減少.
+    Facet(
+        "sales_trend",
+        "trend",
+        _("売上高の傾向"),
+        source="sales_trend",
+        query_words="filter",
+        value_words=(("up", ("増収",)), ("down", ("減収",))),
+    ),
+    Facet(
+        "profit_trend",
+        "trend",
+        _("経常利益率の傾向"),
+        source="profit_trend",
+        query_words="filter",
+        value_words=(("up", ("増益",)), ("down", ("減益",))),
+    ),
     Facet(
         "scale_phase",
         "scale_phase",

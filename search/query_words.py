@@ -11,7 +11,8 @@ facet's `query_words` says (docs/search.md, "Words that name a facet value"):
 - **boost**: the word stays in the text and cases with the value rank first (後継者 is also what
   many cases are about: 後継者育成).
 
-The words come from the vocabularies themselves, never from a second list: each value's label,
+The words come from the vocabularies themselves, never from a second list (except a facet's
+`value_words` where its labels are shared words: 増収 for 売上高 増加): each value's label,
 the parts of a label that lists two values (九州・沖縄 → 九州, 沖縄; 農業、林業 → 農業, 林業),
 a label's short note in brackets and the word before it (後継者（社内登用） → 後継者, 社内登用), the
 short form of an age band (60歳代 → 60代), and every prefecture's name for its region (石川県 →
@@ -214,7 +215,8 @@ def vocabulary() -> Words:
             labels[facet.name, code] = label
             if (amount := label_range(full[code])) is not None:
                 ranges.append(Range(facet.name, code, label, *amount))
-            for word in dict.fromkeys([*label_words(full[code]), *label_words(label)]):
+            extra = dict(facet.value_words).get(code, ())
+            for word in dict.fromkeys([*label_words(full[code]), *label_words(label), *extra]):
                 codes = found.setdefault(word, {}).setdefault(facet.name, [])
                 if code not in codes:
                     codes.append(code)

@@ -100,6 +100,16 @@ def test_a_query_word_that_names_a_facet_value_filters(client, query, lookup, la
     assert plain.status_code == 200 and plain.context["read_words"] == []
 
 
+def test_a_compound_of_two_trend_words_filters_by_both(client):
+    """増収減益: turnover up and margin down, a query the text search alone found nothing for."""
+    response = client.get("/cases/", {"q": "増収減益"})
+    expected = published().filter(sales_trend="up", profit_trend="down").count()
+    assert expected and response.context["total"] == expected
+    page = html.unescape(response.content.decode())
+    assert "「増加」で絞り込みました（売上高の傾向。検索語「増収」から）" in page
+    assert "「減少」で絞り込みました（経常利益率の傾向。検索語「減益」から）" in page
+
+
 def test_a_boost_word_keeps_the_text_and_says_so(client):
     response = client.get("/cases/", {"q": "後継者"})
     (word,) = response.context["read_words"]

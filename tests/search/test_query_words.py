@@ -136,6 +136,12 @@ def test_the_vocabulary_comes_from_the_taxonomy():
     assert words["九州"].codes == ("kyushu-okinawa",)
     assert "その他" not in words  # 経営者属性 and 要請機関: ambiguous
     assert "増加" not in words  # a trend is an ordinary word: not read
+    # ... but the words of finance name one trend each (a facet's value_words).
+    assert (words["増収"].facet, words["増収"].codes) == ("sales_trend", ("up",))
+    assert (words["減益"].facet, words["減益"].codes) == ("profit_trend", ("down",))
+    reading = read_query("増収減益", vocabulary=words)
+    assert reading.text == ""
+    assert reading.filters == {"sales_trend": ["up"], "profit_trend": ["down"]}
     assert "信頼関係の構築" not in words  # phases are what cases are about: text
 
 
