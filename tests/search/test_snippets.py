@@ -112,3 +112,34 @@ def test_a_text_python_lower_cases_differently_is_left_to_tantivy(engine):
     terms = ["経営デザインシート"]
     assert engine._snippets(searcher, stored, terms) == tantivys(searcher, texts, terms)
     assert all(snippet for snippet in engine._snippets(searcher, stored, terms))
+
+
+# Characters whose lower case is another number of UTF-8 bytes (the Kelvin sign is k, Ⱥ is ⱥ,
+# Ω the ohm sign is ω): a snippet found in the lower-cased text must still be tantivy's.
+UNEVEN = ["\u212a", "\u023a", "\u2126", "\u1e9e", "K", "k", "Ωω"]
+
+
+@pytest.mark.parametrize(
+    ("pieces", "terms"),
+    [
+        (["ABC", "dx", "DX", " ", "\n", "it", "IT", "kpi", "KPI", "a", "経営"], ["dx", "kpi"]),
+        ([*PIECES, *UNEVEN], ["経営デザインシート"]),
+        ([*PIECES, *UNEVEN], ["dx", "k経営"]),
+        (
+            ["日本語の文章", "ｶﾀｶﾅ", "Ｄｘ", "dx", "😀", "é", "经营", "경영", "経営", "。"],
+            ["経営", "dx"],
+        ),
+    ],
+    ids=["ascii", "uneven-case", "uneven-case-terms", "multi-byte"],
+)
+def test_highlights_are_tantivys_in_any_script(engine, pieces, terms):
+    """ASCII only (where lower-casing keeps every offset), multi-byte scripts and 4-byte
+    characters, and texts with characters whose lower case is longer or shorter in bytes."""
+    searcher = engine._searcher()
+    rng = random.Random(11)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 500))) for _ in range(300)]
+    for filler in ("a", "\u212a", "\u023a", "経"):
+        for n in range(95, 310, 11):
+            texts.append(filler * n + "".join(terms) + filler * 20 + terms[0])
+    stored = [tantivy.Document(body=[body]) for body in texts]
+    assert engine._snippets(searcher, stored, terms) == tantivys(searcher, texts, terms)
