@@ -236,6 +236,12 @@ COVERAGE_BOOST = 3.0
 ALL_WORDS_BOOST = 1.0
 PHRASE_BOOST = 1.0
 PHRASE_SLOP = 3  # positions between the query's words: particles (理念の言語化 → 理念を言語化)
+# Pseudo-relevance feedback (search/feedback.py): the words the first search's best hits share
+# score this much of their BM25 score beside the query's own words (a word in the title scores
+# TITLE_BOOST), so they reorder weakly; a document with none of the query's words is found when
+# it has FEEDBACK_MATCH of them (0, or fewer feedback words: they only reorder what it finds).
+FEEDBACK_WEIGHT = 0.3
+FEEDBACK_MATCH = 3
 
 
 def _coverage(count: int) -> int:
