@@ -497,8 +497,19 @@ def parse_query(
     `dictionary_synonyms`, the dictionaries shipped with the code are added (search/synonyms.py):
     the project's domain groups, applied exactly like the secretariat's, and Sudachi's
     abbreviations and spelling variants.
+
+    Kept for the last queries (the result is immutable): a search by relevance reads the same
+    query three times (pseudo-relevance feedback, search/feedback.py: the first search, the
+    feedback words, the second search), and Sudachi costs about 1 ms a time.
     """
     groups = tuple(tuple(g) for g in synonym_groups.values())
+    return _parse_query(text, groups, dictionary_synonyms)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_query(
+    text: str, groups: tuple[tuple[str, ...], ...], dictionary_synonyms: bool
+) -> ParsedQuery:
     if dictionary_synonyms:
         groups += _domain_groups()
     synonyms, narrower = synonym_index(groups), narrower_index(groups)
