@@ -123,8 +123,9 @@ MAPPINGS = {
         "body": _TEXT,
         **dict.fromkeys(NORM_FIELDS.values(), _NORM),
         # The content words of the title and body (Sudachi normalised forms), as the embedded
-        # index's `mlt` field: the words of pseudo-relevance feedback (search/feedback.py).
-        "mlt": _NORM,
+        # index's `mlt` field: the words of pseudo-relevance feedback (search/feedback.py). Its
+        # term vectors (words and counts, no positions) are stored: word_statistics reads them.
+        "mlt": {**_NORM, "term_vector": "yes"},
         "suggest": {
             "type": "completion",
             "analyzer": "ja_completion_index",

@@ -336,3 +336,4 @@ def test_content_words_are_those_of_the_embedded_index():
         assert source["mlt"] == embedded.prepare(doc)[9]
         assert "の" not in source["mlt"].split()  # particles are left out
     assert MAPPINGS["properties"]["mlt"]["analyzer"] == "ja_norm"
+    assert MAPPINGS["properties"]["mlt"]["term_vector"] == "yes"  # read by word_statistics
