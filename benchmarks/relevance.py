@@ -15,6 +15,7 @@ then runs every judged query
 - through the same service the site uses (synonyms of the secretariat and Sudachi's dictionary),
 - the same without Sudachi's synonym dictionary (what it brings),
 - the same without reading the query's facet words (search/query_words.py; what they bring),
+- the same without pseudo-relevance feedback (search/feedback.py; what it brings),
 - through a plain BM25 (k1 1.2, b 0.75) with an OR query over Sudachi mode-C+A normalised tokens
   of the same documents (search.relevance.BM25: no field weights, phrases or synonyms),
 - and, as a bound, the site's search with what it finds put in the best order (highest grade
@@ -91,6 +92,7 @@ def report(path: Path, split: str, *, queries: bool, docs) -> None:
         SEARCH: evaluate(judged=judged),
         "search, no Sudachi synonyms": evaluate(judged=judged, dictionary_synonyms=False),
         "search, no facet words": evaluate(judged=judged, facet_words=False),
+        "search, no feedback": evaluate(judged=judged, feedback=False),
         BM25_ROW: evaluate_bm25(judged, docs),
         CEILING_ROW: ranking_ceiling(judged),
     }

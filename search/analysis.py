@@ -236,6 +236,12 @@ COVERAGE_BOOST = 3.0
 ALL_WORDS_BOOST = 1.0
 PHRASE_BOOST = 1.0
 PHRASE_SLOP = 3  # positions between the query's words: particles (理念の言語化 → 理念を言語化)
+# Pseudo-relevance feedback (search/feedback.py): the words the first search's best hits share
+# score this much of their BM25 score beside the query's own words (a word in the title scores
+# TITLE_BOOST), so they reorder weakly; a document with none of the query's words is found when
+# it has FEEDBACK_MATCH of them (0, or fewer feedback words: they only reorder what it finds).
+FEEDBACK_WEIGHT = 0.3
+FEEDBACK_MATCH = 3
 
 
 def _coverage(count: int) -> int:
@@ -491,8 +497,19 @@ def parse_query(
     `dictionary_synonyms`, the dictionaries shipped with the code are added (search/synonyms.py):
     the project's domain groups, applied exactly like the secretariat's, and Sudachi's
     abbreviations and spelling variants.
+
+    Kept for the last queries (the result is immutable): a search by relevance reads the same
+    query three times (pseudo-relevance feedback, search/feedback.py: the first search, the
+    feedback words, the second search), and Sudachi costs about 1 ms a time.
     """
     groups = tuple(tuple(g) for g in synonym_groups.values())
+    return _parse_query(text, groups, dictionary_synonyms)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_query(
+    text: str, groups: tuple[tuple[str, ...], ...], dictionary_synonyms: bool
+) -> ParsedQuery:
     if dictionary_synonyms:
         groups += _domain_groups()
     synonyms, narrower = synonym_index(groups), narrower_index(groups)

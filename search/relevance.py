@@ -156,17 +156,23 @@ def evaluate(
     *,
     dictionary_synonyms: bool = True,
     facet_words: bool = True,
+    feedback: bool = True,
     judged=None,
 ) -> list[QueryScore]:
     """Each judged query through the site's search (service.search, the secretariat's synonyms,
-    and, as on the site, the query's words that name a facet value read as filters or boosts)."""
+    and, as on the site, the query's words that name a facet value read as filters or boosts;
+    pseudo-relevance feedback as settings.SEARCH_FEEDBACK says, never without `feedback`)."""
     names = _names()
     judged = list(judged if judged is not None else load_judged(path))
     kinds = judged_kinds(judged)
     scores = []
     for item in judged:
         request = _request(
-            item, kinds, dictionary_synonyms=dictionary_synonyms, facet_words=facet_words
+            item,
+            kinds,
+            dictionary_synonyms=dictionary_synonyms,
+            facet_words=facet_words,
+            feedback=feedback,
         )
         response = service.search(request)
         top = [names.get(hit.id, "?") for hit in response.hits]

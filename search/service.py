@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, Count, F, Max, Q, Value, When
 
@@ -15,7 +16,7 @@ from pagecache.generation import invalidate
 from pagecache.marks import dont_store
 from taxonomy import terms
 
-from . import analysis, backends, documents, query_words, registry, tasks
+from . import analysis, backends, documents, feedback, query_words, registry, tasks
 from .backends import configured as backend
 from .facets import FACETS
 from .models import SearchOutbox, Synonym
@@ -195,9 +196,24 @@ def facet_vocabulary() -> dict:
     return _vocabulary["words"]
 
 
+# Pseudo-relevance feedback (search/feedback.py) unless settings.SEARCH_FEEDBACK says False.
+FEEDBACK_DEFAULT = True
+
+
+def feedback_enabled() -> bool:
+    return bool(getattr(settings, "SEARCH_FEEDBACK", FEEDBACK_DEFAULT))
+
+
+def _engine_search(request: SearchRequest) -> SearchResponse:
+    """The engine's answer: with feedback, two searches (search/feedback.py), one breaker call."""
+    if feedback_enabled():
+        return feedback.search_with_feedback(backend(), request)
+    return backend().search(request)
+
+
 def _search(request: SearchRequest) -> SearchResponse:
     try:
-        return _breaker.call(backend().search, request)
+        return _breaker.call(_engine_search, request)
     except SearchUnavailable as exc:
         logger.warning("search engine unavailable, using the database: %s", exc)
     except Exception:

@@ -101,6 +101,13 @@ class SearchRequest:
     # search/query_words.py), except the words in `literal` (the visitor's 解除).
     facet_words: bool = False
     literal: tuple[str, ...] = ()
+    # Pseudo-relevance feedback (service.search, search/feedback.py; settings.SEARCH_FEEDBACK):
+    # off only to measure what it brings (benchmarks/relevance.py).
+    feedback: bool = True
+    # Words of the first search's best hits, each with its weight in (0, 1], that the backends
+    # add to the query (search/feedback.py): they find documents that share no word with the
+    # query and reorder the others weakly.
+    expansion: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self):
         unknown = (set(self.filters) | set(self.boosts)) - set(FACET_FIELDS)
@@ -175,6 +182,10 @@ class SearchBackend(Protocol):
     def search(self, request: SearchRequest) -> SearchResponse: ...
 
     def more_like_this(self, doc_id: int, *, limit: int = 3) -> Sequence[Hit]: ...
+
+    # The content words of the documents and the index's statistics, for feedback
+    # (search/feedback.py: a WordStatistics).
+    def word_statistics(self, ids: Sequence[int]) -> Any: ...
 
     def suggest(self, prefix: str, *, limit: int = 8) -> Sequence[Suggestion]: ...
 

@@ -27,6 +27,7 @@ from elasticsearch.helpers import BulkIndexError, ScanError
 
 from .. import analysis
 from ..facets import MULTI_FIELDS, PAGE_FIELDS
+from ..feedback import WordStatistics
 from ..query_words import FACET_BOOST
 from ..types import (
     FACET_FIELDS,
@@ -45,7 +46,8 @@ logger = logging.getLogger(__name__)
 
 # Raised whenever MAPPINGS or SETTINGS change in a way that needs a search_rebuild; stored in
 # the index (_meta) so that search_check can tell an index built by older code.
-MAPPING_VERSION = 3  # 2: the *_norm fields (Sudachi normalised forms); 3: every facet
+# 2: the *_norm fields (Sudachi normalised forms); 3: every facet; 4: mlt (feedback words)
+MAPPING_VERSION = 4
 REQUIRED_PLUGINS = ("analysis-icu", "analysis-kuromoji")
 # Elasticsearch refuses from + size beyond index.max_result_window (10,000 by default); a request
 # past it would be a 400, which the breaker would count against a healthy cluster.
@@ -120,6 +122,10 @@ MAPPINGS = {
         "summary": {"type": "text", "analyzer": "ja"},
         "body": _TEXT,
         **dict.fromkeys(NORM_FIELDS.values(), _NORM),
+        # The content words of the title and body (Sudachi normalised forms), as the embedded
+        # index's `mlt` field: the words of pseudo-relevance feedback (search/feedback.py). Its
+        # term vectors (words and counts, no positions) are stored: word_statistics reads them.
+        "mlt": {**_NORM, "term_vector": "yes"},
         "suggest": {
             "type": "completion",
             "analyzer": "ja_completion_index",
@@ -204,6 +210,16 @@ def normalised_words(text: str) -> str:
     forms (analysis.Spelling.words) find every spelling, as they do in the embedded backend.
     """
     return " ".join("".join(t.text.split()) for t in analysis.tokenize(analysis.normalise(text)))
+
+
+def content_words(text: str) -> str:
+    """The Sudachi normalised forms of text's content words (no particles, auxiliaries or
+    symbols), space-separated: what the embedded backend stores as its `mlt` field."""
+    return " ".join(
+        t.text
+        for t in analysis.tokenize(analysis.normalise(text))
+        if t.pos[0] not in analysis.BREAK_POS
+    )
 
 
 def item_failure(result: Mapping) -> ItemFailure:
@@ -335,6 +351,7 @@ class ElasticsearchBackend:
         }
         for field, norm in NORM_FIELDS.items():
             source[norm] = normalised_words(getattr(doc, field))
+        source["mlt"] = content_words(doc.title) + " " + content_words(doc.body)
         for name in PAGE_FIELDS:
             if doc.facet(name):
                 source[name] = doc.facet(name)[0]
@@ -587,7 +604,8 @@ class ElasticsearchBackend:
         )
 
     def text_query(self, request: SearchRequest, *, relaxed: bool = False):
-        """Every word counts, as in the embedded backend (analysis.parse_query, _query).
+        """Every word counts, as in the embedded backend (analysis.parse_query, _query), and the
+        feedback words (SearchRequest.expansion) too.
 
         With relaxed, a quoted phrase need not match: the retry when nothing matched.
         """
@@ -596,7 +614,7 @@ class ElasticsearchBackend:
         parsed = self.parse(request)
         if not parsed.units:
             return Q("match_none")
-        return _query(parsed.relaxed() if relaxed else parsed)
+        return _query(parsed.relaxed() if relaxed else parsed, request.expansion)
 
     def relaxable(self, request: SearchRequest) -> bool:
         return self.parse(request).relaxable
@@ -710,6 +728,35 @@ class ElasticsearchBackend:
         )
         return [Hit(id=h.id, kind=h.kind, score=h.meta.score) for h in self._call(search.execute)]
 
+    def word_statistics(self, ids: Sequence[int]) -> WordStatistics:
+        """The content words of each document (the `mlt` field's term vectors, in the order of
+        `ids`; a document not in the index is left out) and the index's document frequencies,
+        in one multi-term-vectors request."""
+        if not ids:
+            return WordStatistics((), lambda word: 0, 0)
+        self._ready()
+        result = self._call(
+            self.client.mtermvectors,
+            index=self.alias,
+            ids=[str(i) for i in ids],
+            fields=["mlt"],
+            term_statistics=True,
+            field_statistics=True,
+            positions=False,
+            offsets=False,
+            payloads=False,
+        )
+        documents, frequencies, total = [], {}, 0
+        for found in result["docs"]:
+            vector = (found.get("term_vectors") or {}).get("mlt")
+            if not found.get("found") or not vector:
+                continue
+            total = max(total, vector.get("field_statistics", {}).get("doc_count", 0))
+            terms = vector.get("terms", {})
+            documents.append({word: t["term_freq"] for word, t in terms.items()})
+            frequencies.update({word: t.get("doc_freq", 0) for word, t in terms.items()})
+        return WordStatistics(tuple(documents), lambda word: frequencies.get(word, 0), total)
+
     def suggest(self, prefix: str, *, limit: int = 8) -> Sequence[Suggestion]:
         prefix = analysis.to_katakana(analysis.nfkc(prefix.strip()))
         if not prefix:
@@ -741,18 +788,36 @@ def _boosts(boosts: Mapping[str, Sequence[str]]) -> list:
     ]
 
 
-def _query(parsed: analysis.ParsedQuery):
+def _feedback(words: Sequence[tuple[str, float]], minimum: int = 0):
+    """The feedback words (search/feedback.py) in the content words of the title and body, each
+    weighted; with `minimum`, a document must have that many of them (as embedded._feedback)."""
+    return Q("bool", should=_feedback_terms(words), minimum_should_match=minimum or 1)
+
+
+def _feedback_terms(words: Sequence[tuple[str, float]]) -> list:
+    return [Q("term", mlt={"value": word, "boost": weight}) for word, weight in words]
+
+
+def _query(parsed: analysis.ParsedQuery, feedback: Sequence[tuple[str, float]] = ()):
     """Every unit counts (OR); coverage, all the words and their order add to the score.
 
     The same structure as embedded._query: a bool query whose should clauses are the units
     (one is enough), a quoted phrase as a filter, and boosts for documents with most of the
     units (minimum_should_match), all of them, and the words near each other in order.
+    `feedback` words add their score times analysis.FEEDBACK_WEIGHT, and find a document with
+    none of the units that has analysis.FEEDBACK_MATCH of them.
     """
     units = [_unit_query(unit) for unit in parsed.units]
     any_unit = units[0] if len(units) == 1 else Q("bool", should=units, minimum_should_match=1)
     # A quoted phrase must match as written: a filter, its score is already in any_unit.
     required = [_unit_query(unit.exact) for unit in parsed.units if unit.required]
     should = []
+    if feedback:
+        if 0 < analysis.FEEDBACK_MATCH <= len(feedback):
+            # Found by FEEDBACK_MATCH feedback words alone: a filter, scoring nothing here.
+            alone = Q("bool", filter=[_feedback(feedback, analysis.FEEDBACK_MATCH)])
+            any_unit = Q("bool", should=[any_unit, alone], minimum_should_match=1)
+        should.append(Q("bool", should=_feedback_terms(feedback), boost=analysis.FEEDBACK_WEIGHT))
     if parsed.coverage:
         should.append(
             Q(

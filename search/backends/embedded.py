@@ -15,6 +15,7 @@ import time
 import uuid
 from array import array
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from struct import pack, unpack
@@ -24,6 +25,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from .. import analysis
+from ..feedback import WordStatistics
 from ..query_words import FACET_BOOST
 from ..types import (
     FACET_FIELDS,
@@ -377,7 +379,7 @@ class EmbeddedBackend:
             if analysis.split_query(request.text)
             else None
         )
-        text_query, highlight_terms, relaxed = self._text_query(parsed)
+        text_query, highlight_terms, relaxed = self._text_query(parsed, request.expansion)
         kind = (Occur.Must, _any_of("kind", request.kinds))
         base = [kind] if text_query is None else [kind, (Occur.Must, text_query)]
         filters = {name: list(values) for name, values in request.filters.items() if values}
@@ -407,9 +409,14 @@ class EmbeddedBackend:
         ]
         facets = {}
         if request.facets:
-            matching = _matching(parsed) if text_query is not None else None
+            feedback = request.expansion
+            matching = _matching(parsed, feedback=feedback) if text_query is not None else None
             # Lighter still, and exact only where the count can tell: without filters.
-            surface = _matching(parsed, surface=True) if matching and not filters else None
+            surface = (
+                _matching(parsed, surface=True, feedback=feedback)
+                if matching and not filters
+                else None
+            )
             facets = self._facets(
                 searcher, base, filters, matching=matching, surface=surface, total=result.count
             )
@@ -535,18 +542,18 @@ class EmbeddedBackend:
 
     # --- query building ------------------------------------------------------------------------
     def _text_query(
-        self, parsed: analysis.ParsedQuery | None
+        self, parsed: analysis.ParsedQuery | None, feedback: Sequence[tuple[str, float]] = ()
     ) -> tuple[Query | None, list[str], Query | None]:
         """(query, words to highlight, relaxed query for when the query finds nothing);
         `parsed` is None for a query without words. Only a query with a quoted phrase (which
         must match) can find nothing while one of its words occurs: its relaxed form drops that
-        requirement."""
+        requirement. `feedback`: the words of SearchRequest.expansion (not highlighted)."""
         if parsed is None:
             return None, [], None
         if not parsed.units:
             return Query.empty_query(), [], None
-        relaxed = _query(parsed.relaxed()) if parsed.relaxable else None
-        return _query(parsed), parsed.highlight_terms(), relaxed
+        relaxed = _query(parsed.relaxed(), feedback) if parsed.relaxable else None
+        return _query(parsed, feedback), parsed.highlight_terms(), relaxed
 
     def _snippets(self, searcher, stored, terms: list[str]) -> list[tuple[str, ...]]:
         grams = sorted({g for t in terms for g in analysis.bigrams(t)})
@@ -607,6 +614,21 @@ class EmbeddedBackend:
             for (s, _), i in zip(result.hits, ids, strict=True)
         ]
 
+    def word_statistics(self, ids: Sequence[int]) -> WordStatistics:
+        """The content words of each document (its stored `mlt` field, in the order of `ids`;
+        a document not in the index is left out) and the index's document frequencies."""
+        searcher = self._searcher()
+        documents = []
+        for doc_id in ids:
+            query = Query.term_query(SCHEMA, "id", doc_id)
+            found = searcher.search(query, limit=1, count=False).hits
+            if found:
+                words = (searcher.doc(found[0][1]).get_first("mlt") or "").split()
+                documents.append(Counter(words))
+        return WordStatistics(
+            tuple(documents), lambda word: searcher.doc_freq("mlt", word), searcher.num_docs
+        )
+
     def suggest(self, prefix: str, *, limit: int = 8) -> Sequence[Suggestion]:
         prefix = analysis.to_katakana(analysis.normalise(prefix.strip()))
         if not prefix:
@@ -655,16 +677,36 @@ def _sequence(field: str, tokens: list[str]) -> Query:
     return Query.phrase_query(SCHEMA, field, tokens)
 
 
-def _query(parsed: analysis.ParsedQuery) -> Query:
+def _feedback(words: Sequence[tuple[str, float]], minimum: int = 0) -> Query:
+    """The feedback words (search/feedback.py) in the content words of the title and body, each
+    weighted; with `minimum`, a document must have that many of them."""
+    terms = [
+        (Occur.Should, Query.boost_query(Query.term_query(SCHEMA, "mlt", word), weight))
+        for word, weight in words
+    ]
+    return Query.boolean_query(terms, minimum) if minimum else Query.boolean_query(terms)
+
+
+def _query(parsed: analysis.ParsedQuery, feedback: Sequence[tuple[str, float]] = ()) -> Query:
     """Every unit counts (OR); coverage, all the words and their order add to the score.
 
-    The same structure as elastic._query (docs/search.md, "One query model").
+    The same structure as elastic._query (docs/search.md, "One query model"). `feedback` words
+    (SearchRequest.expansion) add their score times analysis.FEEDBACK_WEIGHT, and find a
+    document with none of the units that has analysis.FEEDBACK_MATCH of them.
     """
     units = [_unit_query(unit) for unit in parsed.units]
     any_unit = (
         units[0] if len(units) == 1 else Query.boolean_query([(Occur.Should, q) for q in units])
     )
-    clauses = [(Occur.Must, any_unit)]
+    found = any_unit
+    if _finds(feedback):
+        alone = Query.const_score_query(_feedback(feedback, analysis.FEEDBACK_MATCH), 0.0)
+        found = Query.boolean_query([(Occur.Should, any_unit), (Occur.Should, alone)])
+    clauses = [(Occur.Must, found)]
+    if feedback:
+        clauses.append(
+            (Occur.Should, Query.boost_query(_feedback(feedback), analysis.FEEDBACK_WEIGHT))
+        )
     # A quoted phrase must match; it filters, its score is already in any_unit.
     clauses += [
         (Occur.Must, Query.const_score_query(_unit_query(unit.exact), 0.0))
@@ -695,6 +737,11 @@ def _query(parsed: analysis.ParsedQuery) -> Query:
     if len(clauses) == 1:
         return any_unit
     return Query.boolean_query(clauses)
+
+
+def _finds(feedback: Sequence[tuple[str, float]]) -> bool:
+    """Whether the feedback words find documents alone: FEEDBACK_MATCH of them (0: never)."""
+    return 0 < analysis.FEEDBACK_MATCH <= len(feedback)
 
 
 _WORD_FIELDS = (
@@ -750,7 +797,12 @@ def _unit_query(unit: analysis.Unit) -> Query:
     )
 
 
-def _matching(parsed: analysis.ParsedQuery, *, surface: bool = False) -> Query:
+def _matching(
+    parsed: analysis.ParsedQuery,
+    *,
+    surface: bool = False,
+    feedback: Sequence[tuple[str, float]] = (),
+) -> Query:
     """The documents _query(parsed) finds, found for less.
 
     For counting facets, where scores do not matter. A clause that needs a word which is a part
@@ -796,6 +848,8 @@ def _matching(parsed: analysis.ParsedQuery, *, surface: bool = False) -> Query:
         return Query.boolean_query([(Occur.Should, q) for q in clauses])
 
     units = [unit_matching(unit) for unit in parsed.units]
+    if _finds(feedback):
+        units.append(_feedback(feedback, analysis.FEEDBACK_MATCH))  # as _query finds them
     clauses = [(Occur.Must, Query.boolean_query([(Occur.Should, q) for q in units]))]
     clauses += [(Occur.Must, unit_matching(unit.exact)) for unit in parsed.units if unit.required]
     return Query.boolean_query(clauses)

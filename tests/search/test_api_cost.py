@@ -21,8 +21,11 @@ QUERY = "ズモモガ"  # a word no demo page has: the hits are this test's case
 
 @pytest.fixture(autouse=True)
 def rendered(settings):
-    """Every request rendered by the view (no page cache): what the view itself reads."""
+    """Every request rendered by the view (no page cache): what the view itself reads. Without
+    pseudo-relevance feedback, so that the hits are exactly the cases with the test's word (the
+    factory's cases share their other words: feedback would add those of other tests)."""
     settings.PAGE_CACHE_ENABLED = False
+    settings.SEARCH_FEEDBACK = False
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import os
 import uuid
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
@@ -617,3 +618,89 @@ def test_domain_synonyms_are_one_way_where_the_file_says_so_and_can_be_left_out(
     # Two-way: 信金 finds 信用金庫; without the shipped dictionaries it does not.
     assert 21 in ids(engine, "信金", synonyms={})
     assert 21 not in ids(engine, "信金", synonyms={}, dictionary_synonyms=False)
+
+
+# --- pseudo-relevance feedback (search/feedback.py, issue 12) -----------------------------------
+FEEDBACK = [
+    doc(
+        401,
+        "資金繰りの相談",
+        "資金繰りに悩む社長と面談し、銀行への返済計画を試算した。",
+        industry="E",
+    ),
+    doc(
+        402,
+        "旅館の資金繰り",
+        "資金繰りの見通しを立て、銀行と返済の条件を面談で話した。",
+        industry="M",
+    ),
+    doc(403, "工場の資金繰り", "資金繰り表を作り、返済を銀行と試算した。", industry="E"),
+    # None of the query's words (資金繰り, 資金, 繰り), but most of the words 401–403 share.
+    doc(
+        404,
+        "メインバンクとの対話",
+        "社長は銀行の担当者と面談し、返済の計画を試算して見直した。",
+        industry="H",
+    ),
+    doc(405, "新商品の開発", "職人と新しい器の形を考えた。"),
+    doc(406, "採用の工夫", "若手の採用と育成を見直した。"),
+    doc(407, "販路の開拓", "展示会で新しい取引先を探した。"),
+    doc(408, "店舗の改装", "客席を広げ、照明を変えた。"),
+]
+
+
+@pytest.fixture(params=["embedded", "elasticsearch"])
+def feedback_cases(request, tmp_path):
+    backend = _backend(request.param, tmp_path, FEEDBACK)
+    yield backend
+    if request.param == "elasticsearch":
+        backend.drop()
+
+
+def test_feedback_finds_a_case_that_shares_no_word_with_the_query(feedback_cases):
+    from search.feedback import search_with_feedback
+
+    request = SearchRequest(text="資金繰り", dictionary_synonyms=False)
+    plain = [h.id for h in feedback_cases.search(request).hits]
+    assert set(plain) == {401, 402, 403}
+    response = search_with_feedback(feedback_cases, request)
+    found = [h.id for h in response.hits]
+    # Found by the words the best hits share (銀行, 返済, 面談, 試算), after every case that
+    # has the query's word; the first hit stays first (the others may swap: feedback reorders
+    # weakly); an unrelated case is not found.
+    assert found[0] == plain[0] and set(found[:3]) == set(plain) and found[3:] == [404], found
+    assert response.total == 4
+    # Without feedback, as before.
+    unchanged = search_with_feedback(feedback_cases, replace(request, feedback=False))
+    assert [h.id for h in unchanged.hits] == plain
+
+
+def test_feedback_words_are_the_ones_the_best_hits_share(feedback_cases):
+    from search.feedback import feedback_words, query_words
+
+    statistics = feedback_cases.word_statistics([401, 402, 403, 999])  # 999: not indexed
+    assert len(statistics.documents) == 3
+    assert statistics.documents[0]["銀行"] == 1 and statistics.documents[0]["資金"] == 2
+    assert statistics.total == len(FEEDBACK)
+    assert statistics.doc_freq("銀行") == 4 and statistics.doc_freq("存在しない") == 0
+    request = SearchRequest(text="資金繰り", dictionary_synonyms=False)
+    words = dict(feedback_words(statistics, exclude=query_words(request)))
+    assert {"銀行", "返済", "面談", "試算"} <= set(words)
+    assert not {"資金", "繰る", "資金繰り", "社長"} & set(words)  # the query's; in one hit only
+    assert max(words.values()) == 1.0
+
+
+def test_facets_and_pages_count_what_feedback_found(feedback_cases):
+    from search.feedback import search_with_feedback
+
+    request = SearchRequest(text="資金繰り", dictionary_synonyms=False)
+    response = search_with_feedback(feedback_cases, request)
+    counts = {c.value: c.count for c in response.facets["industry"]}
+    assert counts == {"E": 2, "M": 1, "H": 1}
+    # Page 2 of 2 is the same query: its last hit is the case feedback found.
+    second = search_with_feedback(feedback_cases, replace(request, page=2, page_size=2))
+    assert [h.id for h in second.hits][-1] == 404 and second.total == 4
+    # Feedback learns from what the filtered search finds: under 運輸業 (H) the query finds
+    # nothing, so nothing is learnt and 404 is not found through the hits of other industries.
+    filtered = search_with_feedback(feedback_cases, replace(request, filters={"industry": ["H"]}))
+    assert filtered.total == 0

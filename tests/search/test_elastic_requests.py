@@ -306,3 +306,34 @@ def test_the_wording_of_a_question_is_not_sent():
     sent = str(text_part(text="採用の事例はある？"))
     assert "採用" in sent and "事例" not in sent and "有る" not in sent
     assert "事例" in str(text_part(text="事例"))  # nothing else to search: searched as typed
+
+
+def test_feedback_words_are_weighted_terms_of_the_content_words():
+    expansion = (("銀行", 1.0), ("返済", 0.5), ("面談", 0.25))
+    query = text_part(text="資金繰り", expansion=expansion)["bool"]
+    # Found by the query's words, or by FEEDBACK_MATCH of the feedback words (a filter: no score).
+    found, alone = query["must"][0]["bool"]["should"]
+    assert query["must"][0]["bool"]["minimum_should_match"] == 1
+    matched = alone["bool"]["filter"][0]["bool"]
+    assert matched["minimum_should_match"] == analysis.FEEDBACK_MATCH
+    assert len(expansion) >= analysis.FEEDBACK_MATCH
+    terms = [c["term"]["mlt"] for c in matched["should"]]
+    assert terms == [{"value": w, "boost": b} for w, b in expansion]
+    # Scored beside the query's words, FEEDBACK_WEIGHT of their score.
+    (scored,) = [c for c in query["should"] if c["bool"].get("boost") == analysis.FEEDBACK_WEIGHT]
+    assert [c["term"]["mlt"] for c in scored["bool"]["should"]] == terms
+    assert "mlt" not in str(text_part(text="資金繰り"))  # nothing without feedback words
+    # Fewer words than FEEDBACK_MATCH only reorder: nothing is found by them alone.
+    few = text_part(text="資金繰り", expansion=expansion[: analysis.FEEDBACK_MATCH - 1])["bool"]
+    assert "filter" not in str(few["must"][0]) and "mlt" in str(few["should"])
+
+
+def test_content_words_are_those_of_the_embedded_index():
+    from search.backends import embedded
+
+    for doc in DOCS:
+        source = ElasticsearchBackend._source(doc)
+        assert source["mlt"] == embedded.prepare(doc)[9]
+        assert "の" not in source["mlt"].split()  # particles are left out
+    assert MAPPINGS["properties"]["mlt"]["analyzer"] == "ja_norm"
+    assert MAPPINGS["properties"]["mlt"]["term_vector"] == "yes"  # read by word_statistics

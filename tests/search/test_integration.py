@@ -25,7 +25,10 @@ def case(private_search_index):
 
 
 def found(text: str) -> set[int]:
-    return {h.id for h in service.search(SearchRequest(text=text, page_size=100)).hits}
+    """The pages the index has for `text`: without pseudo-relevance feedback, which would add
+    pages that share other words with them."""
+    request = SearchRequest(text=text, page_size=100, feedback=False)
+    return {h.id for h in service.search(request).hits}
 
 
 def assert_index_matches_database():

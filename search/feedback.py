@@ -1,0 +1,138 @@
+"""Pseudo-relevance feedback: find the cases that share no word with the query but are about the
+same thing as its best hits (docs/search.md, "Pseudo-relevance feedback").
+
+A supporter types 傾聴 and the cases that say 話を聴く, or 新規事業 and those that say 新しい事業の柱,
+use none of the query's words: no weighting of the query's words can find them. The first
+search's best hits can: the words they share (their content words that are rare in the index:
+tf-idf) say what the query is about in the words the cases use. `search_with_feedback` asks the
+engine twice:
+
+1. the query as it is, for its FEEDBACK_DOCS best hits only (no facets, no highlights);
+2. the query again with those hits' shared words added (`SearchRequest.expansion`). The query's
+   own words still dominate: the feedback words score analysis.FEEDBACK_WEIGHT of their BM25
+   score, and a document found by them alone must have analysis.FEEDBACK_MATCH of them.
+
+The words of each document are computed by this project's code at index time, the same for both
+backends (the content words of the title and body as Sudachi normalises them: the embedded
+index's `mlt` field, Elasticsearch's `mlt` field); their document frequencies are the index's
+own, read at query time (`word_statistics` of each backend). Both backends then build the same
+query from the same words. `feedback_words` is pure.
+"""
+
+import math
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from . import analysis
+from .types import SearchRequest, SearchResponse
+
+FEEDBACK_DOCS = 3  # the first search's best hits that are read
+FEEDBACK_TERMS = 10  # the words taken from them
+# A word must be in this many of them (fewer if fewer were found): one hit's own peculiar word
+# (a company's product) says nothing about the query.
+FEEDBACK_MIN_DOCS = 2
+FEEDBACK_MIN_LENGTH = 2  # characters: a one-character word is an affix (者, 化) or a number
+# A word in more than this share of the index's documents (居る, こと, 支援) tells them apart from
+# nothing; as a feedback word it would find most of the index and make the search slower.
+FEEDBACK_MAX_SHARE = 0.5
+# How much the feedback words count, and how many find a document alone, are weights of the
+# query: analysis.FEEDBACK_WEIGHT and analysis.FEEDBACK_MATCH.
+
+
+@dataclass(frozen=True)
+class WordStatistics:
+    """What a backend reads for feedback: each document's words and the index's statistics."""
+
+    documents: tuple[Mapping[str, int], ...]  # per document: its content words and their counts
+    doc_freq: Callable[[str], int]  # documents of the index that have the word
+    total: int  # documents in the index
+
+
+class FeedbackEngine(Protocol):
+    def search(self, request: SearchRequest) -> SearchResponse: ...
+
+    def word_statistics(self, ids: Sequence[int]) -> WordStatistics: ...
+
+
+def _idf(doc_freq: int, total: int) -> float:
+    """BM25's idf (Lucene's and tantivy's)."""
+    return math.log(1 + (total - doc_freq + 0.5) / (doc_freq + 0.5))
+
+
+def feedback_words(
+    statistics: WordStatistics, *, exclude: Collection[str] = ()
+) -> tuple[tuple[str, float], ...]:
+    """The words that characterise the documents, best first, each with a weight in (0, 1].
+
+    A word's score is its mean share of each document's words times its idf (tf-idf over the
+    documents). Left out: the query's own words (`exclude`: they are searched already), words
+    shorter than FEEDBACK_MIN_LENGTH or made of digits, and words in fewer than
+    FEEDBACK_MIN_DOCS of the documents. The weight is the score over the best word's.
+    """
+    documents = [d for d in statistics.documents if d]
+    if not documents or statistics.total <= 0:
+        return ()
+    needed = min(FEEDBACK_MIN_DOCS, len(documents))
+    shares: dict[str, float] = {}
+    in_docs: dict[str, int] = {}
+    for counts in documents:
+        length = sum(counts.values())
+        for word, count in counts.items():
+            shares[word] = shares.get(word, 0.0) + count / length
+            in_docs[word] = in_docs.get(word, 0) + 1
+    scores = {}
+    for word, share in shares.items():
+        if in_docs[word] < needed or word in exclude:
+            continue
+        if len(word) < FEEDBACK_MIN_LENGTH or word.isdigit():
+            continue
+        frequency = statistics.doc_freq(word)
+        if frequency <= 0 or frequency > FEEDBACK_MAX_SHARE * statistics.total:
+            continue
+        scores[word] = share / len(documents) * _idf(frequency, statistics.total)
+    best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:FEEDBACK_TERMS]
+    if not best or best[0][1] <= 0:
+        return ()
+    top = best[0][1]
+    return tuple((word, round(score / top, 4)) for word, score in best if score > 0)
+
+
+def query_words(request: SearchRequest) -> set[str]:
+    """Every word the query searches already: its units' spellings, loose words and parts."""
+    parsed = analysis.parse_query(
+        request.text, request.synonyms, dictionary_synonyms=request.dictionary_synonyms
+    )
+    return {
+        word
+        for unit in parsed.units
+        for spelling in (*unit.spellings, *unit.parts)
+        for word in (*spelling.words, *unit.loose)
+    }
+
+
+def applies(request: SearchRequest) -> bool:
+    """Feedback reorders by relevance: only a search by words, ranked by relevance."""
+    return (
+        request.feedback
+        and request.sort == "relevance"
+        and not request.expansion
+        and bool(analysis.split_query(request.text))
+    )
+
+
+def search_with_feedback(engine: FeedbackEngine, request: SearchRequest) -> SearchResponse:
+    """`engine`'s answer to the request with the words its best hits share added (see the
+    module docstring); the plain answer when the first search finds nothing to learn from."""
+    if not applies(request):
+        return engine.search(request)
+    first = engine.search(
+        replace(request, page=1, page_size=FEEDBACK_DOCS, facets=False, highlight=False)
+    )
+    words = ()
+    if first.hits:
+        statistics = engine.word_statistics([hit.id for hit in first.hits])
+        words = feedback_words(statistics, exclude=query_words(request))
+    if not words:
+        return engine.search(request)
+    return engine.search(replace(request, expansion=words))

@@ -1,0 +1,43 @@
+"""Pseudo-relevance feedback's choice of words (search/feedback.py), without an index."""
+
+from collections import Counter
+
+from search.feedback import FEEDBACK_TERMS, WordStatistics, feedback_words
+
+FREQUENCIES = {"銀行": 4, "返済": 4, "面談": 3, "社長": 40, "試算": 3, "新商品": 2, "2024": 3}
+
+
+def statistics(*texts: str, total: int = 50) -> WordStatistics:
+    return WordStatistics(
+        tuple(Counter(text.split()) for text in texts), lambda w: FREQUENCIES.get(w, 0), total
+    )
+
+
+def test_words_the_documents_share_rare_ones_first():
+    found = feedback_words(
+        statistics(
+            "銀行 返済 面談 社長 新商品",
+            "銀行 返済 社長 試算",
+            "銀行 面談 社長 試算 2024 2024 化",
+        )
+    )
+    words = [w for w, _ in found]
+    # 新商品 is in one document only; 2024 is a number and 化 one character; 社長 is in most of
+    # the index (40 of 50 documents: more than FEEDBACK_MAX_SHARE).
+    # 銀行 is in all three documents; the words in two, by their share of the documents' words.
+    assert words == ["銀行", "返済", "試算", "面談"]
+    assert found[0][1] == 1.0 and all(0 < weight <= 1.0 for _, weight in found)
+
+
+def test_the_query_s_own_words_are_left_out_and_the_number_is_bounded():
+    found = feedback_words(statistics("銀行 返済", "銀行 返済"), exclude={"銀行"})
+    assert [w for w, _ in found] == ["返済"]
+    many = " ".join(f"語{i:02}" for i in range(40))
+    FREQUENCIES.update({f"語{i:02}": 2 for i in range(40)})
+    assert len(feedback_words(statistics(many, many))) == FEEDBACK_TERMS
+
+
+def test_one_document_gives_its_own_words_and_none_gives_nothing():
+    assert [w for w, _ in feedback_words(statistics("新商品 銀行"))] == ["新商品", "銀行"]
+    assert feedback_words(statistics()) == ()
+    assert feedback_words(statistics("")) == ()
