@@ -196,17 +196,10 @@ def facet_vocabulary() -> dict:
     return _vocabulary["words"]
 
 
-# Pseudo-relevance feedback (search/feedback.py) unless settings.SEARCH_FEEDBACK says False.
-FEEDBACK_DEFAULT = True
-
-
-def feedback_enabled() -> bool:
-    return bool(getattr(settings, "SEARCH_FEEDBACK", FEEDBACK_DEFAULT))
-
-
 def _engine_search(request: SearchRequest) -> SearchResponse:
-    """The engine's answer: with feedback, two searches (search/feedback.py), one breaker call."""
-    if feedback_enabled():
+    """The engine's answer: with pseudo-relevance feedback (settings.SEARCH_FEEDBACK), two
+    searches (search/feedback.py) in one breaker call."""
+    if settings.SEARCH_FEEDBACK:
         return feedback.search_with_feedback(backend(), request)
     return backend().search(request)
 

@@ -262,4 +262,7 @@ SEARCH_LOG_RETENTION_DAYS = int(env.get("SEARCH_LOG_RETENTION_DAYS", "180"))
 SEARCH_LOG_FLUSH_ROWS = env.integer("SEARCH_LOG_FLUSH_ROWS", 200)
 SEARCH_LOG_FLUSH_SECONDS = env.integer("SEARCH_LOG_FLUSH_SECONDS", 10)
 SEARCH_LOW_CLICK_MIN_SEARCHES = 5
+# Pseudo-relevance feedback (search/feedback.py, docs/search.md): a search by relevance asks the
+# engine twice, the second time with the words its best hits share. SEARCH_FEEDBACK=0 turns it off.
+SEARCH_FEEDBACK = env.boolean("SEARCH_FEEDBACK", True)
 SEARCH_LOW_CLICK_MAX_RATE = 20  # percent
