@@ -7,7 +7,8 @@ search's best hits can: the words they share (their content words that are rare 
 tf-idf) say what the query is about in the words the cases use. `search_with_feedback` asks the
 engine twice:
 
-1. the query as it is, for its FEEDBACK_DOCS best hits only (no facets, no highlights);
+1. the query as it is: its answer, and its FEEDBACK_DOCS best hits (for a later page, asked for
+   apart: no facets, no highlights); an answer with most of the index is kept as it is;
 2. the query again with those hits' shared words added (`SearchRequest.expansion`). The query's
    own words still dominate: the feedback words score analysis.FEEDBACK_WEIGHT of their BM25
    score, and a document found by them alone must have analysis.FEEDBACK_MATCH of them.
@@ -34,7 +35,10 @@ FEEDBACK_TERMS = 10  # the words taken from them
 FEEDBACK_MIN_DOCS = 2
 FEEDBACK_MIN_LENGTH = 2  # characters: a one-character word is an affix (者, 化) or a number
 # A word in more than this share of the index's documents (居る, こと, 支援) tells them apart from
-# nothing; as a feedback word it would find most of the index and make the search slower.
+# nothing; as a feedback word it would find most of the index and make the search slower. An
+# answer with more than this share gets no feedback: there is little left to find, and the
+# costliest queries (those that score most of the index) would run twice. On the blind set's
+# even half: 0.849 nDCG@10 with feedback always, 0.850 with this cut, 0.846 at 0.2, 0.838 at 0.1.
 FEEDBACK_MAX_SHARE = 0.5
 # How much the feedback words count, and how many find a document alone, are weights of the
 # query: analysis.FEEDBACK_WEIGHT and analysis.FEEDBACK_MATCH.
@@ -123,16 +127,20 @@ def applies(request: SearchRequest) -> bool:
 
 def search_with_feedback(engine: FeedbackEngine, request: SearchRequest) -> SearchResponse:
     """`engine`'s answer to the request with the words its best hits share added (see the
-    module docstring); the plain answer when the first search finds nothing to learn from."""
-    if not applies(request):
-        return engine.search(request)
-    first = engine.search(
-        replace(request, page=1, page_size=FEEDBACK_DOCS, facets=False, highlight=False)
-    )
-    words = ()
-    if first.hits:
-        statistics = engine.word_statistics([hit.id for hit in first.hits])
-        words = feedback_words(statistics, exclude=query_words(request))
+    module docstring); the plain answer when it finds nothing to learn from, or already finds
+    more than FEEDBACK_MAX_SHARE of the index."""
+    answer = engine.search(request)
+    if not applies(request) or not answer.hits:
+        return answer
+    best = answer.hits[:FEEDBACK_DOCS]
+    if request.page != 1:
+        best = engine.search(
+            replace(request, page=1, page_size=FEEDBACK_DOCS, facets=False, highlight=False)
+        ).hits
+    statistics = engine.word_statistics([hit.id for hit in best])
+    if answer.total > FEEDBACK_MAX_SHARE * statistics.total:
+        return answer
+    words = feedback_words(statistics, exclude=query_words(request))
     if not words:
-        return engine.search(request)
+        return answer
     return engine.search(replace(request, expansion=words))

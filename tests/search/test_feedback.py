@@ -1,8 +1,16 @@
 """Pseudo-relevance feedback's choice of words (search/feedback.py), without an index."""
 
 from collections import Counter
+from dataclasses import replace
 
-from search.feedback import FEEDBACK_TERMS, WordStatistics, feedback_words
+from search.feedback import (
+    FEEDBACK_MAX_SHARE,
+    FEEDBACK_TERMS,
+    WordStatistics,
+    feedback_words,
+    search_with_feedback,
+)
+from search.types import Hit, SearchRequest, SearchResponse
 
 FREQUENCIES = {"銀行": 4, "返済": 4, "面談": 3, "社長": 40, "試算": 3, "新商品": 2, "2024": 3}
 
@@ -41,3 +49,39 @@ def test_one_document_gives_its_own_words_and_none_gives_nothing():
     assert [w for w, _ in feedback_words(statistics("新商品 銀行"))] == ["新商品", "銀行"]
     assert feedback_words(statistics()) == ()
     assert feedback_words(statistics("")) == ()
+
+
+class Engine:
+    """An engine that answers `total` documents of an index of 50 and records its searches."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.searches: list[SearchRequest] = []
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        self.searches.append(request)
+        hits = [Hit(id=i, kind="case", score=1.0) for i in range(min(self.total, 3))]
+        return SearchResponse(total=self.total, hits=hits, facets={}, backend="test")
+
+    def word_statistics(self, ids):
+        return statistics(*["銀行 返済 面談"] * len(ids))
+
+
+def test_an_answer_with_most_of_the_index_is_kept_and_a_smaller_one_is_asked_again():
+    """The costliest queries (most of the index) are not run twice: little is left to find."""
+    request = SearchRequest(text="資金繰り", kinds=("case",))
+    most = Engine(total=int(FEEDBACK_MAX_SHARE * 50) + 1)
+    assert search_with_feedback(most, request).total == most.total
+    assert [r.expansion for r in most.searches] == [()]
+    few = Engine(total=5)
+    search_with_feedback(few, request)
+    assert len(few.searches) == 2
+    assert {w for w, _ in few.searches[1].expansion} == {"銀行", "返済", "面談"}
+    # A later page: the best hits are asked for apart, without facets.
+    few.searches.clear()
+    search_with_feedback(few, replace(request, page=2))
+    assert [(r.page, r.facets, bool(r.expansion)) for r in few.searches] == [
+        (2, True, False),
+        (1, False, False),
+        (2, True, True),
+    ]
