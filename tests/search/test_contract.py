@@ -167,12 +167,17 @@ def _backend(kind: str, tmp_path, corpus):
     return backend
 
 
-@pytest.fixture(params=["embedded", "elasticsearch"])
-def engine(request, tmp_path):
-    backend = _backend(request.param, tmp_path, CORPUS)
+def _each_backend(request, tmp_path, corpus):
+    """A fixture's body: the backend of `request.param` with `corpus`, dropped afterwards."""
+    backend = _backend(request.param, tmp_path, corpus)
     yield backend
     if request.param == "elasticsearch":
         backend.drop()
+
+
+@pytest.fixture(params=["embedded", "elasticsearch"])
+def engine(request, tmp_path):
+    yield from _each_backend(request, tmp_path, CORPUS)
 
 
 def ids(engine, text="", **kwargs):
@@ -447,10 +452,7 @@ COMPOUNDS = [
 
 @pytest.fixture(params=["embedded", "elasticsearch"])
 def compounds(request, tmp_path):
-    backend = _backend(request.param, tmp_path, COMPOUNDS)
-    yield backend
-    if request.param == "elasticsearch":
-        backend.drop()
+    yield from _each_backend(request, tmp_path, COMPOUNDS)
 
 
 @pytest.mark.parametrize(
@@ -509,10 +511,7 @@ RANKING = [
 
 @pytest.fixture(params=["embedded", "elasticsearch"])
 def ranking(request, tmp_path):
-    backend = _backend(request.param, tmp_path, RANKING)
-    yield backend
-    if request.param == "elasticsearch":
-        backend.drop()
+    yield from _each_backend(request, tmp_path, RANKING)
 
 
 def test_the_wording_of_a_question_is_not_searched(ranking):
@@ -651,10 +650,7 @@ FEEDBACK = [
 
 @pytest.fixture(params=["embedded", "elasticsearch"])
 def feedback_cases(request, tmp_path):
-    backend = _backend(request.param, tmp_path, FEEDBACK)
-    yield backend
-    if request.param == "elasticsearch":
-        backend.drop()
+    yield from _each_backend(request, tmp_path, FEEDBACK)
 
 
 def test_feedback_finds_a_case_that_shares_no_word_with_the_query(feedback_cases):
