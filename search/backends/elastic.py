@@ -203,23 +203,20 @@ CLIENT_ERRORS = (
 )
 
 
-def normalised_words(text: str) -> str:
-    """The Sudachi normalised forms of text, space-separated: what the embedded backend indexes.
+def normalised_words(tokens: Sequence[analysis.Token]) -> str:
+    """The Sudachi normalised forms of a text's tokens, space-separated: what the embedded
+    backend indexes.
 
     シュミレーション is stored as シミュレーション and 引越し as 引っ越し, so a query's own normalised
     forms (analysis.Spelling.words) find every spelling, as they do in the embedded backend.
     """
-    return " ".join("".join(t.text.split()) for t in analysis.tokenize(analysis.normalise(text)))
+    return " ".join("".join(t.text.split()) for t in tokens)
 
 
-def content_words(text: str) -> str:
-    """The Sudachi normalised forms of text's content words (no particles, auxiliaries or
-    symbols), space-separated: what the embedded backend stores as its `mlt` field."""
-    return " ".join(
-        t.text
-        for t in analysis.tokenize(analysis.normalise(text))
-        if t.pos[0] not in analysis.BREAK_POS
-    )
+def content_words(tokens: Sequence[analysis.Token]) -> str:
+    """The normalised forms of the content words (no particles, auxiliaries or symbols) among a
+    text's tokens, space-separated: what the embedded backend stores as its `mlt` field."""
+    return " ".join(t.text for t in tokens if t.pos[0] not in analysis.BREAK_POS)
 
 
 def item_failure(result: Mapping) -> ItemFailure:
@@ -349,9 +346,13 @@ class ElasticsearchBackend:
             "suggest": [{"input": [s]} for s in dict.fromkeys(doc.suggest)],
             **{name: list(doc.facet(name)) for name in MULTI_FIELDS},
         }
+        tokens = {
+            field: analysis.tokenize(analysis.normalise(getattr(doc, field)))
+            for field in NORM_FIELDS
+        }
         for field, norm in NORM_FIELDS.items():
-            source[norm] = normalised_words(getattr(doc, field))
-        source["mlt"] = content_words(doc.title) + " " + content_words(doc.body)
+            source[norm] = normalised_words(tokens[field])
+        source["mlt"] = content_words(tokens["title"]) + " " + content_words(tokens["body"])
         for name in PAGE_FIELDS:
             if doc.facet(name):
                 source[name] = doc.facet(name)[0]
