@@ -41,6 +41,7 @@ def case_list_context(http_request, index_page) -> dict:
             page_size=PAGE_SIZE,
             facet_words=True,
             literal=literal,
+            broaden=True,
         )
     )
     followed = Query(text=request.text.strip(), filters=request.filters)
@@ -66,6 +67,7 @@ def case_list_context(http_request, index_page) -> dict:
         "selected": dict(request.filters),
         "chosen": chosen_filters(http_request.GET, request, base_url),
         "read_words": read_words(http_request.GET, response, base_url),
+        "broadened": response.broadened,
         "index_url": base_url,
         "literal": literal,
         "query": request.text,

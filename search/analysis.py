@@ -372,6 +372,49 @@ def narrower_index(groups: tuple[tuple[str, ...], ...]) -> dict[str, frozenset[s
     return {key: frozenset(words) for key, words in index.items()}
 
 
+@functools.lru_cache(maxsize=8)
+def broader_index(groups: tuple[tuple[str, ...], ...]) -> dict[str, tuple[str, ...]]:
+    """Normalised token string of each narrower word (after ONE_WAY) -> the first word of each
+    group that names it: OJT -> 人材育成, 第三者承継 -> 事業承継 (for broader_query)."""
+    index: dict[str, list[str]] = {}
+    for group in groups:
+        if ONE_WAY in group:
+            cut = group.index(ONE_WAY)
+            for word in group[cut + 1 :]:
+                broader = index.setdefault(_key(word), [])
+                if group[0] not in broader:
+                    broader.append(group[0])
+    return {key: tuple(words) for key, words in index.items()}
+
+
+def broader_query(
+    text: str, synonym_groups: Mapping[str, Sequence[str]], *, dictionary_synonyms: bool = True
+) -> str:
+    """The query with each term that is a narrower word of a synonym group (or a synonym of
+    one) replaced by the group's first word: 「OJT」 -> 「人材育成」. "" when no term is.
+
+    What service.search asks when the query finds nothing: a case that does not name the
+    narrower word may still be about the broader topic. Only whole terms are replaced (not words
+    inside a sentence), and quoted phrases never are: the visitor sees the new query.
+    """
+    groups = tuple(tuple(g) for g in synonym_groups.values())
+    if dictionary_synonyms:
+        groups += _domain_groups()
+    synonyms, broader = synonym_index(groups), broader_index(groups)
+    narrower = narrower_index(groups)
+    terms, changed = [], False
+    for term, is_phrase in split_query(text):
+        key = _key(term)
+        found = () if is_phrase else broader.get(key, ())
+        # Its own spellings only: 人材育成's narrower OJT would make it its own broader word.
+        same = [w for w in synonyms.get(key, ()) if w not in narrower.get(key, ())]
+        for other in () if is_phrase or found else same:
+            found = found or broader.get(_key(other), ())
+        changed = changed or bool(found)
+        terms.append(found[0] if found else f"「{term}」" if is_phrase else term)
+    return " ".join(terms) if changed else ""
+
+
 def _spelling(text: str) -> Spelling:
     text = normalise(text)
     return Spelling(text, tuple(t.text for t in tokenize(text)))

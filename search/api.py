@@ -41,6 +41,7 @@ def parse_request(query) -> SearchRequest:
         page_size=found.page_size,
         facet_words=True,
         literal=params.literal_words(query),
+        broaden=True,
     )
 
 
@@ -122,6 +123,8 @@ def search_view(request):
                 }
                 for w in response.words
             ],
+            # The query searched instead of q, which found nothing (OJT -> 人材育成); "" if none.
+            "broadened": response.broadened,
         },
         json_dumps_params={"ensure_ascii": False},
     )
@@ -209,6 +212,11 @@ OPENAPI = {
                                         "page": {"type": "integer"},
                                         "page_size": {"type": "integer"},
                                         "degraded": {"type": "boolean"},
+                                        "broadened": {
+                                            "type": "string",
+                                            "description": "q で何も見つからず、代わりに検索した"
+                                            "より広い語の検索語（例: OJT → 人材育成）。なければ空",
+                                        },
                                         "interpreted": {
                                             "type": "array",
                                             "items": {

@@ -40,8 +40,9 @@ class Facet:
     # takes the word out of the text; "boost" keeps the word and ranks the cases with that value
     # first; "" leaves the word to the text search (values that are ordinary words: 増加, その他).
     query_words: Literal["filter", "boost", ""] = ""
-    # Words for a value that its label cannot give, because the label is an ordinary word shared
-    # with another facet (増加 is a value of both trends): code -> words (増収 for 売上高 増加).
+    # Words for a value that its label cannot give: the label is an ordinary word shared with
+    # another facet (増加 is a value of both trends: 増収 for 売上高 増加), or the word names
+    # several values at once (親族外承継: 社内登用 and 外部招へい). code -> words.
     value_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
@@ -78,7 +79,17 @@ FACETS: tuple[Facet, ...] = (
     Facet("region", "region", _("地域"), source="region", query_words="filter"),
     Facet("employees", "employees", _("従業員数"), source="employees", query_words="filter"),
     Facet("sales", "sales", _("売上規模"), source="sales", query_words="filter"),
-    Facet("owner_type", "owner_type", _("経営者属性"), source="owner_type", query_words="boost"),
+    Facet(
+        "owner_type",
+        "owner_type",
+        _("経営者属性"),
+        source="owner_type",
+        query_words="boost",
+        value_words=(
+            ("successor-internal", ("親族外承継", "従業員承継")),
+            ("successor-external", ("親族外承継", "第三者承継")),
+        ),
+    ),
     Facet("owner_age", "owner_age", _("経営者年齢"), source="owner_age", query_words="filter"),
     # 増収減益 is two words of a query: 売上高 増加 and 経常利益率 減少.
     Facet(

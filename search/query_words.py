@@ -41,8 +41,9 @@ from dataclasses import dataclass, field, replace
 from taxonomy import terms
 
 from . import facet_values
-from .analysis import chunk_tokens, split_query
+from .analysis import ONE_WAY, chunk_tokens, split_query
 from .facets import BY_NAME, FACETS
+from .synonyms import domain_groups
 from .types import FacetWord, SearchRequest, SearchResponse
 
 # What a boosted facet value adds to a document's score, in both backends: about what one more
@@ -220,6 +221,7 @@ def vocabulary() -> Words:
                 codes = found.setdefault(word, {}).setdefault(facet.name, [])
                 if code not in codes:
                     codes.append(code)
+    _add_synonyms(found)
     region = BY_NAME.get("region")
     if region is not None and region.query_words:
         for info in terms.terms("prefecture").values():
@@ -245,6 +247,23 @@ def vocabulary() -> Words:
         label = labels.get((name, codes[0]), word) if len(codes) == 1 else word
         out[word] = Meaning(name, tuple(codes), label)
     return out
+
+
+def _add_synonyms(found: dict[str, dict[str, list[str]]]) -> None:
+    """Each word of a domain synonym group (search/data/domain_synonyms.tsv) that names a value
+    makes the group's other words name it too: 会議所 and 商議所 read as 商工会議所, 診断協会 as
+    中小企業診断協会. Two-way words only: the narrower words of a one-way group are not the value
+    (第三者承継 is a kind of 事業承継). A word that already names something keeps its meaning."""
+    for group in domain_groups():
+        same = group[: group.index(ONE_WAY)] if ONE_WAY in group else group
+        named = [_nfkc(word) for word in same if _nfkc(word) in found]
+        if len(named) != 1:
+            continue  # no value, or two words of the group that name values of their own
+        meaning = found[named[0]]
+        for word in same:
+            word = _nfkc(word)
+            if word not in found and len(word) >= MIN_WORD_CHARS:
+                found[word] = {name: list(codes) for name, codes in meaning.items()}
 
 
 def read_query(text: str, *, vocabulary: Vocabulary, literal: Collection[str] = ()) -> Reading:

@@ -147,6 +147,7 @@ def _request(
         page_size=page_size,
         facets=False,
         highlight=False,
+        broaden=True,  # as the case list and the API
         **kwargs,
     )
 

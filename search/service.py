@@ -161,9 +161,24 @@ def search(request: SearchRequest) -> SearchResponse:
     asked for offset + limit > MAX_RESULT_WINDOW (see types.py). With `facet_words`, the words of
     the query that name a facet value become filters or boosts (search/query_words.py); if the
     filters leave nothing, they are asked again as boosts, so a query never comes back empty
-    while one of its words occurs in a page.
+    while one of its words occurs in a page. With `broaden`, a query that still finds nothing is
+    asked again with its narrower words replaced by their broader ones (OJT -> 人材育成), and the
+    response says so (`broadened`).
     """
     request = replace(request, synonyms=synonym_groups()).within_window()
+    response = _with_words(request)
+    if response.total or not (request.broaden and request.text.strip()):
+        return response
+    wider = analysis.broader_query(
+        request.text, request.synonyms, dictionary_synonyms=request.dictionary_synonyms
+    )
+    if not wider:
+        return response
+    found = _with_words(replace(request, text=wider))
+    return replace(found, broadened=wider) if found.total else response
+
+
+def _with_words(request: SearchRequest) -> SearchResponse:
     if not (request.facet_words and request.text.strip()):
         return _search(request)
     return query_words.search_with_words(_search, request, facet_vocabulary())

@@ -101,6 +101,9 @@ class SearchRequest:
     # search/query_words.py), except the words in `literal` (the visitor's 解除).
     facet_words: bool = False
     literal: tuple[str, ...] = ()
+    # When the query finds nothing, search again with its narrower words replaced by their
+    # broader ones (service.search, analysis.broader_query: OJT -> 人材育成).
+    broaden: bool = False
     # Pseudo-relevance feedback (service.search, search/feedback.py; settings.SEARCH_FEEDBACK):
     # off only to measure what it brings (benchmarks/relevance.py).
     feedback: bool = True
@@ -168,6 +171,9 @@ class SearchResponse:
     degraded: bool = False
     # The query's words that were read as facet values (SearchRequest.facet_words).
     words: tuple[FacetWord, ...] = ()
+    # The query that was searched instead of the visitor's, which found nothing
+    # (SearchRequest.broaden); "" when it was the visitor's own.
+    broadened: str = ""
 
 
 @dataclass(frozen=True)

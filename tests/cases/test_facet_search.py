@@ -8,6 +8,7 @@ import pytest
 from cases.models import CasePage
 from search import service
 from search.facets import FACETS
+from search.types import SearchRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +169,43 @@ def test_the_api_reads_query_words_and_lists_every_facet(client):
     assert labels.get("yes") == "言語化したことがある"
     literal = client.get("/api/v1/search/", {"q": "60歳代", "literal": "60歳代"}).json()
     assert literal["interpreted"] == []
+
+
+def test_a_short_form_of_a_value_reads_as_the_value(client):
+    """会議所 is 商工会議所 in the domain synonyms: it boosts the cases 商工会議所 asked for."""
+    response = client.get("/cases/", {"q": "会議所"})
+    (word,) = response.context["read_words"]
+    assert (word["mode"], word["label"]) == ("boost", "商工会議所")
+    plain = client.get("/cases/", {"q": "会議所", "literal": "会議所"})
+    assert plain.context["read_words"] == []
+
+    def chambers_in_top_10(response):
+        cases = response.context["results"][:10]
+        return sum(case.requesting_body == "chamber" for case in cases)
+
+    assert response.context["total"] == plain.context["total"]
+    assert chambers_in_top_10(response) > chambers_in_top_10(plain)
+
+
+def test_a_word_for_several_owner_types_boosts_them_all(client):
+    """親族外承継 is both 社内登用 and 外部招へい, which the labels cannot say."""
+    response = client.get("/api/v1/search/", {"q": "親族外承継", "type": "case"})
+    (word,) = response.json()["interpreted"]
+    assert word["facet"] == "owner_type" and word["mode"] == "boost"
+    assert set(word["values"]) == {"successor-internal", "successor-external"}
+
+
+def test_a_narrower_word_that_finds_nothing_is_searched_as_its_broader_word(client):
+    """No demo case says OJT; the domain synonyms file it under 人材育成, which many are about."""
+    assert service.search(SearchRequest(text="OJT", kinds=("case",))).total == 0
+    response = client.get("/cases/", {"q": "OJT"})
+    assert response.context["broadened"] == "人材育成"
+    wider = client.get("/cases/", {"q": "人材育成"})
+    assert response.context["total"] == wider.context["total"] > 0
+    assert [c.pk for c in response.context["results"]] == [c.pk for c in wider.context["results"]]
+    page = html.unescape(response.content.decode())
+    assert "「OJT」に合う事例はなかったため、より広い意味の「人材育成」で探した結果です。" in page
+    api = client.get("/api/v1/search/", {"q": "OJT", "type": "case"}).json()
+    assert api["broadened"] == "人材育成" and api["total"] == wider.context["total"]
+    # A query that finds something is its own answer.
+    assert client.get("/api/v1/search/", {"q": "人材育成"}).json()["broadened"] == ""

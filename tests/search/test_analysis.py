@@ -73,3 +73,21 @@ def test_sudachi_synonyms_add_abbreviations_one_way_as_the_dictionary_says():
         "デジタルトランスフォーメーション", {}, dictionary_synonyms=False
     ).units
     assert ("dx",) not in [s.words for s in unit.spellings]
+
+
+def test_a_narrower_term_or_a_synonym_of_one_is_replaced_by_its_broader_word():
+    groups = {
+        "training": ["人材育成", "社員教育", analysis.ONE_WAY, "OJT", "Off-JT"],
+        "ojt": ["OJT", "職場内訓練"],
+    }
+
+    def broader(text):
+        return analysis.broader_query(text, groups, dictionary_synonyms=False)
+
+    assert broader("OJT") == "人材育成"
+    assert broader("ｏｊｔ") == "人材育成"  # as the search reads it (NFKC, case)
+    assert broader("職場内訓練 製造業") == "人材育成 製造業"  # a synonym of OJT
+    # Nothing narrower: nothing to ask instead. A quoted phrase is what the visitor insists on.
+    assert broader("人材育成") == "" and broader("傾聴") == ""
+    assert broader("「OJT」") == ""
+    assert broader("「OJT」 Off-JT") == "「OJT」 人材育成"

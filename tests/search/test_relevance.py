@@ -71,11 +71,13 @@ BLIND = settings.BASE_DIR / "fixtures" / "search" / "judged_blind.jsonl"
 # Measured with benchmarks/relevance.py (cases only, queries with a relevant case); weights were
 # tuned on the even lines only, the odd ones are held out.
 # Before issue 12: 0.810 / 0.750; before rel4: 0.830 / 0.772; without pseudo-relevance feedback
-# and the trend words (増収減益) 0.835 / 0.778; BM25-OR 0.746 / 0.691.
-MIN_BLIND_NDCG_AT_10 = 0.85  # measured 0.859
-MIN_BLIND_RECALL_AT_10 = 0.81  # measured 0.819
-MIN_LEAD_OVER_BM25 = 0.105  # measured +0.113 nDCG@10 (+0.064 before issue 12, +0.089 before PRF)
-MAX_ZERO_RESULTS = 1  # OJT: no word of it occurs in a case (4 before issue 12)
+# and the trend words (増収減益) 0.835 / 0.778; before the broader words and the short forms of
+# facet values 0.860 / 0.823; BM25-OR 0.746 / 0.691.
+MIN_BLIND_NDCG_AT_10 = 0.86  # measured 0.868
+MIN_BLIND_RECALL_AT_10 = 0.825  # measured 0.833
+MIN_LEAD_OVER_BM25 = 0.115  # measured +0.122 nDCG@10 (+0.064 before issue 12, +0.089 before PRF)
+# 4 before issue 12; OJT, which no case says, until it was searched as its broader 人材育成.
+MAX_ZERO_RESULTS = 0
 
 
 def test_the_blind_set_holds_its_ndcg_recall_and_lead_over_bm25():
