@@ -819,17 +819,18 @@ def _query(parsed: analysis.ParsedQuery, feedback: Sequence[tuple[str, float]] =
             alone = Q("bool", filter=[_feedback(feedback, analysis.FEEDBACK_MATCH)])
             any_unit = Q("bool", should=[any_unit, alone], minimum_should_match=1)
         should.append(Q("bool", should=_feedback_terms(feedback), boost=analysis.FEEDBACK_WEIGHT))
+    counted = [_unit_query(u) for u in parsed.counted_units] if parsed.sentence else units
     if parsed.coverage:
         should.append(
             Q(
                 "bool",
-                should=units,
+                should=counted,
                 minimum_should_match=parsed.coverage,
                 boost=analysis.COVERAGE_BOOST,
             )
         )
     if parsed.coverage and parsed.coverage < len(units):
-        should.append(Q("bool", must=units, boost=analysis.ALL_WORDS_BOOST))
+        should.append(Q("bool", must=counted, boost=analysis.ALL_WORDS_BOOST))
     if parsed.phrase:
         words = " ".join(parsed.phrase)
         near = [

@@ -713,11 +713,12 @@ def _query(parsed: analysis.ParsedQuery, feedback: Sequence[tuple[str, float]] =
         for unit in parsed.units
         if unit.required
     ]
+    counted = [_unit_query(u) for u in parsed.counted_units] if parsed.sentence else units
     if parsed.coverage:
-        most = Query.boolean_query([(Occur.Should, q) for q in units], parsed.coverage)
+        most = Query.boolean_query([(Occur.Should, q) for q in counted], parsed.coverage)
         clauses.append((Occur.Should, Query.boost_query(most, analysis.COVERAGE_BOOST)))
     if parsed.coverage and parsed.coverage < len(units):
-        every = Query.boolean_query([(Occur.Must, q) for q in units])
+        every = Query.boolean_query([(Occur.Must, q) for q in counted])
         clauses.append((Occur.Should, Query.boost_query(every, analysis.ALL_WORDS_BOOST)))
     if parsed.phrase:
         near = [

@@ -91,3 +91,13 @@ def test_a_narrower_term_or_a_synonym_of_one_is_replaced_by_its_broader_word():
     assert broader("人材育成") == "" and broader("傾聴") == ""
     assert broader("「OJT」") == ""
     assert broader("「OJT」 Off-JT") == "「OJT」 人材育成"
+
+
+def test_a_sentence_counts_a_unit_for_coverage_only_where_the_unit_itself_occurs():
+    question = analysis.parse_query("2024年問題への対応事例はある？", {})
+    assert question.sentence
+    assert [unit.parts for unit in question.counted_units] == [(), ()]
+    assert question.units[0].parts  # still searched by its parts
+    # Keywords: each is what the visitor wants found, by its parts too.
+    keywords = analysis.parse_query("2024年問題 対応", {})
+    assert not keywords.sentence and keywords.counted_units == keywords.units

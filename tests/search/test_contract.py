@@ -506,6 +506,10 @@ RANKING = [
     doc(306, "中堅の工場", "社長と工場長の対話。", employees="21-50"),
     doc(307, "大きな工場", "社長と部長の対話。", employees="51-100"),
     doc(308, "本社の移転", "社長の判断。", employees="301+"),
+    # A question's compound (2024年問題) as written, and the question's other word (対応) with
+    # only a generic part of the compound (問題), twice.
+    doc(309, "ドライバーの働き方", "2024年問題を前に、運行の組み方を見直した。"),
+    doc(310, "問題への対応", "新しい制度で浮かんだ問題に一つずつ対応した。問題と対応を表にした。"),
 ]
 
 
@@ -520,6 +524,11 @@ def test_the_wording_of_a_question_is_not_searched(ranking):
     assert ranked(ranking, "採用の事例はある？") == [301]
     # A query of nothing but such words is still searched as typed.
     assert ids(ranking, "事例") == {302}
+
+
+def test_in_a_sentence_a_generic_part_of_a_compound_does_not_count_as_the_compound(ranking):
+    # 問題 alone is not 2024年問題: 310 has "most of the question" only through it.
+    assert ranked(ranking, "2024年問題への対応事例はある？") == [309, 310]
 
 
 def test_a_document_with_the_word_as_typed_ranks_above_one_with_a_synonym(ranking):
