@@ -101,3 +101,13 @@ def test_a_sentence_counts_a_unit_for_coverage_only_where_the_unit_itself_occurs
     # Keywords: each is what the visitor wants found, by its parts too.
     keywords = analysis.parse_query("2024年問題 対応", {})
     assert not keywords.sentence and keywords.counted_units == keywords.units
+
+
+def test_a_company_noun_alone_in_a_sentence_is_left_out_but_kept_in_a_compound():
+    def units(text):
+        return ["".join(u.spellings[0].words) for u in analysis.parse_query(text, {}).units]
+
+    assert "会社" not in units("若手がすぐ辞める会社にどう関わればよいか")
+    assert "企業" not in units("赤字の企業で理念をつくるには")
+    assert units("運送会社") == ["運送会社"] and units("会社") == ["会社"]
+    assert "会社" in units("会社 理念")  # a keyword is what the visitor typed

@@ -154,9 +154,9 @@ def test_a_query_without_a_relevant_case_is_left_out_of_the_means():
 def test_the_wording_of_a_question_is_left_out():
     query = "若手を採用してもすぐ辞めてしまう会社にどう関わればよいか"
     words = [u.spellings[0].words for u in analysis.parse_query(query, {}).units]
-    assert ("若手",) in words and ("採用",) in words and ("会社",) in words
+    assert ("若手",) in words and ("採用",) in words
     flat = {w for unit in words for w in unit}
-    assert not flat & {"どう", "良い"}
+    assert not flat & {"どう", "良い", "会社"}  # 会社: what every case is about
     words = [
         u.spellings[0].words for u in analysis.parse_query("誤出荷の改善事例はある？", {}).units
     ]
