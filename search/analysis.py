@@ -254,7 +254,7 @@ PHRASE_SLOP = 3  # positions between the query's words: particles (理念の言�
 # TITLE_BOOST), so they reorder weakly; a document with none of the query's words is found when
 # it has FEEDBACK_MATCH of them (0, or fewer feedback words: they only reorder what it finds).
 FEEDBACK_WEIGHT = 0.3
-FEEDBACK_MATCH = 3
+FEEDBACK_MATCH = 2  # see feedback.FEEDBACK_TERMS
 
 
 def _coverage(count: int) -> int:

@@ -19,11 +19,12 @@ def index_of_the_demo_content(django_db_setup, django_db_blocker):
 
 
 # Measured on the demo content with benchmarks/relevance.py; a change that lowers them fails.
-# Measured 0.897 / 0.828 (0.899 / 0.828 before sentences counted a compound only as a whole,
-# 0.891 / 0.802 without pseudo-relevance feedback; 0.876 / 0.746 before issue 12, 0.889 / 0.793
-# before rel4; BM25-OR 0.838 / 0.736).
+# Measured 0.896 / 0.820 (0.897 / 0.828 with 10 feedback words, which the blind sets score
+# lower: feedback.FEEDBACK_TERMS; 0.899 / 0.828 before sentences counted a compound only as a
+# whole, 0.891 / 0.802 without pseudo-relevance feedback; 0.876 / 0.746 before issue 12, 0.889 /
+# 0.793 before rel4; BM25-OR 0.838 / 0.736).
 MIN_NDCG_AT_10 = 0.895
-MIN_RECALL_AT_10 = 0.82
+MIN_RECALL_AT_10 = 0.815
 
 
 def test_judged_queries_hold_their_ndcg_and_recall():
@@ -104,16 +105,18 @@ def test_narrower_words_of_the_domain_dictionary_find_the_cases_about_a_word(que
     assert response.total >= at_least, (query, response.total)
 
 
-def test_feedback_finds_more_and_keeps_the_first_hit_and_the_zero_results():
+def test_feedback_finds_more_and_never_puts_a_less_relevant_page_first():
     """Pseudo-relevance feedback (search/feedback.py) on the project's set: more relevant pages
-    in the top 10, never fewer results, and each query's first hit where it was."""
+    in the top 10, never fewer results, and no query's first hit less relevant than it was."""
     judged = load_judged()
     without = evaluate(judged=judged, feedback=False)
     scores = evaluate(judged=judged)
-    assert summary(scores)[1] > summary(without)[1] + 0.02  # recall@10: 0.802 → 0.830
-    for plain, fed in zip(without, scores, strict=True):
+    assert summary(scores)[1] > summary(without)[1] + 0.015  # recall@10: 0.802 → 0.820
+    for item, plain, fed in zip(judged, without, scores, strict=True):
         assert fed.found >= plain.found, plain.query
-        assert fed.top[:1] == plain.top[:1], (plain.query, plain.top[:3], fed.top[:3])
+        # The first hit may change for another as relevant (DX: two cases of grade 3).
+        grade = [item.relevant.get(top[0], 0) if top else 0 for top in (plain.top, fed.top)]
+        assert grade[1] >= grade[0], (plain.query, plain.top[:3], fed.top[:3])
 
 
 def test_the_ranking_ceiling_bounds_the_search_and_keeps_what_it_found():
