@@ -308,6 +308,16 @@ def test_the_wording_of_a_question_is_not_sent():
     assert "事例" in str(text_part(text="事例"))  # nothing else to search: searched as typed
 
 
+def test_in_a_sentence_the_coverage_boost_counts_a_compound_only_whole():
+    query = text_part(text="2024年問題への対応事例はある？")["bool"]
+    found, most = query["must"][0]["bool"]["should"], query["should"][0]["bool"]["should"]
+    assert "'問題'" in str(found[0])  # found by its parts too
+    assert "'問題'" not in str(most[0]) and "2024 年 問題" in str(most[0])
+    # Keywords: a part counts.
+    keywords = text_part(text="2024年問題 対応")["bool"]
+    assert keywords["should"][0]["bool"]["should"] == keywords["must"][0]["bool"]["should"]
+
+
 def test_feedback_words_are_weighted_terms_of_the_content_words():
     expansion = (("銀行", 1.0), ("返済", 0.5), ("面談", 0.25))
     query = text_part(text="資金繰り", expansion=expansion)["bool"]
