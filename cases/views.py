@@ -91,12 +91,15 @@ def case_list_context(http_request, index_page) -> dict:
     if response.total == 0:
         context["alternatives"] = zero_result_help(request)
     if request.text.strip():
-        # Know-how answers the same question from another side: the best few beside the cases.
+        # Know-how answers the same question from another side: the best few beside the cases,
+        # for the words the cases were found by (人材育成 for OJT, see "broadened").
+        words = response.broadened or request.text
         _, knowhow = run_search(
-            SearchRequest(text=request.text, kinds=("knowhow",), page_size=3, facets=False)
+            SearchRequest(text=words, kinds=("knowhow",), page_size=3, facets=False)
         )
         context["knowhow"] = knowhow_results(knowhow.hits)
         context["knowhow_total"] = knowhow.total
+        context["knowhow_query"] = words
     return context
 
 

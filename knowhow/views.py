@@ -23,10 +23,12 @@ def knowhow_list_context(http_request, index_page) -> dict:
                 page=params.page_number(http_request.GET, page_size=PAGE_SIZE, clamp=True),
                 page_size=PAGE_SIZE,
                 facets=False,
+                broaden=True,
             )
         )
         context["results"] = knowhow_results(response.hits)
         context["total"] = response.total
+        context["broadened"] = response.broadened
         context["degraded"] = response.degraded
         context["pager"] = pager(response, search)
         return context

@@ -209,3 +209,18 @@ def test_a_narrower_word_that_finds_nothing_is_searched_as_its_broader_word(clie
     assert api["broadened"] == "人材育成" and api["total"] == wider.context["total"]
     # A query that finds something is its own answer.
     assert client.get("/api/v1/search/", {"q": "人材育成"}).json()["broadened"] == ""
+    # The know-how beside the cases is the broader word's, and says so.
+    assert response.context["knowhow_query"] == "人材育成"
+    assert "「人材育成」に関するノウハウ" in page
+
+
+def test_the_know_how_list_searches_a_narrower_word_that_finds_nothing_as_its_broader_word(client):
+    assert service.search(SearchRequest(text="OJT", kinds=("knowhow",))).total == 0
+    response = client.get("/knowhow/", {"q": "OJT"})
+    wider = client.get("/knowhow/", {"q": "人材育成"})
+    assert response.context["broadened"] == "人材育成"
+    assert response.context["total"] == wider.context["total"] > 0
+    page = html.unescape(response.content.decode())
+    assert (
+        "「OJT」に合うノウハウはなかったため、より広い意味の「人材育成」で探した結果です。" in page
+    )
