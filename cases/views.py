@@ -68,6 +68,7 @@ def case_list_context(http_request, index_page) -> dict:
         "chosen": chosen_filters(http_request.GET, request, base_url),
         "read_words": read_words(http_request.GET, response, base_url),
         "broadened": response.broadened,
+        "related": response.related,
         "index_url": base_url,
         "literal": literal,
         "query": request.text,

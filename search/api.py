@@ -125,6 +125,8 @@ def search_view(request):
             ],
             # The query searched instead of q, which found nothing (OJT -> 人材育成); "" if none.
             "broadened": response.broadened,
+            # Of total, the pages found by related words alone (pseudo-relevance feedback).
+            "related": response.related,
         },
         json_dumps_params={"ensure_ascii": False},
     )
@@ -212,6 +214,11 @@ OPENAPI = {
                                         "page": {"type": "integer"},
                                         "page_size": {"type": "integer"},
                                         "degraded": {"type": "boolean"},
+                                        "related": {
+                                            "type": "integer",
+                                            "description": "total のうち、検索語を含まず上位の結果と"
+                                            "共通する語で見つかった関連ページの数",
+                                        },
                                         "broadened": {
                                             "type": "string",
                                             "description": "q で何も見つからず、代わりに検索した"

@@ -111,6 +111,9 @@ class SearchRequest:
     # add to the query (search/feedback.py): they find documents that share no word with the
     # query and reorder the others weakly.
     expansion: tuple[tuple[str, float], ...] = ()
+    # Whether those words also find documents without the query's words (analysis.FEEDBACK_MATCH
+    # of them); False: they only reorder (feedback.FEEDBACK_FIND_BELOW).
+    expansion_finds: bool = True
 
     def __post_init__(self):
         unknown = (set(self.filters) | set(self.boosts)) - set(FACET_FIELDS)
@@ -171,6 +174,9 @@ class SearchResponse:
     degraded: bool = False
     # The query's words that were read as facet values (SearchRequest.facet_words).
     words: tuple[FacetWord, ...] = ()
+    # Of `total`, the pages found by pseudo-relevance feedback alone, without any word of the
+    # query (search/feedback.py): related pages, not matches.
+    related: int = 0
     # The query that was searched instead of the visitor's, which found nothing
     # (SearchRequest.broaden); "" when it was the visitor's own.
     broadened: str = ""

@@ -615,7 +615,9 @@ class ElasticsearchBackend:
         parsed = self.parse(request)
         if not parsed.units:
             return Q("match_none")
-        return _query(parsed.relaxed() if relaxed else parsed, request.expansion)
+        return _query(
+            parsed.relaxed() if relaxed else parsed, request.expansion, request.expansion_finds
+        )
 
     def relaxable(self, request: SearchRequest) -> bool:
         return self.parse(request).relaxable
@@ -799,7 +801,9 @@ def _feedback_terms(words: Sequence[tuple[str, float]]) -> list:
     return [Q("term", mlt={"value": word, "boost": weight}) for word, weight in words]
 
 
-def _query(parsed: analysis.ParsedQuery, feedback: Sequence[tuple[str, float]] = ()):
+def _query(
+    parsed: analysis.ParsedQuery, feedback: Sequence[tuple[str, float]] = (), finds: bool = True
+):
     """Every unit counts (OR); coverage, all the words and their order add to the score.
 
     The same structure as embedded._query: a bool query whose should clauses are the units
@@ -814,7 +818,7 @@ def _query(parsed: analysis.ParsedQuery, feedback: Sequence[tuple[str, float]] =
     required = [_unit_query(unit.exact) for unit in parsed.units if unit.required]
     should = []
     if feedback:
-        if 0 < analysis.FEEDBACK_MATCH <= len(feedback):
+        if finds and 0 < analysis.FEEDBACK_MATCH <= len(feedback):
             # Found by FEEDBACK_MATCH feedback words alone: a filter, scoring nothing here.
             alone = Q("bool", filter=[_feedback(feedback, analysis.FEEDBACK_MATCH)])
             any_unit = Q("bool", should=[any_unit, alone], minimum_should_match=1)

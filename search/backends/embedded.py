@@ -379,7 +379,9 @@ class EmbeddedBackend:
             if analysis.split_query(request.text)
             else None
         )
-        text_query, highlight_terms, relaxed = self._text_query(parsed, request.expansion)
+        text_query, highlight_terms, relaxed = self._text_query(
+            parsed, request.expansion, finds=request.expansion_finds
+        )
         kind = (Occur.Must, _any_of("kind", request.kinds))
         base = [kind] if text_query is None else [kind, (Occur.Must, text_query)]
         filters = {name: list(values) for name, values in request.filters.items() if values}
@@ -409,11 +411,15 @@ class EmbeddedBackend:
         ]
         facets = {}
         if request.facets:
-            feedback = request.expansion
-            matching = _matching(parsed, feedback=feedback) if text_query is not None else None
+            feedback, finds = request.expansion, request.expansion_finds
+            matching = (
+                _matching(parsed, feedback=feedback, finds=finds)
+                if text_query is not None
+                else None
+            )
             # Lighter still, and exact only where the count can tell: without filters.
             surface = (
-                _matching(parsed, surface=True, feedback=feedback)
+                _matching(parsed, surface=True, feedback=feedback, finds=finds)
                 if matching and not filters
                 else None
             )
@@ -542,7 +548,11 @@ class EmbeddedBackend:
 
     # --- query building ------------------------------------------------------------------------
     def _text_query(
-        self, parsed: analysis.ParsedQuery | None, feedback: Sequence[tuple[str, float]] = ()
+        self,
+        parsed: analysis.ParsedQuery | None,
+        feedback: Sequence[tuple[str, float]] = (),
+        *,
+        finds: bool = True,
     ) -> tuple[Query | None, list[str], Query | None]:
         """(query, words to highlight, relaxed query for when the query finds nothing);
         `parsed` is None for a query without words. Only a query with a quoted phrase (which
@@ -552,8 +562,8 @@ class EmbeddedBackend:
             return None, [], None
         if not parsed.units:
             return Query.empty_query(), [], None
-        relaxed = _query(parsed.relaxed(), feedback) if parsed.relaxable else None
-        return _query(parsed, feedback), parsed.highlight_terms(), relaxed
+        relaxed = _query(parsed.relaxed(), feedback, finds) if parsed.relaxable else None
+        return _query(parsed, feedback, finds), parsed.highlight_terms(), relaxed
 
     def _snippets(self, searcher, stored, terms: list[str]) -> list[tuple[str, ...]]:
         grams = sorted({g for t in terms for g in analysis.bigrams(t)})
@@ -687,7 +697,9 @@ def _feedback(words: Sequence[tuple[str, float]], minimum: int = 0) -> Query:
     return Query.boolean_query(terms, minimum) if minimum else Query.boolean_query(terms)
 
 
-def _query(parsed: analysis.ParsedQuery, feedback: Sequence[tuple[str, float]] = ()) -> Query:
+def _query(
+    parsed: analysis.ParsedQuery, feedback: Sequence[tuple[str, float]] = (), finds: bool = True
+) -> Query:
     """Every unit counts (OR); coverage, all the words and their order add to the score.
 
     The same structure as elastic._query (docs/search.md, "One query model"). `feedback` words
@@ -699,7 +711,7 @@ def _query(parsed: analysis.ParsedQuery, feedback: Sequence[tuple[str, float]] =
         units[0] if len(units) == 1 else Query.boolean_query([(Occur.Should, q) for q in units])
     )
     found = any_unit
-    if _finds(feedback):
+    if _finds(feedback, finds):
         alone = Query.const_score_query(_feedback(feedback, analysis.FEEDBACK_MATCH), 0.0)
         found = Query.boolean_query([(Occur.Should, any_unit), (Occur.Should, alone)])
     clauses = [(Occur.Must, found)]
@@ -740,9 +752,10 @@ def _query(parsed: analysis.ParsedQuery, feedback: Sequence[tuple[str, float]] =
     return Query.boolean_query(clauses)
 
 
-def _finds(feedback: Sequence[tuple[str, float]]) -> bool:
-    """Whether the feedback words find documents alone: FEEDBACK_MATCH of them (0: never)."""
-    return 0 < analysis.FEEDBACK_MATCH <= len(feedback)
+def _finds(feedback: Sequence[tuple[str, float]], finds: bool = True) -> bool:
+    """Whether the feedback words find documents alone: FEEDBACK_MATCH of them (0: never;
+    SearchRequest.expansion_finds False: they only reorder)."""
+    return finds and 0 < analysis.FEEDBACK_MATCH <= len(feedback)
 
 
 _WORD_FIELDS = (
@@ -803,6 +816,7 @@ def _matching(
     *,
     surface: bool = False,
     feedback: Sequence[tuple[str, float]] = (),
+    finds: bool = True,
 ) -> Query:
     """The documents _query(parsed) finds, found for less.
 
@@ -849,7 +863,7 @@ def _matching(
         return Query.boolean_query([(Occur.Should, q) for q in clauses])
 
     units = [unit_matching(unit) for unit in parsed.units]
-    if _finds(feedback):
+    if _finds(feedback, finds):
         units.append(_feedback(feedback, analysis.FEEDBACK_MATCH))  # as _query finds them
     clauses = [(Occur.Must, Query.boolean_query([(Occur.Should, q) for q in units]))]
     clauses += [(Occur.Must, unit_matching(unit.exact)) for unit in parsed.units if unit.required]

@@ -224,3 +224,17 @@ def test_the_know_how_list_searches_a_narrower_word_that_finds_nothing_as_its_br
     assert (
         "「OJT」に合うノウハウはなかったため、より広い意味の「人材育成」で探した結果です。" in page
     )
+
+
+def test_the_list_says_how_many_cases_were_found_by_related_words_alone(client):
+    """補助金 is in a few cases; pseudo-relevance feedback adds cases that share their words."""
+    plain = service.search(SearchRequest(text="補助金", kinds=("case",), feedback=False))
+    response = client.get("/cases/", {"q": "補助金"})
+    related = response.context["related"]
+    assert related > 0 and response.context["total"] == plain.total + related
+    page = html.unescape(response.content.decode())
+    assert f"うち {related} 件は検索語を含まない関連事例です" in page
+    api = client.get("/api/v1/search/", {"q": "補助金", "type": "case"}).json()
+    assert api["related"] == related
+    # Words that fill a page themselves: no related cases.
+    assert client.get("/cases/", {"q": "傾聴"}).context["related"] == 0

@@ -674,7 +674,11 @@ def test_feedback_finds_a_case_that_shares_no_word_with_the_query(feedback_cases
     # has the query's word; the first hit stays first (the others may swap: feedback reorders
     # weakly); an unrelated case is not found.
     assert found[0] == plain[0] and set(found[:3]) == set(plain) and found[3:] == [404], found
-    assert response.total == 4
+    assert response.total == 4 and response.related == 1
+    # Words that only reorder (an answer of a page or more) find nothing new.
+    words = tuple((w, 1.0) for w in ("銀行", "返済", "面談", "試算"))
+    reordering = feedback_cases.search(replace(request, expansion=words, expansion_finds=False))
+    assert {h.id for h in reordering.hits} == set(plain) and reordering.total == 3
     # Without feedback, as before.
     unchanged = search_with_feedback(feedback_cases, replace(request, feedback=False))
     assert [h.id for h in unchanged.hits] == plain

@@ -336,6 +336,9 @@ def test_feedback_words_are_weighted_terms_of_the_content_words():
     # Fewer words than FEEDBACK_MATCH only reorder: nothing is found by them alone.
     few = text_part(text="資金繰り", expansion=expansion[: analysis.FEEDBACK_MATCH - 1])["bool"]
     assert "filter" not in str(few["must"][0]) and "mlt" in str(few["should"])
+    # Nor do words that only reorder (SearchRequest.expansion_finds, an answer of a page or more).
+    reorder = text_part(text="資金繰り", expansion=expansion, expansion_finds=False)["bool"]
+    assert "mlt" not in str(reorder["must"][0]) and "mlt" in str(reorder["should"])
 
 
 def test_content_words_are_those_of_the_embedded_index():

@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import replace
 
 from search.feedback import (
+    FEEDBACK_FIND_BELOW,
     FEEDBACK_MAX_SHARE,
     FEEDBACK_TERMS,
     WordStatistics,
@@ -54,14 +55,16 @@ def test_one_document_gives_its_own_words_and_none_gives_nothing():
 class Engine:
     """An engine that answers `total` documents of an index of 50 and records its searches."""
 
-    def __init__(self, total: int):
+    def __init__(self, total: int, related: int = 0):
         self.total = total
+        self.related = related  # what the feedback words find alone, where they may
         self.searches: list[SearchRequest] = []
 
     def search(self, request: SearchRequest) -> SearchResponse:
         self.searches.append(request)
         hits = [Hit(id=i, kind="case", score=1.0) for i in range(min(self.total, 3))]
-        return SearchResponse(total=self.total, hits=hits, facets={}, backend="test")
+        more = self.related if request.expansion and request.expansion_finds else 0
+        return SearchResponse(total=self.total + more, hits=hits, facets={}, backend="test")
 
     def word_statistics(self, ids):
         return statistics(*["銀行 返済 面談"] * len(ids))
@@ -85,3 +88,17 @@ def test_an_answer_with_most_of_the_index_is_kept_and_a_smaller_one_is_asked_aga
         (1, False, False),
         (2, True, True),
     ]
+
+
+def test_feedback_finds_related_pages_only_for_an_answer_under_a_page_and_counts_them():
+    request = SearchRequest(text="資金繰り", kinds=("case",))
+    small = Engine(total=5, related=7)
+    response = search_with_feedback(small, request)
+    assert small.searches[1].expansion_finds
+    assert (response.total, response.related) == (12, 7)
+    # The query's words fill a page: the feedback words reorder it and find nothing new.
+    full = Engine(total=FEEDBACK_FIND_BELOW, related=7)
+    assert FEEDBACK_FIND_BELOW < FEEDBACK_MAX_SHARE * 50  # asked again, not kept as it is
+    response = search_with_feedback(full, request)
+    assert full.searches[1].expansion and not full.searches[1].expansion_finds
+    assert (response.total, response.related) == (FEEDBACK_FIND_BELOW, 0)
