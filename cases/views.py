@@ -93,10 +93,12 @@ def case_list_context(http_request, index_page) -> dict:
         context["alternatives"] = zero_result_help(request)
     if request.text.strip():
         # Know-how answers the same question from another side: the best few beside the cases,
-        # for the words the cases were found by (人材育成 for OJT, see "broadened").
+        # for the words the cases were found by (人材育成 for OJT, see "broadened"). Those with
+        # the words only (no feedback): the box counts what the know-how list finds by them, and
+        # is one search instead of two.
         words = response.broadened or request.text
         _, knowhow = run_search(
-            SearchRequest(text=words, kinds=("knowhow",), page_size=3, facets=False)
+            SearchRequest(text=words, kinds=("knowhow",), page_size=3, facets=False, feedback=False)
         )
         context["knowhow"] = knowhow_results(knowhow.hits)
         context["knowhow_total"] = knowhow.total

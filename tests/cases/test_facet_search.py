@@ -238,3 +238,14 @@ def test_the_list_says_how_many_cases_were_found_by_related_words_alone(client):
     assert api["related"] == related
     # Words that fill a page themselves: no related cases.
     assert client.get("/cases/", {"q": "傾聴"}).context["related"] == 0
+
+
+def test_know_how_found_by_related_words_alone_is_counted_and_the_box_has_the_words_only(client):
+    plain = service.search(SearchRequest(text="傾聴", kinds=("knowhow",), feedback=False))
+    listed = client.get("/knowhow/", {"q": "傾聴"})
+    related = listed.context["related"]
+    assert related > 0 and listed.context["total"] == plain.total + related
+    page = html.unescape(listed.content.decode())
+    assert f"うち {related} 件は検索語を含まない関連ノウハウです" in page
+    # The box beside the cases: the know-how with the words.
+    assert client.get("/cases/", {"q": "傾聴"}).context["knowhow_total"] == plain.total
