@@ -435,14 +435,16 @@ def broader_query(
     narrower = narrower_index(groups)
     terms, changed = [], False
     for term, is_phrase in split_query(text):
+        if is_phrase:
+            terms.append(f"「{term}」")
+            continue
         key = _key(term)
-        found = () if is_phrase else broader.get(key, ())
-        # Its own spellings only: 人材育成's narrower OJT would make it its own broader word.
-        same = [w for w in synonyms.get(key, ()) if w not in narrower.get(key, ())]
-        for other in () if is_phrase or found else same:
-            found = found or broader.get(_key(other), ())
+        # The term and its spellings, not its narrower words (人材育成's OJT would make it its
+        # own broader word).
+        keys = [key, *(_key(w) for w in synonyms.get(key, ()) if w not in narrower.get(key, ()))]
+        found = next((broader[k] for k in keys if k in broader), ())
+        terms.append(found[0] if found else term)
         changed = changed or bool(found)
-        terms.append(found[0] if found else f"「{term}」" if is_phrase else term)
     return " ".join(terms) if changed else ""
 
 
@@ -596,7 +598,7 @@ def _parse_query(
     for term, is_phrase in terms:
         normal = normalise(term)
         tokens = tokenize(normal)
-        if is_phrase or "".join(t.text for t in tokens) in synonyms:
+        if is_phrase or _text(tokens) in synonyms:
             # Kept whole: the user quoted it (must match, never loosened), or a synonym group
             # names it with its particles (傾聴と対話).
             if not tokens:

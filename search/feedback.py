@@ -46,10 +46,12 @@ FEEDBACK_MIN_LENGTH = 2  # characters: a one-character word is an affix (者, �
 FEEDBACK_MAX_SHARE = 0.5
 # How much the feedback words count, and how many find a document alone, are weights of the
 # query: analysis.FEEDBACK_WEIGHT and analysis.FEEDBACK_MATCH.
-# They find documents without the query's words only for an answer smaller than this (a page of
-# the case list); a larger one they only reorder. Pages the words themselves fill need no related
-# pages after them, which would only swell the count and the facets (傾聴 found 25 of the demo's
-# 44 cases and feedback 14 more). Equal nDCG@10 / recall@10 on the blind set's even and odd lines.
+
+# The feedback words find documents without the query's words only for an answer smaller than
+# this (a page of the case list); a larger one they only reorder. Pages the words themselves fill
+# need no related pages after them, which would only swell the count and the facets (傾聴 found
+# 25 of the demo's 44 cases and feedback 14 more). Equal nDCG@10 / recall@10 on the blind set's
+# even and odd lines.
 FEEDBACK_FIND_BELOW = 20
 
 
@@ -141,14 +143,15 @@ def search_with_feedback(engine: FeedbackEngine, request: SearchRequest) -> Sear
     answer = engine.search(request)
     if not applies(request) or not answer.hits:
         return answer
-    best = answer.hits[:FEEDBACK_DOCS]
+    statistics = engine.word_statistics([hit.id for hit in answer.hits[:FEEDBACK_DOCS]])
+    if answer.total > FEEDBACK_MAX_SHARE * statistics.total:
+        return answer
     if request.page != 1:
+        # The words of the whole answer's best hits, whichever page is shown.
         best = engine.search(
             replace(request, page=1, page_size=FEEDBACK_DOCS, facets=False, highlight=False)
         ).hits
-    statistics = engine.word_statistics([hit.id for hit in best])
-    if answer.total > FEEDBACK_MAX_SHARE * statistics.total:
-        return answer
+        statistics = engine.word_statistics([hit.id for hit in best])
     words = feedback_words(statistics, exclude=query_words(request))
     if not words:
         return answer

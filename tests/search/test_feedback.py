@@ -102,3 +102,10 @@ def test_feedback_finds_related_pages_only_for_an_answer_under_a_page_and_counts
     response = search_with_feedback(full, request)
     assert full.searches[1].expansion and not full.searches[1].expansion_finds
     assert (response.total, response.related) == (FEEDBACK_FIND_BELOW, 0)
+
+
+def test_a_later_page_of_an_answer_with_most_of_the_index_is_asked_once():
+    request = SearchRequest(text="資金繰り", kinds=("case",), page=2)
+    most = Engine(total=int(FEEDBACK_MAX_SHARE * 50) + 1)
+    search_with_feedback(most, request)
+    assert [r.page for r in most.searches] == [2]
