@@ -18,6 +18,9 @@ then runs every judged query
 - the same without pseudo-relevance feedback (search/feedback.py; what it brings),
 - through a plain BM25 (k1 1.2, b 0.75) with an OR query over Sudachi mode-C+A normalised tokens
   of the same documents (search.relevance.BM25: no field weights, phrases or synonyms),
+- through an off-the-shelf semantic model, ja_ginza's word vectors (search.relevance.WordVectors:
+  the cosine of the documents' and the query's mean vectors), alone and reordering the search's
+  first 30 results,
 - and, as a bound, the site's search with what it finds put in the best order (highest grade
   first; search.relevance.ranking_ceiling): what better weights alone could reach,
 
@@ -41,6 +44,7 @@ DEFAULT_SETS = (
     ROOT / "fixtures" / "search" / "judged_blind.jsonl",
 )
 SEARCH, BM25_ROW = "search", "BM25-OR (k1 1.2, b 0.75)"
+VECTORS_ROW, RERANK_ROW = "ja_ginza word vectors", "search + word vectors"
 CEILING_ROW = "search, found in best order"
 
 
@@ -75,8 +79,16 @@ def setup(*, reuse: bool) -> None:
     service.rebuild()  # the index of the code being measured, whatever an earlier run built
 
 
-def report(path: Path, split: str, *, queries: bool, docs) -> None:
-    from search.relevance import evaluate, evaluate_bm25, load_judged, ranking_ceiling, summary
+def report(path: Path, split: str, *, queries: bool, docs, vectors) -> None:
+    from search.relevance import (
+        evaluate,
+        evaluate_bm25,
+        evaluate_reference,
+        evaluate_reranked,
+        load_judged,
+        ranking_ceiling,
+        summary,
+    )
 
     judged = load_judged(path, split=split)
     name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
@@ -94,6 +106,8 @@ def report(path: Path, split: str, *, queries: bool, docs) -> None:
         "search, no facet words": evaluate(judged=judged, facet_words=False),
         "search, no feedback": evaluate(judged=judged, feedback=False),
         BM25_ROW: evaluate_bm25(judged, docs),
+        VECTORS_ROW: evaluate_reference(judged, vectors),
+        RERANK_ROW: evaluate_reranked(judged, vectors),
         CEILING_ROW: ranking_ceiling(judged),
     }
     if queries:
@@ -153,12 +167,14 @@ def main() -> None:
     args = parser.parse_args()
     setup(reuse=args.reuse)
     from search import documents
+    from search.relevance import WordVectors
 
     docs = list(documents.documents())
+    vectors = WordVectors(docs)
     for path in [p.resolve() for p in args.judged or DEFAULT_SETS]:
         splits = dict.fromkeys(args.split) if path.suffix == ".jsonl" else ["all"]
         for split in splits:
-            report(path, split, queries=args.queries, docs=docs)
+            report(path, split, queries=args.queries, docs=docs, vectors=vectors)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,8 @@ import pytest
 from django.conf import settings
 
 from search import analysis, service
-from search.relevance import evaluate, evaluate_bm25, load_judged, summary
-from search.types import SearchRequest
+from search.relevance import WordVectors, evaluate, evaluate_bm25, load_judged, summary
+from search.types import SearchDocument, SearchRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +183,51 @@ def test_related_words_weigh_less_than_the_word_as_typed():
     (unit,) = analysis.parse_query("ロカベン", {"1": ["ロカベン", "ローカルベンチマーク"]}).units
     assert unit.spellings[1].words == ("ローカル", "ベンチ", "マーク")
     assert unit.spellings[1].weight == 1 / 3
+
+
+def _document(doc_id: int, title: str, body: str, industry: str = "") -> SearchDocument:
+    facets = {"industry": (industry,)} if industry else {}
+    return SearchDocument(
+        id=doc_id, version=1, kind="case", title=title, body=body, published=1, facets=facets
+    )
+
+
+@pytest.mark.parametrize(("query", "nearest"), [("販売", 1), ("社員教育", 2), ("融資", 3)])
+def test_word_vectors_find_the_document_about_a_word_it_does_not_contain(query, nearest):
+    """The off-the-shelf reference (ja_ginza's vectors) ranks by meaning: none of the documents
+    has the query's word, and the one about the same thing comes first."""
+    docs = [
+        _document(1, "営業の立て直し", "売上を伸ばすため、営業の進め方と販路の開拓を見直した。"),
+        _document(2, "人材の定着", "職員の採用と育成を見直し、離職を減らす仕組みをつくった。"),
+        _document(3, "資金繰り", "銀行と相談し、借入の返済計画と資金繰り表をつくった。"),
+    ]
+    assert not any(query in f"{d.title}{d.body}" for d in docs)
+    found = WordVectors(docs).search(query, lambda doc: True)
+    assert [d.id for d in found][:1] == [nearest]
+    assert len(found) == 3
+
+
+def test_word_vectors_keep_the_filters_and_find_nothing_for_unknown_words():
+    docs = [
+        _document(1, "営業の立て直し", "販路の開拓を見直した。", industry="retail"),
+        _document(2, "販売の強化", "売上を伸ばす営業。", industry="manufacturing"),
+    ]
+    vectors = WordVectors(docs)
+    retail = vectors.search("販売", lambda doc: "retail" in doc.facet("industry"))
+    assert [d.id for d in retail] == [1]
+    assert vectors.search("ｑｘｚｑｘｚ", lambda doc: True) == []
+
+
+def test_reordering_by_word_vectors_keeps_what_the_search_found():
+    """The search + word vectors row reorders the search's first RERANK_DEPTH results only."""
+    from search import documents
+    from search.relevance import RERANK_DEPTH, _names, _request, evaluate_reranked, judged_kinds
+
+    judged = load_judged()
+    reranked = evaluate_reranked(judged, WordVectors(list(documents.documents())))
+    names, kinds = _names(), judged_kinds(judged)
+    for item, score in zip(judged, reranked, strict=True):
+        first = service.search(_request(item, kinds, page_size=RERANK_DEPTH, facet_words=True))
+        assert score.found == first.total, item.query
+        assert set(score.top) <= {names[hit.id] for hit in first.hits}, item.query
+        assert len(score.top) == min(first.total, 10)
