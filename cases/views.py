@@ -68,6 +68,7 @@ def case_list_context(http_request, index_page) -> dict:
         "chosen": chosen_filters(http_request.GET, request, base_url),
         "read_words": read_words(http_request.GET, response, base_url),
         "broadened": response.broadened,
+        "read_as": response.read_as,
         "related": response.related,
         "index_url": base_url,
         "literal": literal,
@@ -93,10 +94,10 @@ def case_list_context(http_request, index_page) -> dict:
         context["alternatives"] = zero_result_help(request)
     if request.text.strip():
         # Know-how answers the same question from another side: the best few beside the cases,
-        # for the words the cases were found by (人材育成 for OJT, see "broadened"). Those with
-        # the words only (no feedback): the box counts what the know-how list finds by them, and
-        # is one search instead of two.
-        words = response.broadened or request.text
+        # for the words the cases were found by (人材育成 for OJT, 事業承継 for じぎょうしょうけい:
+        # "broadened", "read_as"). Those with the words only (no feedback): the box counts what
+        # the know-how list finds by them, and is one search instead of two.
+        words = response.broadened or response.read_as or request.text
         _, knowhow = run_search(
             SearchRequest(text=words, kinds=("knowhow",), page_size=3, facets=False, feedback=False)
         )

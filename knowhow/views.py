@@ -29,6 +29,7 @@ def knowhow_list_context(http_request, index_page) -> dict:
         context["results"] = knowhow_results(response.hits)
         context["total"] = response.total
         context["broadened"] = response.broadened
+        context["read_as"] = response.read_as
         context["related"] = response.related
         context["degraded"] = response.degraded
         context["pager"] = pager(response, search)

@@ -125,6 +125,8 @@ def search_view(request):
             ],
             # The query searched instead of q, which found nothing (OJT -> 人材育成); "" if none.
             "broadened": response.broadened,
+            # The query searched instead of q, whose kana read as it (じぎょうしょうけい -> 事業承継).
+            "read_as": response.read_as,
             # Of total, the pages found by related words alone (pseudo-relevance feedback).
             "related": response.related,
         },
@@ -223,6 +225,12 @@ OPENAPI = {
                                             "type": "string",
                                             "description": "q で何も見つからず、代わりに検索した"
                                             "より広い語の検索語（例: OJT → 人材育成）。なければ空",
+                                        },
+                                        "read_as": {
+                                            "type": "string",
+                                            "description": "q で何も見つからず、q のかなを読みの同じ"
+                                            "語に置き換えて検索した検索語（例: じぎょうしょうけい → "
+                                            "事業承継）。なければ空",
                                         },
                                         "interpreted": {
                                             "type": "array",

@@ -16,10 +16,21 @@ from pagecache.generation import invalidate
 from pagecache.marks import dont_store
 from taxonomy import terms
 
-from . import analysis, backends, documents, feedback, query_words, registry, tasks
+from . import (
+    analysis,
+    backends,
+    documents,
+    facet_values,
+    feedback,
+    query_words,
+    readings,
+    registry,
+    tasks,
+)
 from .backends import configured as backend
 from .facets import FACETS
 from .models import SearchOutbox, Synonym
+from .synonyms import domain_groups
 from .types import (
     FacetCount,
     Hit,
@@ -162,8 +173,9 @@ def search(request: SearchRequest) -> SearchResponse:
     the query that name a facet value become filters or boosts (search/query_words.py); if the
     filters leave nothing, they are asked again as boosts, so a query never comes back empty
     while one of its words occurs in a page. With `broaden`, a query that still finds nothing is
-    asked again with its narrower words replaced by their broader ones (OJT -> 人材育成), and the
-    response says so (`broadened`).
+    asked again with its narrower words replaced by their broader ones (OJT -> 人材育成), and
+    failing that with its kana read as the words of the vocabulary (じぎょうしょうけい -> 事業承継,
+    search/readings.py); the response says which query found the pages (`broadened`, `read_as`).
     """
     request = replace(request, synonyms=synonym_groups()).within_window()
     response = _with_words(request)
@@ -172,10 +184,21 @@ def search(request: SearchRequest) -> SearchResponse:
     wider = analysis.broader_query(
         request.text, request.synonyms, dictionary_synonyms=request.dictionary_synonyms
     )
-    if not wider:
-        return response
-    found = _with_words(replace(request, text=wider))
-    return replace(found, broadened=wider) if found.total else response
+    if wider and (found := _with_words(replace(request, text=wider))).total:
+        return replace(found, broadened=wider)
+    read = readings.reading_query(request.text, _vocabulary_words(request))
+    if read and (found := _with_words(replace(request, text=read))).total:
+        return replace(found, read_as=read)
+    return response
+
+
+def _vocabulary_words(request: SearchRequest) -> list[str]:
+    """The words a query in kana may read as: those of the synonym groups (the secretariat's
+    and, with the dictionaries, the domain's), the labels of the facet values (tools, phases,
+    industries …) and the other words that name them."""
+    groups = [*request.synonyms.values(), *(domain_groups() if request.dictionary_synonyms else ())]
+    labels = [label for facet in FACETS for label in facet_values.options(facet).values()]
+    return [*(word for group in groups for word in group), *labels, *facet_vocabulary()]
 
 
 def _with_words(request: SearchRequest) -> SearchResponse:

@@ -178,8 +178,10 @@ class SearchResponse:
     # query (search/feedback.py): related pages, not matches.
     related: int = 0
     # The query that was searched instead of the visitor's, which found nothing
-    # (SearchRequest.broaden); "" when it was the visitor's own.
+    # (SearchRequest.broaden); "" when it was the visitor's own. `broadened`: its broader words
+    # (OJT -> 人材育成); `read_as`: the words its kana read as (じぎょうしょうけい -> 事業承継).
     broadened: str = ""
+    read_as: str = ""
 
 
 @dataclass(frozen=True)

@@ -226,6 +226,38 @@ def test_the_know_how_list_searches_a_narrower_word_that_finds_nothing_as_its_br
     )
 
 
+def test_a_query_in_kana_that_finds_nothing_is_searched_as_the_words_it_reads_as(client):
+    """Sent before conversion (hiragana), じぎょうしょうけい finds nothing; it reads as 事業承継."""
+    assert service.search(SearchRequest(text="じぎょうしょうけい", kinds=("case",))).total == 0
+    response = client.get("/cases/", {"q": "じぎょうしょうけい"})
+    assert response.context["read_as"] == "事業承継" and response.context["broadened"] == ""
+    meant = client.get("/cases/", {"q": "事業承継"})
+    assert response.context["total"] == meant.context["total"] > 0
+    assert [c.pk for c in response.context["results"]] == [c.pk for c in meant.context["results"]]
+    page = html.unescape(response.content.decode())
+    assert (
+        "「じぎょうしょうけい」に合う事例はなかったため、読みの同じ「事業承継」で探した結果です。"
+        in page
+    )
+    assert response.context["knowhow_query"] == "事業承継"
+    api = client.get("/api/v1/search/", {"q": "ろかべん", "type": "case"}).json()
+    assert api["read_as"] == "ロカベン" and api["total"] > 0
+    # Kana that read as no word of the vocabulary, a quoted phrase, a word that finds something.
+    for query in ("あいうえお", "「けいちょう」", "傾聴"):
+        assert client.get("/api/v1/search/", {"q": query}).json()["read_as"] == "", query
+
+
+def test_the_know_how_list_reads_a_query_in_kana(client):
+    response = client.get("/knowhow/", {"q": "けいちょう"})
+    assert response.context["read_as"] == "傾聴"
+    assert response.context["total"] == client.get("/knowhow/", {"q": "傾聴"}).context["total"] > 0
+    page = html.unescape(response.content.decode())
+    assert (
+        "「けいちょう」に合うノウハウはなかったため、読みの同じ「傾聴」で探した結果です。" in page
+    )
+    assert "「傾聴」のノウハウ" in page
+
+
 def test_the_list_says_how_many_cases_were_found_by_related_words_alone(client):
     """補助金 is in a few cases; pseudo-relevance feedback adds cases that share their words."""
     plain = service.search(SearchRequest(text="補助金", kinds=("case",), feedback=False))
