@@ -7,6 +7,7 @@ embedded backend and Elasticsearch ask for the same things.
 """
 
 import functools
+import html
 import itertools
 import math
 import re
@@ -356,6 +357,23 @@ class ParsedQuery:
                 for text in (s.text, "".join(s.words))
             )
         )
+
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
+
+
+def whole_marks(highlight: str, terms: Sequence[str]) -> str:
+    """The highlight with only the marks that hold a whole term: a match of the bigram fields
+    can be a piece of a term inside another word (わり of the synonym 代替わり in こだわり), which
+    would mark something the query never asked for. `highlight` is escaped HTML with <mark>
+    tags (both backends'), `terms` ParsedQuery.highlight_terms()."""
+    wanted = [term for term in terms if term]
+
+    def keep(mark: re.Match) -> str:
+        text = normalise(html.unescape(mark.group(1)))
+        return mark.group(0) if any(term in text for term in wanted) else mark.group(1)
+
+    return _MARK.sub(keep, highlight)
 
 
 def _key(text: str) -> str:

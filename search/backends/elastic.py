@@ -675,12 +675,16 @@ class ElasticsearchBackend:
         result = self._call(self.build(request).execute)
         if result.hits.total.value == 0 and self.relaxable(request):
             result = self._call(self.build(request, relaxed=True).execute)
+        terms = self.parse(request).highlight_terms() if request.text.strip() else []
         hits = [
             Hit(
                 id=h.id,
                 kind=h.kind,
                 score=h.meta.score or 0.0,
-                highlights=tuple(getattr(getattr(h.meta, "highlight", None), "body", ()) or ()),
+                highlights=tuple(
+                    analysis.whole_marks(fragment, terms)
+                    for fragment in getattr(getattr(h.meta, "highlight", None), "body", ()) or ()
+                ),
             )
             for h in result
         ]

@@ -406,7 +406,13 @@ class EmbeddedBackend:
             else [()] * len(stored)
         )
         hits = [
-            Hit(id=int(i), kind=k, score=float(score), highlights=s)
+            Hit(
+                id=int(i),
+                kind=k,
+                score=float(score),
+                # tantivy's marks (see _snippet), those that hold a whole term (as elastic's).
+                highlights=tuple(analysis.whole_marks(h, highlight_terms) for h in s),
+            )
             for (score, _), i, k, s in zip(result.hits, ids, kinds, snippets, strict=True)
         ]
         facets = {}

@@ -111,3 +111,13 @@ def test_a_company_noun_alone_in_a_sentence_is_left_out_but_kept_in_a_compound()
     assert "企業" not in units("赤字の企業で理念をつくるには")
     assert units("運送会社") == ["運送会社"] and units("会社") == ["会社"]
     assert "会社" in units("会社 理念")  # a keyword is what the visitor typed
+
+
+def test_only_the_marks_that_hold_a_whole_term_are_kept():
+    terms = ["事業承継", "代替わり", "it導入"]
+    marked = "こだ<mark>わり</mark>と<mark>代替わり</mark>、<mark>ＩＴ導入</mark>の<mark>&lt;導入&gt;</mark>"
+    assert analysis.whole_marks(marked, terms) == (
+        "こだわりと<mark>代替わり</mark>、<mark>ＩＴ導入</mark>の&lt;導入&gt;"
+    )
+    assert analysis.whole_marks("<mark>事業</mark>承継", terms) == "事業承継"
+    assert analysis.whole_marks("no marks", []) == "no marks"

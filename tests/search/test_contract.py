@@ -406,6 +406,28 @@ def test_highlights_are_escaped_with_only_mark(engine):
     assert "<" not in stripped and ">" not in stripped
 
 
+HIGHLIGHTING = [
+    doc(301, "代替わりの準備", "職人のこだわりを聞き取り、社長は代替わりの準備を進めた。"),
+    doc(302, "こだわりの品", "店主のこだわりを価格に映した。"),
+]
+
+
+@pytest.fixture(params=["embedded", "elasticsearch"])
+def highlighting(request, tmp_path):
+    yield from _each_backend(request, tmp_path, HIGHLIGHTING)
+
+
+def test_only_whole_terms_are_marked(highlighting):
+    """事業承継 finds 代替わり (its synonym), and marks it; わり inside こだわり, a piece of the
+    synonym the bigram fields also match, is not marked."""
+    response = highlighting.search(
+        SearchRequest(text="事業承継", synonyms={"g": ["事業承継", "代替わり"]})
+    )
+    highlight = {h.id: h.highlights for h in response.hits}[301][0]
+    assert "<mark>代替わり</mark>" in highlight
+    assert "こだわり" in highlight and "こだ<mark>" not in highlight
+
+
 def test_more_like_this_excludes_the_source(engine):
     similar = [h.id for h in engine.more_like_this(8, limit=3)]
     assert 8 not in similar
