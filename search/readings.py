@@ -10,6 +10,7 @@ its broader words, found nothing; the page says what was searched instead.
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from .analysis import ONE_WAY, normalise, reading, split_query, to_katakana
@@ -17,16 +18,32 @@ from .analysis import ONE_WAY, normalise, reading, split_query, to_katakana
 # A term is read only when it has kana in it: a term in kanji or letters was typed as meant.
 _KANA = re.compile(r"[ぁ-ゖァ-ヺー]")
 _ONLY_KANA = re.compile(r"[ぁ-ゖァ-ヺー]+")
+# Hiragana and nothing else (and ー): a word sent before conversion (みえるか, じぎょうしょうけい).
+_UNCONVERTED = re.compile(r"[ぁ-ゖー]*[ぁ-ゖ][ぁ-ゖー]*")
 # A katakana word with one letter wrong, missing or extra (ローカルベンチマク) is read as the
 # vocabulary word only from this many letters on: a short one would be another word.
 TYPO_MIN_LENGTH = 6
 
 
+def has_kana(text: str) -> bool:
+    return bool(_KANA.search(text))
+
+
+def unconverted(term: str) -> bool:
+    """Whether `term` is hiragana only. Sent so, it matches pieces of other words (the bigram
+    fields find みえ, える and るか anywhere) rather than nothing: service.search reads it before
+    it searches it."""
+    return bool(_UNCONVERTED.fullmatch(normalise(term)))
+
+
 def term_reading(term: str) -> str:
-    """The term's reading in katakana: kana as typed (Sudachi may split a hiragana run
-    oddly), kanji by Sudachi (値あげ → ネアゲ)."""
+    """The term's reading in katakana, without voicing marks: kana as typed (Sudachi may split a
+    hiragana run oddly), kanji by Sudachi (値あげ → ネアケ). Sudachi reads a word alone, without
+    the voicing it takes in a compound (資金繰り: シキンクリ, said しきんぐり), so neither side has it."""
     text = normalise(term)
-    return to_katakana(text) if _ONLY_KANA.fullmatch(text) else to_katakana(reading(text))
+    sound = to_katakana(text) if _ONLY_KANA.fullmatch(text) else to_katakana(reading(text))
+    unmarked = unicodedata.normalize("NFD", sound).replace("\u3099", "").replace("\u309a", "")
+    return unicodedata.normalize("NFC", unmarked)
 
 
 @functools.lru_cache(maxsize=4)
@@ -69,29 +86,33 @@ def _one_letter_apart(a: str, b: str) -> bool:
     return longer[i + 1 :] == shorter[i:]
 
 
-def read_term(term: str, index: dict[str, str]) -> str:
-    """The vocabulary words `term` reads as, or "" if it has no kana or does not read as any."""
-    if not _KANA.search(term):
+def read_term(term: str, index: dict[str, str], *, exact: bool = False) -> str:
+    """The vocabulary words `term` reads as, or "" if it has no kana or does not read as any.
+    With `exact`, a reading one letter off does not count."""
+    if not has_kana(term):
         return ""
     sound = term_reading(term)
     words = _segments(sound, index)
     if words:
         return "".join(words)
-    if len(sound) >= TYPO_MIN_LENGTH:
+    if not exact and len(sound) >= TYPO_MIN_LENGTH:
         near = sorted(word for known, word in index.items() if _one_letter_apart(sound, known))
         if len(near) == 1:  # two candidates: no way to tell which was meant
             return near[0]
     return ""
 
 
-def reading_query(text: str, words: Iterable[str]) -> str:
+def reading_query(text: str, words: Iterable[str], *, unconverted_only: bool = False) -> str:
     """The query with each term that has kana replaced by the vocabulary words it reads as;
     "" when no term changes. A quoted phrase is kept as typed, as every term that reads as
-    nothing."""
+    nothing. With `unconverted_only`, only hiragana terms are read, and only exactly."""
     index = reading_index(tuple(dict.fromkeys(words)))
     terms, changed = [], False
     for term, is_phrase in split_query(text):
-        read = "" if is_phrase else read_term(term, index)
+        if is_phrase or (unconverted_only and not unconverted(term)):
+            read = ""
+        else:
+            read = read_term(term, index, exact=unconverted_only)
         if read and read != normalise(term):
             terms.append(read)
             changed = True

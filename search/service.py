@@ -174,10 +174,21 @@ def search(request: SearchRequest) -> SearchResponse:
     filters leave nothing, they are asked again as boosts, so a query never comes back empty
     while one of its words occurs in a page. With `broaden`, a query that still finds nothing is
     asked again with its narrower words replaced by their broader ones (OJT -> 人材育成), and
-    failing that with its kana read as the words of the vocabulary (じぎょうしょうけい -> 事業承継,
-    search/readings.py); the response says which query found the pages (`broadened`, `read_as`).
+    failing that with its kana read as the words of the vocabulary (ろかべん -> ロカベン,
+    ローカルベンチマク -> ローカルベンチマーク, search/readings.py). A term in hiragana only is read
+    first (じぎょうしょうけい -> 事業承継): as typed, it matches pieces of other words. The response
+    says which query found the pages (`broadened`, `read_as`).
     """
     request = replace(request, synonyms=synonym_groups()).within_window()
+    if request.broaden and any(
+        readings.unconverted(t) for t, _ in analysis.split_query(request.text)
+    ):
+        # Hiragana sent before conversion: searched as typed, it finds pieces of other words.
+        read = readings.reading_query(
+            request.text, _vocabulary_words(request), unconverted_only=True
+        )
+        if read and (found := _with_words(replace(request, text=read))).total:
+            return replace(found, read_as=read)
     response = _with_words(request)
     if response.total or not (request.broaden and request.text.strip()):
         return response
@@ -186,6 +197,8 @@ def search(request: SearchRequest) -> SearchResponse:
     )
     if wider and (found := _with_words(replace(request, text=wider))).total:
         return replace(found, broadened=wider)
+    if not readings.has_kana(request.text):
+        return response
     read = readings.reading_query(request.text, _vocabulary_words(request))
     if read and (found := _with_words(replace(request, text=read))).total:
         return replace(found, read_as=read)
@@ -195,10 +208,13 @@ def search(request: SearchRequest) -> SearchResponse:
 def _vocabulary_words(request: SearchRequest) -> list[str]:
     """The words a query in kana may read as: those of the synonym groups (the secretariat's
     and, with the dictionaries, the domain's), the labels of the facet values (tools, phases,
-    industries …) and the other words that name them."""
+    industries …), the other words that name them, and the hashtags of the published cases
+    (補助金, 資金繰り, 見える化), the most used first."""
     groups = [*request.synonyms.values(), *(domain_groups() if request.dictionary_synonyms else ())]
     labels = [label for facet in FACETS for label in facet_values.options(facet).values()]
-    return [*(word for group in groups for word in group), *labels, *facet_vocabulary()]
+    used = _search(SearchRequest(kinds=("case",), page_size=1, highlight=False, feedback=False))
+    hashtags = [count.value for count in used.facets.get("hashtag", ())]
+    return [*(word for group in groups for word in group), *labels, *facet_vocabulary(), *hashtags]
 
 
 def _with_words(request: SearchRequest) -> SearchResponse:

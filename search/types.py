@@ -177,9 +177,10 @@ class SearchResponse:
     # Of `total`, the pages found by pseudo-relevance feedback alone, without any word of the
     # query (search/feedback.py): related pages, not matches.
     related: int = 0
-    # The query that was searched instead of the visitor's, which found nothing
-    # (SearchRequest.broaden); "" when it was the visitor's own. `broadened`: its broader words
-    # (OJT -> 人材育成); `read_as`: the words its kana read as (じぎょうしょうけい -> 事業承継).
+    # The query that was searched instead of the visitor's (SearchRequest.broaden); "" when it
+    # was the visitor's own. `broadened`: its broader words, the visitor's having found nothing
+    # (OJT -> 人材育成); `read_as`: the words its kana read as (じぎょうしょうけい -> 事業承継,
+    # search/readings.py).
     broadened: str = ""
     read_as: str = ""
 

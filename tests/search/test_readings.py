@@ -59,3 +59,19 @@ def test_a_typo_near_two_words_is_not_guessed():
 def test_between_homophones_the_vocabulary_order_decides():
     assert reading_query("こうせい", ["構成", "公正"]) == "構成"
     assert reading_query("こうせい", ["公正", "構成"]) == "公正"
+
+
+def test_before_the_search_only_hiragana_is_read_and_only_exactly():
+    """What service.search reads before it searches (`unconverted_only`): hiragana sent before
+    conversion; not katakana, kanji with kana, nor a reading one letter off."""
+    words = [*WORDS, "見える化"]
+    assert reading_query("みえるか", words, unconverted_only=True) == "見える化"
+    assert reading_query("ろかべん 事例", words, unconverted_only=True) == "ロカベン 事例"
+    for query in ("値あげ", "ローカルベンチマク", "ろーかるべんちまく", "ロカベン"):
+        assert reading_query(query, words, unconverted_only=True) == "", query
+    assert reading_query("ろーかるべんちまく", words) == "ローカルベンチマーク"
+
+
+def test_the_voicing_of_a_compound_does_not_matter():
+    """Sudachi reads 資金繰り シキンクリ (繰り alone); people say and type しきんぐり."""
+    assert reading_query("しきんぐり", ["資金繰り"]) == "資金繰り"
