@@ -13,7 +13,7 @@ from following.feeds import feed_path
 from following.queries import Query
 from knowhow.models import KnowHowPage
 from knowhow.views import knowhow_results
-from search import analytics, facet_values, params, service
+from search import analytics, facet_values, params, readings, service
 from search.facets import BY_NAME, FACETS
 from search.pages import pager, run_search
 from search.types import SearchRequest, SearchResponse
@@ -90,6 +90,10 @@ def case_list_context(http_request, index_page) -> dict:
         page=found.page,
         result_count=response.total,
     )
+    if response.read_as:
+        typed = http_request.GET.copy()
+        typed["q"] = readings.as_typed(request.text, response.read_as)
+        context["as_typed_url"] = _url(base_url, typed)
     if response.total == 0:
         context["alternatives"] = zero_result_help(request)
     if request.text.strip():

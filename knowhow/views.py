@@ -1,6 +1,8 @@
 """Context builders for the know-how pages (thin: the search runs in the search service)."""
 
-from search import params
+from urllib.parse import urlencode
+
+from search import params, readings
 from search.pages import pager, run_search
 from search.types import SearchRequest
 from taxonomy import terms
@@ -30,6 +32,8 @@ def knowhow_list_context(http_request, index_page) -> dict:
         context["total"] = response.total
         context["broadened"] = response.broadened
         context["read_as"] = response.read_as
+        if response.read_as:
+            context["as_typed_query"] = urlencode({"q": readings.as_typed(query, response.read_as)})
         context["related"] = response.related
         context["degraded"] = response.degraded
         context["pager"] = pager(response, search)

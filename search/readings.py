@@ -119,3 +119,15 @@ def reading_query(text: str, words: Iterable[str], *, unconverted_only: bool = F
         else:
             terms.append(f"「{term}」" if is_phrase else term)
     return " ".join(terms) if changed else ""
+
+
+def as_typed(text: str, read_as: str) -> str:
+    """The query with each term that reading_query changed quoted, so that it is searched as
+    typed (a quoted phrase is never read): the page's link back from 「見える化」 to みえるか."""
+    typed, read = split_query(text), split_query(read_as)
+    if len(typed) != len(read):
+        return f"「{text}」"
+    return " ".join(
+        f"「{term}」" if is_phrase or term != new else term
+        for (term, is_phrase), (new, _) in zip(typed, read, strict=True)
+    )

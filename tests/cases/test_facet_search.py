@@ -2,6 +2,7 @@
 
 import html
 import re
+from urllib.parse import quote
 
 import pytest
 
@@ -237,6 +238,13 @@ def test_a_query_in_kana_is_searched_as_the_words_it_reads_as(client):
     page = html.unescape(response.content.decode())
     assert "「じぎょうしょうけい」を「事業承継」と読んで探した結果です" in page
     assert response.context["knowhow_query"] == "事業承継"
+    # The way back: the term quoted, which is searched as typed.
+    assert (
+        response.context["as_typed_url"]
+        == "/cases/?q=%E3%80%8C" + quote("じぎょうしょうけい") + "%E3%80%8D"
+    )
+    typed = client.get(response.context["as_typed_url"])
+    assert typed.context["read_as"] == "" and typed.context["query"] == "「じぎょうしょうけい」"
     api = client.get("/api/v1/search/", {"q": "ろかべん", "type": "case"}).json()
     assert api["read_as"] == "ロカベン" and api["total"] > 0
     # The hashtags of the published cases are words it may read as too (#補助金).
@@ -262,6 +270,8 @@ def test_the_know_how_list_reads_a_query_in_kana(client):
     page = html.unescape(response.content.decode())
     assert "「けいちょう」を「傾聴」と読んで探した結果です" in page
     assert "「傾聴」のノウハウ" in page
+    assert response.context["as_typed_query"] == "q=" + quote("「けいちょう」")
+    assert "「けいちょう」をかなのまま探す" in page
 
 
 def test_the_list_says_how_many_cases_were_found_by_related_words_alone(client):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.readings import TYPO_MIN_LENGTH, reading_query
+from search.readings import TYPO_MIN_LENGTH, as_typed, reading_query
 
 WORDS = [
     "事業承継",
@@ -75,3 +75,9 @@ def test_before_the_search_only_hiragana_is_read_and_only_exactly():
 def test_the_voicing_of_a_compound_does_not_matter():
     """Sudachi reads 資金繰り シキンクリ (繰り alone); people say and type しきんぐり."""
     assert reading_query("しきんぐり", ["資金繰り"]) == "資金繰り"
+
+
+def test_the_way_back_quotes_the_terms_that_were_read():
+    assert as_typed("みえるか", "見える化") == "「みえるか」"
+    assert as_typed("ろかべん 事例", "ロカベン 事例") == "「ろかべん」 事例"
+    assert as_typed("「a b」 ろかべん", "「a b」 ロカベン") == "「a b」 「ろかべん」"
