@@ -1,11 +1,12 @@
 """What a query typed in kana reads as: じぎょうしょうけい → 事業承継, ろかべん → ロカベン.
 
 A visitor on a phone often sends what the keyboard shows before conversion (hiragana), or a
-katakana word with a letter missing (ローカルベンチマク). No case is written that way, so such a
-query finds nothing. `reading_query` rewrites it with the words of the domain vocabulary that
-read the same (Sudachi's readings): the words of the synonym groups and the words that name
-facet values, the words a supporter looks for. service.search asks it only when the query, and
-its broader words, found nothing; the page says what was searched instead.
+katakana word with a letter missing (ローカルベンチマク). No case is written that way: such a
+query finds nothing, or, through the bigram fields, pieces of other words. `reading_query`
+rewrites it with the words of the vocabulary that read the same (Sudachi's readings): the words
+of the synonym groups, the facet labels and hashtags, the words a supporter looks for.
+service.search reads a hiragana term before it searches it, other kana only when the query and
+its broader words found nothing; the page says what was searched instead.
 """
 
 import functools

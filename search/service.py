@@ -180,9 +180,8 @@ def search(request: SearchRequest) -> SearchResponse:
     says which query found the pages (`broadened`, `read_as`).
     """
     request = replace(request, synonyms=synonym_groups()).within_window()
-    if request.broaden and any(
-        readings.unconverted(t) for t, _ in analysis.split_query(request.text)
-    ):
+    terms = analysis.split_query(request.text)
+    if request.broaden and any(readings.unconverted(t) for t, quoted in terms if not quoted):
         # Hiragana sent before conversion: searched as typed, it finds pieces of other words.
         read = readings.reading_query(
             request.text, _vocabulary_words(request), unconverted_only=True
