@@ -37,6 +37,11 @@ def unconverted(term: str) -> bool:
     return bool(_UNCONVERTED.fullmatch(normalise(term)))
 
 
+def has_unconverted(text: str) -> bool:
+    """Whether a term of the query, not quoted, is hiragana only (see `unconverted`)."""
+    return any(unconverted(term) for term, quoted in split_query(text) if not quoted)
+
+
 def term_reading(term: str) -> str:
     """The term's reading in katakana, without voicing marks: kana as typed (Sudachi may split a
     hiragana run oddly), kanji by Sudachi (値あげ → ネアケ). Sudachi reads a word alone, without

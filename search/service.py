@@ -180,14 +180,14 @@ def search(request: SearchRequest) -> SearchResponse:
     says which query found the pages (`broadened`, `read_as`).
     """
     request = replace(request, synonyms=synonym_groups()).within_window()
-    terms = analysis.split_query(request.text)
-    if request.broaden and any(readings.unconverted(t) for t, quoted in terms if not quoted):
+    words: list[str] = []  # the vocabulary kana may read as, asked for once
+    first_read = ""
+    if request.broaden and readings.has_unconverted(request.text):
         # Hiragana sent before conversion: searched as typed, it finds pieces of other words.
-        read = readings.reading_query(
-            request.text, _vocabulary_words(request), unconverted_only=True
-        )
-        if read and (found := _with_words(replace(request, text=read))).total:
-            return replace(found, read_as=read)
+        words = _vocabulary_words(request)
+        first_read = readings.reading_query(request.text, words, unconverted_only=True)
+        if first_read and (found := _with_words(replace(request, text=first_read))).total:
+            return replace(found, read_as=first_read)
     response = _with_words(request)
     if response.total or not (request.broaden and request.text.strip()):
         return response
@@ -198,8 +198,8 @@ def search(request: SearchRequest) -> SearchResponse:
         return replace(found, broadened=wider)
     if not readings.has_kana(request.text):
         return response
-    read = readings.reading_query(request.text, _vocabulary_words(request))
-    if read and (found := _with_words(replace(request, text=read))).total:
+    read = readings.reading_query(request.text, words or _vocabulary_words(request))
+    if read and read != first_read and (found := _with_words(replace(request, text=read))).total:
         return replace(found, read_as=read)
     return response
 
