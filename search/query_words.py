@@ -388,13 +388,16 @@ def search_with_words(
     """`search` the request with its facet words read (service.search passes the engine, or the
     database when the engine cannot answer; the contract tests pass each backend).
 
-    If the filters leave nothing, the words are asked again as boosts with the query as typed: a
-    query never comes back empty while one of its words occurs in a page."""
+    If the filters leave nothing with the query's words (no page at all, or only related pages:
+    search/feedback.py), the words are asked again as boosts with the query as typed: a query
+    never comes back empty while one of its words occurs in a page."""
     reading = read_query(request.text, vocabulary=vocabulary, literal=request.literal)
     if not reading.words:
         return search(replace(request, facet_words=False))
     response = search(applied(request, reading))
-    if response.total == 0 and reading.filters:
-        reading = reading.softened(request.text)
-        response = search(applied(request, reading))
+    if reading.filters and response.total == response.related:
+        softened = reading.softened(request.text)
+        again = search(applied(request, softened))
+        if again.total or not response.total:
+            response, reading = again, softened
     return replace(response, words=reading.words)

@@ -2,6 +2,7 @@
 
 import html
 import re
+from dataclasses import replace
 from urllib.parse import quote
 
 import pytest
@@ -297,3 +298,24 @@ def test_know_how_found_by_related_words_alone_is_counted_and_the_box_has_the_wo
     assert f"うち {related} 件は検索語を含まない関連ノウハウです" in page
     # The box beside the cases: the know-how with the words.
     assert client.get("/cases/", {"q": "傾聴"}).context["knowhow_total"] == plain.total
+
+
+def test_a_filtered_query_that_finds_nothing_shows_the_related_cases_under_the_filter(client):
+    """No case of 北海道 has ロカベン: the list shows the 北海道 cases that share the words of the
+    ロカベン cases elsewhere, says that none has the word, and links to the search without it."""
+    request = SearchRequest(text="ロカベン", kinds=("case",), filters={"region": ["hokkaido"]})
+    assert service.search(replace(request, feedback=False)).total == 0
+    assert service.search(replace(request, filters={})).total > 0
+    response = client.get("/cases/", {"q": "ロカベン", "region": "hokkaido"})
+    total = response.context["total"]
+    assert total > 0 and response.context["related"] == total
+    found = published().filter(pk__in=[c.pk for c in response.context["results"]])
+    assert set(found.values_list("region", flat=True)) == {"hokkaido"}
+    page = html.unescape(response.content.decode())
+    assert "この条件には「ロカベン」を含む事例がありません。" in page
+    assert "うち" not in page.split("results__related", 1)[1].split("</p>", 1)[0]
+    assert f'href="/cases/?q={quote("ロカベン")}">条件を外して「ロカベン」を探す' in page
+    api = client.get(
+        "/api/v1/search/", {"q": "ロカベン", "type": "case", "region": "hokkaido"}
+    ).json()
+    assert api["total"] == api["related"] == total

@@ -731,7 +731,18 @@ def test_facets_and_pages_count_what_feedback_found(feedback_cases):
     # Page 2 of 2 is the same query: its last hit is the case feedback found.
     second = search_with_feedback(feedback_cases, replace(request, page=2, page_size=2))
     assert [h.id for h in second.hits][-1] == 404 and second.total == 4
-    # Feedback learns from what the filtered search finds: under 運輸業 (H) the query finds
-    # nothing, so nothing is learnt and 404 is not found through the hits of other industries.
+    # Under 運輸業 (H) the query's words find nothing: the words its best hits of the other
+    # industries share find 404, which is 運輸業, as related; the unrelated cases stay out.
     filtered = search_with_feedback(feedback_cases, replace(request, filters={"industry": ["H"]}))
-    assert filtered.total == 0
+    assert [h.id for h in filtered.hits] == [404]
+    assert (filtered.total, filtered.related) == (1, 1)
+    assert {c.value: c.count for c in filtered.facets["industry"]}["H"] == 1
+    # Nothing is learnt where nothing is found without the filters either, nor from a filter
+    # alone, nor for a search sorted by date.
+    for empty in (
+        replace(request, text="存在しない語", filters={"industry": ["H"]}),
+        replace(request, text="資金繰り", filters={"industry": ["X"]}),
+        replace(request, filters={"industry": ["H"]}, feedback=False),
+        replace(request, filters={"industry": ["H"]}, sort="-published"),
+    ):
+        assert search_with_feedback(feedback_cases, empty).total == 0, empty

@@ -109,3 +109,32 @@ def test_a_later_page_of_an_answer_with_most_of_the_index_is_asked_once():
     most = Engine(total=int(FEEDBACK_MAX_SHARE * 50) + 1)
     search_with_feedback(most, request)
     assert [r.page for r in most.searches] == [2]
+
+
+class FilteredEngine(Engine):
+    """Finds nothing under filters but what the feedback words find there."""
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        response = super().search(request)
+        if not request.filters:
+            return response
+        found = self.related if request.expansion and request.expansion_finds else 0
+        hits = [Hit(id=i, kind="case", score=1.0) for i in range(found)]
+        return SearchResponse(total=found, hits=hits, facets={}, backend="test")
+
+
+def test_a_filtered_query_that_finds_nothing_learns_from_its_hits_without_the_filters():
+    request = SearchRequest(text="資金繰り", kinds=("case",), filters={"industry": ["H"]}, page=2)
+    engine = FilteredEngine(total=3, related=4)
+    response = search_with_feedback(engine, request)
+    assert [(r.filters, r.page, r.facets, bool(r.expansion)) for r in engine.searches] == [
+        ({"industry": ["H"]}, 2, True, False),  # the answer: nothing
+        ({}, 1, False, False),  # the best hits without the filters
+        ({"industry": ["H"]}, 2, True, True),  # their words, under the filters
+    ]
+    assert engine.searches[2].expansion_finds
+    assert (response.total, response.related) == (4, 4)
+    # Without filters, an empty answer is the answer.
+    engine = Engine(total=0, related=4)
+    assert search_with_feedback(engine, replace(request, filters={})).total == 0
+    assert len(engine.searches) == 1

@@ -2,7 +2,8 @@
 
 import pytest
 
-from search.query_words import Meaning, label_words, read_query, vocabulary
+from search.query_words import Meaning, label_words, read_query, search_with_words, vocabulary
+from search.types import Hit, SearchRequest, SearchResponse
 
 # A hand-made vocabulary for the pure reader: what vocabulary() builds from the taxonomy.
 WORDS = {
@@ -158,3 +159,28 @@ def test_an_edited_label_is_read_at_once():
         # The rollback restores the row but not the cached labels (saving forgets them).
         term.label = "北陸"
         term.save()
+
+
+@pytest.mark.parametrize(("boosted", "expected"), [(3, "boost"), (0, "filter")])
+def test_filter_words_that_leave_only_related_pages_are_asked_again_as_boosts(boosted, expected):
+    """No manufacturer of 北陸 (石川県) has the query's words; feedback found 2 related pages
+    there (search/feedback.py). The words are asked again as boosts, which find the pages with
+    the words; if those find nothing either, the related pages are the answer."""
+    asked = []
+
+    def search(request):
+        asked.append(request)
+        if request.filters:
+            total, related = 2, 2
+        else:
+            total, related = boosted, 0
+        hits = [Hit(id=i, kind="case", score=1.0) for i in range(total)]
+        return SearchResponse(total=total, hits=hits, facets={}, backend="test", related=related)
+
+    request = SearchRequest(text="石川県の製造業", facet_words=True)
+    response = search_with_words(search, request, WORDS)
+    assert [r.filters for r in asked] == [{"region": ["hokuriku"], "industry": ["E"]}, {}]
+    assert asked[1].boosts == {"region": ["hokuriku"], "industry": ["E"]}
+    assert asked[1].text == "石川県の製造業"
+    assert {w.mode for w in response.words} == {expected}
+    assert response.total == (boosted or 2)
