@@ -1,4 +1,5 @@
-"""What a query typed in kana reads as: じぎょうしょうけい → 事業承継, ろかべん → ロカベン.
+"""What a query typed in kana reads as (じぎょうしょうけい → 事業承継, ろかべん → ロカベン), and what an
+abbreviation stands for (経デザ → 経営デザインシート).
 
 A visitor on a phone often sends what the keyboard shows before conversion (hiragana), or a
 katakana word with a letter missing (ローカルベンチマク). No case is written that way: such a
@@ -7,14 +8,18 @@ rewrites it with the words of the vocabulary that read the same (Sudachi's readi
 of the synonym groups, the facet labels and hashtags, the words a supporter looks for.
 service.search reads a hiragana term before it searches it, other kana only when the query and
 its broader words found nothing; the page says what was searched instead.
+
+An abbreviation the cases do not use (経デザ, 中小機構, 持続化) finds nothing too: when nothing was
+found, a term that reads as no word is searched as the vocabulary words it abbreviates, the
+beginnings of some of their parts in order (`abbreviates`), if there are only a few.
 """
 
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
-from .analysis import ONE_WAY, normalise, reading, split_query, to_katakana
+from .analysis import ONE_WAY, normalise, reading, split_query, to_katakana, tokenize
 
 # A term is read only when it has kana in it: a term in kanji or letters was typed as meant.
 _KANA = re.compile(r"[ぁ-ゖァ-ヺー]")
@@ -92,6 +97,69 @@ def _one_letter_apart(a: str, b: str) -> bool:
     return longer[i + 1 :] == shorter[i:]
 
 
+# --- abbreviations: 経デザ → 経営デザインシート, 中小機構 → 中小企業基盤整備機構 -----------------------
+# A term that abbreviates more of the vocabulary's words than this says too little to choose.
+MAX_ABBREVIATED = 3
+
+
+def _abbreviation_key(text: str) -> str:
+    """Compared without long-vowel marks: ロカベン abbreviates ロ(ー)カルベンチマーク."""
+    return normalise(text).replace("ー", "")
+
+
+@functools.lru_cache(maxsize=4)
+def parts_index(words: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each word of the vocabulary with its shortest parts (Sudachi mode A), as compared."""
+    index = []
+    for word in words:
+        if not word or word == ONE_WAY:
+            continue
+        parts = tuple(
+            key for token in tokenize(normalise(word)) if (key := _abbreviation_key(token.surface))
+        )
+        if parts:
+            index.append((word, parts))
+    return tuple(index)
+
+
+def abbreviates(short: str, parts: tuple[str, ...]) -> bool:
+    """Whether `short` is the beginnings of some of `parts`, in order, the first part's first:
+    経デザ of 経営|デザイン|シート, 中小機構 of 中小|企業|基盤|整備|機構, 持続化 of 持続|化|補助|金."""
+    if not (short and parts and short[0] == parts[0][0]):
+        return False
+
+    @functools.cache  # each (letter, part) once: a long term cannot make it slow
+    def rest(at: int, part: int) -> bool:
+        if at == len(short):
+            return True
+        for index in range(part, len(parts) if at else 1):
+            word = parts[index]
+            length = 0
+            while length < len(word) and at + length < len(short):
+                if word[length] != short[at + length]:
+                    break
+                length += 1
+                if rest(at + length, index + 1):
+                    return True
+        return False
+
+    return rest(0, 0)
+
+
+def abbreviated(term: str, index: tuple[tuple[str, tuple[str, ...]], ...]) -> list[str]:
+    """The vocabulary words `term` is an abbreviation of (at most MAX_ABBREVIATED, in the
+    vocabulary's order), or none."""
+    short = _abbreviation_key(term)
+    if len(short) < 2:
+        return []
+    found = [
+        word
+        for word, parts in index
+        if len(_abbreviation_key(word)) > len(short) and abbreviates(short, parts)
+    ]
+    return found if len(found) <= MAX_ABBREVIATED else []
+
+
 def read_term(term: str, index: dict[str, str], *, exact: bool = False) -> str:
     """The vocabulary words `term` reads as, or "" if it has no kana or does not read as any.
     With `exact`, a reading one letter off does not count."""
@@ -108,17 +176,31 @@ def read_term(term: str, index: dict[str, str], *, exact: bool = False) -> str:
     return ""
 
 
-def reading_query(text: str, words: Iterable[str], *, unconverted_only: bool = False) -> str:
-    """The query with each term that has kana replaced by the vocabulary words it reads as;
-    "" when no term changes. A quoted phrase is kept as typed, as every term that reads as
-    nothing. With `unconverted_only`, only hiragana terms are read, and only exactly."""
-    index = reading_index(tuple(dict.fromkeys(words)))
+def reading_query(
+    text: str,
+    words: Iterable[str],
+    *,
+    unconverted_only: bool = False,
+    literal: Collection[str] = (),
+) -> str:
+    """The query with each term that has kana replaced by the vocabulary words it reads as, and
+    each other term that abbreviates a few of them by those words (経デザ → 経営デザインシート); ""
+    when no term changes. A quoted phrase is kept as typed, as every term that reads as nothing
+    and every term with a word of `literal` in it (SearchRequest.literal: the visitor undid a
+    reading of that word). With `unconverted_only`, only hiragana terms are read, and only
+    exactly."""
+    vocabulary = tuple(dict.fromkeys(words))
+    index = reading_index(vocabulary)
+    kept = [unicodedata.normalize("NFKC", word) for word in literal if word]
     terms, changed = [], False
     for term, is_phrase in split_query(text):
-        if is_phrase or (unconverted_only and not unconverted(term)):
+        as_written = is_phrase or any(word in term for word in kept)
+        if as_written or (unconverted_only and not unconverted(term)):
             read = ""
         else:
             read = read_term(term, index, exact=unconverted_only)
+            if not (read or unconverted_only):
+                read = " ".join(abbreviated(term, parts_index(vocabulary)))
         if read and read != normalise(term):
             terms.append(read)
             changed = True

@@ -175,7 +175,8 @@ def search(request: SearchRequest) -> SearchResponse:
     while one of its words occurs in a page. With `broaden`, a query that still finds nothing is
     asked again with its narrower words replaced by their broader ones (OJT -> 人材育成), and
     failing that with its kana read as the words of the vocabulary (ろかべん -> ロカベン,
-    ローカルベンチマク -> ローカルベンチマーク, search/readings.py). A term in hiragana only is read
+    ローカルベンチマク -> ローカルベンチマーク) and its abbreviations as the words they shorten
+    (経デザ -> 経営デザインシート, search/readings.py). A term in hiragana only is read
     first (じぎょうしょうけい -> 事業承継): as typed, it matches pieces of other words. The response
     says which query found the pages (`broadened`, `read_as`).
     """
@@ -185,7 +186,9 @@ def search(request: SearchRequest) -> SearchResponse:
     if request.broaden and readings.has_unconverted(request.text):
         # Hiragana sent before conversion: searched as typed, it finds pieces of other words.
         words = _vocabulary_words(request)
-        first_read = readings.reading_query(request.text, words, unconverted_only=True)
+        first_read = readings.reading_query(
+            request.text, words, unconverted_only=True, literal=request.literal
+        )
         if first_read and (found := _with_words(replace(request, text=first_read))).total:
             return replace(found, read_as=first_read)
     response = _with_words(request)
@@ -196,9 +199,9 @@ def search(request: SearchRequest) -> SearchResponse:
     )
     if wider and (found := _with_words(replace(request, text=wider))).total:
         return replace(found, broadened=wider)
-    if not readings.has_kana(request.text):
-        return response
-    read = readings.reading_query(request.text, words or _vocabulary_words(request))
+    read = readings.reading_query(
+        request.text, words or _vocabulary_words(request), literal=request.literal
+    )
     if read and read != first_read and (found := _with_words(replace(request, text=read))).total:
         return replace(found, read_as=read)
     return response

@@ -272,7 +272,7 @@ def test_the_know_how_list_reads_a_query_in_kana(client):
     assert "「けいちょう」を「傾聴」と読んで探した結果です" in page
     assert "「傾聴」のノウハウ" in page
     assert response.context["as_typed_query"] == "q=" + quote("「けいちょう」")
-    assert "「けいちょう」をかなのまま探す" in page
+    assert "「けいちょう」を入力のまま探す" in page
 
 
 def test_the_list_says_how_many_cases_were_found_by_related_words_alone(client):
@@ -319,3 +319,20 @@ def test_a_filtered_query_that_finds_nothing_shows_the_related_cases_under_the_f
         "/api/v1/search/", {"q": "ロカベン", "type": "case", "region": "hokkaido"}
     ).json()
     assert api["total"] == api["related"] == total
+
+
+def test_an_abbreviation_that_finds_nothing_is_searched_as_the_words_it_shortens(client):
+    """No case writes 経デザ; the tool's name is a word of the vocabulary (a facet label)."""
+    assert service.search(SearchRequest(text="経デザ", kinds=("case",))).total == 0
+    response = client.get("/cases/", {"q": "経デザ"})
+    assert response.context["read_as"] == "経営デザインシート"
+    meant = client.get("/cases/", {"q": "経営デザインシート"})
+    assert response.context["total"] == meant.context["total"] > 0
+    page = html.unescape(response.content.decode())
+    assert "「経デザ」を「経営デザインシート」と読んで探した結果です" in page
+    assert "「経デザ」を入力のまま探す" in page
+    typed = client.get(response.context["as_typed_url"])
+    assert typed.context["total"] == 0 and typed.context["read_as"] == ""
+    # A word that finds something is never read as another; one that abbreviates nothing stays.
+    assert client.get("/api/v1/search/", {"q": "経営"}).json()["read_as"] == ""
+    assert client.get("/api/v1/search/", {"q": "特許"}).json()["read_as"] == ""

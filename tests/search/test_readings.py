@@ -2,7 +2,14 @@
 
 import pytest
 
-from search.readings import TYPO_MIN_LENGTH, as_typed, reading_query
+from search.readings import (
+    MAX_ABBREVIATED,
+    TYPO_MIN_LENGTH,
+    abbreviated,
+    as_typed,
+    parts_index,
+    reading_query,
+)
 
 WORDS = [
     "事業承継",
@@ -81,3 +88,66 @@ def test_the_way_back_quotes_the_terms_that_were_read():
     assert as_typed("みえるか", "見える化") == "「みえるか」"
     assert as_typed("ろかべん 事例", "ロカベン 事例") == "「ろかべん」 事例"
     assert as_typed("「a b」 ろかべん", "「a b」 ロカベン") == "「a b」 「ろかべん」"
+
+
+ABBREVIATED = [
+    "経営デザインシート",
+    "中小企業基盤整備機構",
+    "小規模事業者持続化補助金",
+    "持続化補助金",
+    "ローカルベンチマーク",
+    "信用金庫",
+    "事業承継",
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "read"),
+    [
+        ("経デザ", "経営デザインシート"),  # the beginnings of the first two parts
+        ("経営デザ", "経営デザインシート"),
+        ("中小機構", "中小企業基盤整備機構"),  # parts may be left out, not the first
+        ("持続化", "持続化補助金"),  # the first parts whole
+        ("ロカベン", "ローカルベンチマーク"),  # long-vowel marks do not count
+        ("信金 事例", "信用金庫 事例"),  # each term on its own; one that abbreviates nothing stays
+    ],
+)
+def test_an_abbreviation_is_read_as_the_words_it_shortens(query, read):
+    assert reading_query(query, ABBREVIATED) == read
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "デザイン",  # not from the first part's beginning
+        "機構",
+        "経",  # one character tells nothing
+        "経営デザインシート",  # the word itself, not shorter
+        "経ザイン",  # ザイン is inside デザイン, not its beginning
+        "「経デザ」",  # quoted: searched as typed
+        "継承",  # the parts out of order
+    ],
+)
+def test_what_abbreviates_no_word_is_left_alone(query):
+    assert reading_query(query, ABBREVIATED) == ""
+
+
+def test_an_abbreviation_of_several_words_is_read_as_all_of_them_up_to_a_few():
+    index = parts_index(("経営理念", "経営計画", "経営戦略", "経営分析"))
+    assert abbreviated("経営理", index) == ["経営理念"]
+    assert abbreviated("経営", index) == []  # too many to tell
+    assert len(abbreviated("経営", index[:MAX_ABBREVIATED])) == MAX_ABBREVIATED
+
+
+def test_before_the_search_no_abbreviation_is_read():
+    """Only hiragana is read before the search: a term that finds something is never read."""
+    assert reading_query("経デザ", ABBREVIATED, unconverted_only=True) == ""
+
+
+def test_a_term_the_visitor_asked_for_as_written_is_not_read():
+    """60代 abbreviates 60歳代; after 解除 of that reading (`literal`) it stays as typed."""
+    assert reading_query("60代", ["60歳代"]) == "60歳代"
+    assert reading_query("60代", ["60歳代"], literal=("６０代",)) == ""
+    assert (
+        reading_query("60代 ろかべん", ["60歳代", "ロカベン"], literal=("60代",)) == "60代 ロカベン"
+    )
