@@ -88,7 +88,7 @@ def case_list_context(http_request, index_page) -> dict:
         text=found.text,
         filters=request.filters,
         page=found.page,
-        result_count=response.total,
+        result_count=response.found_by_words,
     )
     if response.read_as:
         typed = http_request.GET.copy()

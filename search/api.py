@@ -83,7 +83,7 @@ def search_view(request):
         text=search_request.text,
         filters=search_request.filters,
         page=search_request.page,
-        result_count=response.total,
+        result_count=response.found_by_words,
     )
     pages = hit_pages.live_public(response.hits)
     root_paths = Site.get_site_root_paths() if pages else ()

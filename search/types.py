@@ -184,6 +184,13 @@ class SearchResponse:
     broadened: str = ""
     read_as: str = ""
 
+    @property
+    def found_by_words(self) -> int:
+        """The pages found by the query's words (or those it was read as): what the search log
+        counts. A search whose words found none is on the report's list of words to add to a
+        synonym group (search/analytics.py), even if related pages were shown (`related`)."""
+        return self.total - self.related
+
 
 @dataclass(frozen=True)
 class Suggestion:
