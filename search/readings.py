@@ -21,7 +21,8 @@ from collections.abc import Collection, Iterable
 
 from .analysis import ONE_WAY, normalise, reading, split_query, to_katakana, tokenize
 
-# A term is read only when it has kana in it: a term in kanji or letters was typed as meant.
+# A term is read by its sound only when it has kana in it: a term in kanji or letters was typed
+# as meant (it may still be an abbreviation, below).
 _KANA = re.compile(r"[ぁ-ゖァ-ヺー]")
 _ONLY_KANA = re.compile(r"[ぁ-ゖァ-ヺー]+")
 # Hiragana and nothing else (and ー): a word sent before conversion (みえるか, じぎょうしょうけい).
