@@ -197,18 +197,24 @@ def test_a_word_for_several_owner_types_boosts_them_all(client):
     assert set(word["values"]) == {"successor-internal", "successor-external"}
 
 
+def searched_instead(client, typed: str, meant: str, how: str):
+    """The case list for `typed`, which finds nothing: the same cases as for `meant`, which the
+    response names (`how`: broadened or read_as). Returns the response and its text."""
+    assert service.search(SearchRequest(text=typed, kinds=("case",))).total == 0
+    response = client.get("/cases/", {"q": typed})
+    assert response.context[how] == meant
+    wanted = client.get("/cases/", {"q": meant})
+    assert response.context["total"] == wanted.context["total"] > 0
+    assert [c.pk for c in response.context["results"]] == [c.pk for c in wanted.context["results"]]
+    return response, html.unescape(response.content.decode())
+
+
 def test_a_narrower_word_that_finds_nothing_is_searched_as_its_broader_word(client):
     """No demo case says OJT; the domain synonyms file it under 人材育成, which many are about."""
-    assert service.search(SearchRequest(text="OJT", kinds=("case",))).total == 0
-    response = client.get("/cases/", {"q": "OJT"})
-    assert response.context["broadened"] == "人材育成"
-    wider = client.get("/cases/", {"q": "人材育成"})
-    assert response.context["total"] == wider.context["total"] > 0
-    assert [c.pk for c in response.context["results"]] == [c.pk for c in wider.context["results"]]
-    page = html.unescape(response.content.decode())
+    response, page = searched_instead(client, "OJT", "人材育成", "broadened")
     assert "「OJT」に合う事例はなかったため、より広い意味の「人材育成」で探した結果です。" in page
     api = client.get("/api/v1/search/", {"q": "OJT", "type": "case"}).json()
-    assert api["broadened"] == "人材育成" and api["total"] == wider.context["total"]
+    assert api["broadened"] == "人材育成" and api["total"] == response.context["total"]
     # A query that finds something is its own answer.
     assert client.get("/api/v1/search/", {"q": "人材育成"}).json()["broadened"] == ""
     # The know-how beside the cases is the broader word's, and says so.
@@ -230,13 +236,8 @@ def test_the_know_how_list_searches_a_narrower_word_that_finds_nothing_as_its_br
 
 def test_a_query_in_kana_is_searched_as_the_words_it_reads_as(client):
     """Sent before conversion (hiragana), じぎょうしょうけい finds nothing; it reads as 事業承継."""
-    assert service.search(SearchRequest(text="じぎょうしょうけい", kinds=("case",))).total == 0
-    response = client.get("/cases/", {"q": "じぎょうしょうけい"})
-    assert response.context["read_as"] == "事業承継" and response.context["broadened"] == ""
-    meant = client.get("/cases/", {"q": "事業承継"})
-    assert response.context["total"] == meant.context["total"] > 0
-    assert [c.pk for c in response.context["results"]] == [c.pk for c in meant.context["results"]]
-    page = html.unescape(response.content.decode())
+    response, page = searched_instead(client, "じぎょうしょうけい", "事業承継", "read_as")
+    assert response.context["broadened"] == ""
     assert "「じぎょうしょうけい」を「事業承継」と読んで探した結果です" in page
     assert response.context["knowhow_query"] == "事業承継"
     # The way back: the term quoted, which is searched as typed.
@@ -323,12 +324,7 @@ def test_a_filtered_query_that_finds_nothing_shows_the_related_cases_under_the_f
 
 def test_an_abbreviation_that_finds_nothing_is_searched_as_the_words_it_shortens(client):
     """No case writes 経デザ; the tool's name is a word of the vocabulary (a facet label)."""
-    assert service.search(SearchRequest(text="経デザ", kinds=("case",))).total == 0
-    response = client.get("/cases/", {"q": "経デザ"})
-    assert response.context["read_as"] == "経営デザインシート"
-    meant = client.get("/cases/", {"q": "経営デザインシート"})
-    assert response.context["total"] == meant.context["total"] > 0
-    page = html.unescape(response.content.decode())
+    response, page = searched_instead(client, "経デザ", "経営デザインシート", "read_as")
     assert "「経デザ」を「経営デザインシート」と読んで探した結果です" in page
     assert "「経デザ」を入力のまま探す" in page
     typed = client.get(response.context["as_typed_url"])
