@@ -1,5 +1,8 @@
 import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 # Playwright's sync API runs an event loop in the main thread for the whole session (the browser
 # fixture); Django then refuses ORM calls "from an async context" in later tests. The tests never
@@ -18,6 +21,45 @@ def require_program(name: str, env_flag: str, why: str):
     if os.environ.get(env_flag) == "1":
         return  # CI: mandatory, let the test fail loudly if the program is absent
     pytest.skip(f"{why}（{name} が見つかりません。{env_flag}=1 で必須になります）")
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def demo_site_env(work: Path) -> dict[str, str]:
+    """The environment of a site whose database, search index and media are under `work`."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
+        "SEARCH_INDEX_DIR": str(work / "search"),
+        "PRIVATE_MEDIA_ROOT": str(work / "private"),
+        "MEDIA_ROOT": str(work / "media"),
+    }
+
+
+@pytest.fixture(scope="session")
+def demo_site_files(tmp_path_factory) -> Path:
+    """A demo site on disk, built once for the session (migrate and load_demo --accounts, about
+    20 s): the servers of the browser tests and of test_public_params each run on a copy of it
+    (`copy_demo_site`)."""
+    work = tmp_path_factory.mktemp("demo-site")
+    for command in (["migrate", "--noinput", "-v0"], ["load_demo", "--accounts"]):
+        subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *command],
+            env=demo_site_env(work),
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+    return work
+
+
+def copy_demo_site(source: Path, work: Path) -> dict[str, str]:
+    """A copy of the demo site in `work` (the index's `current` link is relative), and its
+    environment."""
+    shutil.copytree(source, work, symlinks=True, dirs_exist_ok=True)
+    return demo_site_env(work)
 
 
 @pytest.fixture(scope="session")

@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from search.types import FACET_FIELDS
+from tests.conftest import copy_demo_site
 
 ROOT = Path(__file__).resolve().parents[1]
 SEARCH_PARAMS = ("q", "sort", "page", *FACET_FIELDS)
@@ -120,31 +121,13 @@ def _free_port() -> int:
 class LiveServer:
     """runserver in a subprocess on a demo database; restarted when a test killed it."""
 
-    def __init__(self, work: Path):
+    def __init__(self, work: Path, demo_site: Path):
         self.work = work
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
-            "SEARCH_INDEX_DIR": str(work / "search"),  # the real embedded index, built by load_demo
-            "PRIVATE_MEDIA_ROOT": str(work / "private"),
-            "MEDIA_ROOT": str(work / "media"),
-        }
+        self.env = copy_demo_site(demo_site, work)  # with the real embedded index
         self.manage = [sys.executable, str(ROOT / "manage.py")]
         self.log_path = work / "server.log"
         self.process: subprocess.Popen | None = None
         self.port = 0
-
-    def prepare(self) -> None:
-        for command in (["migrate", "--noinput", "-v0"], ["load_demo"]):
-            subprocess.run(
-                [*self.manage, *command],
-                env=self.env,
-                cwd=ROOT,
-                check=True,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-            )
 
     def start(self) -> None:
         self.port = _free_port()
@@ -205,9 +188,8 @@ class LiveServer:
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    server = LiveServer(tmp_path_factory.mktemp("public-params"))
-    server.prepare()
+def live(tmp_path_factory, demo_site_files):
+    server = LiveServer(tmp_path_factory.mktemp("public-params"), demo_site_files)
     server.start()
     yield server
     server.stop()

@@ -1,6 +1,5 @@
 """A real server on a demo database, driven by Debian's Chromium through Playwright."""
 
-import os
 import socket
 import subprocess
 import sys
@@ -9,6 +8,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import copy_demo_site
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,16 +34,11 @@ _live_env: dict[str, str] = {}  # the live site's environment (its database, ind
 
 
 @pytest.fixture(scope="session")
-def live_site(tmp_path_factory, smtp_sink):
-    """Base URL of a server with the demo content, on its own SQLite file."""
+def live_site(tmp_path_factory, smtp_sink, demo_site_files):
+    """Base URL of a server with the demo content, on its own copy of the demo site."""
     work = tmp_path_factory.mktemp("site")
     env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
-        "SEARCH_INDEX_DIR": str(work / "search"),  # shared by the loader and the server
-        "PRIVATE_MEDIA_ROOT": str(work / "private"),
-        "MEDIA_ROOT": str(work / "media"),
+        **copy_demo_site(demo_site_files, work),
         "SERVE_MEDIA": "1",
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
@@ -50,8 +46,6 @@ def live_site(tmp_path_factory, smtp_sink):
     }
     _live_env.update(env)
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "--noinput", "-v0"], ["load_demo", "--accounts"]):
-        subprocess.run([*manage, *command], env=env, check=True, capture_output=True, cwd=ROOT)
     port = _free_port()
     log = open(work / "server.log", "w")  # noqa: SIM115 - stays open while the server runs
     server = subprocess.Popen(
