@@ -15,15 +15,14 @@ from django.core.management import call_command
 from accounts import roles
 from taxonomy import terms
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def require_program(name: str, env_flag: str, why: str):
     """Skip with a visible reason where a program is missing; fail where CI says it must run."""
     if os.environ.get(env_flag) == "1":
         return  # CI: mandatory, let the test fail loudly if the program is absent
     pytest.skip(f"{why}（{name} が見つかりません。{env_flag}=1 で必須になります）")
-
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def demo_site_env(work: Path) -> dict[str, str]:
