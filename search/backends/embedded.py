@@ -16,7 +16,8 @@ import uuid
 from array import array
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from struct import pack, unpack
 from typing import NamedTuple
@@ -385,17 +386,25 @@ class EmbeddedBackend:
         kind = (Occur.Must, _any_of("kind", request.kinds))
         base = [kind] if text_query is None else [kind, (Occur.Must, text_query)]
         filters = {name: list(values) for name, values in request.filters.items() if values}
-        boosts = _boosts(request.boosts)
-        result = self._page(
-            searcher, self._with_filters(base + boosts, filters), request, text_query
-        )
+        query = self._with_filters(base + _boosts(request.boosts), filters)
+        facets = None
+        if request.facets and relaxed is None:
+            # The page is searched in a helper thread while the facets are counted here: tantivy
+            # lets go of the GIL, so one request's two passes over the index take about the time
+            # of the longer one (the CPU they cost is the same).
+            page = _helper().submit(self._page, searcher, query, request, text_query)
+            facets = self._facets_of(
+                searcher, parsed, request, base, filters, total=lambda: page.result().count
+            )
+            result = page.result()
+        else:
+            result = self._page(searcher, query, request, text_query)
         if relaxed is not None and result.count == 0:
             # Only now: counting the strict query separately would cost a second full pass.
             base = [kind, (Occur.Must, relaxed)]
             parsed = parsed.relaxed()
-            result = self._page(
-                searcher, self._with_filters(base + boosts, filters), request, text_query
-            )
+            query = self._with_filters(base + _boosts(request.boosts), filters)
+            result = self._page(searcher, query, request, text_query)
         addresses = [address for _, address in result.hits]
         ids = searcher.fast_field_values("id", addresses) if addresses else []
         stored = [searcher.doc(a) for a in addresses]  # read once: kind here, body for snippets
@@ -415,24 +424,33 @@ class EmbeddedBackend:
             )
             for (score, _), i, k, s in zip(result.hits, ids, kinds, snippets, strict=True)
         ]
-        facets = {}
-        if request.facets:
-            feedback, finds = request.expansion, request.expansion_finds
-            matching = (
-                _matching(parsed, feedback=feedback, finds=finds)
-                if text_query is not None
-                else None
+        if request.facets and facets is None:
+            facets = self._facets_of(
+                searcher, parsed, request, base, filters, total=lambda: result.count
             )
-            # Lighter still, and exact only where the count can tell: without filters.
-            surface = (
-                _matching(parsed, surface=True, feedback=feedback, finds=finds)
-                if matching and not filters
-                else None
-            )
-            facets = self._facets(
-                searcher, base, filters, matching=matching, surface=surface, total=result.count
-            )
-        return SearchResponse(total=result.count, hits=hits, facets=facets, backend=self.name)
+        return SearchResponse(total=result.count, hits=hits, facets=facets or {}, backend=self.name)
+
+    def _facets_of(
+        self, searcher, parsed, request: SearchRequest, base, filters, *, total: Callable[[], int]
+    ) -> dict[str, list[FacetCount]]:
+        """The facet counts of the search; `total()` gives the number it found (it may wait for
+        the page), read only to check the lighter queries of _matching against it."""
+        feedback, finds = request.expansion, request.expansion_finds
+        matching = _matching(parsed, feedback=feedback, finds=finds) if parsed else None
+        # Lighter still, and exact only where the count can tell: without filters.
+        surface = (
+            _matching(parsed, surface=True, feedback=feedback, finds=finds)
+            if matching and not filters
+            else None
+        )
+        return self._facets(
+            searcher,
+            base,
+            filters,
+            matching=matching,
+            surface=surface,
+            total=total,
+        )
 
     @staticmethod
     def _page(searcher, query: Query, request: SearchRequest, text_query) -> tantivy.SearchResult:
@@ -469,7 +487,7 @@ class EmbeddedBackend:
         become filter sub-aggregations, so the text query, the costly part, is evaluated once
         however many filters are set. `matching` (see _matching) finds the documents of the text
         query for less. As a guard against it drifting from _text_query, it is used only if it
-        counts the `total` the search found (with filters, only the filtered ones can be compared;
+        counts the number the search found, `total()` (with filters, only the filtered ones can be compared;
         tests/search/test_embedded_facets.py compares the rest).
 
         `surface` (_matching(..., surface=True)), tried first when there are no filters, may miss
@@ -494,10 +512,17 @@ class EmbeddedBackend:
         }
 
     def _facet_counts(
-        self, searcher, base, filters, combined: bool, expected: int | None, *, warn: bool = True
+        self,
+        searcher,
+        base,
+        filters,
+        combined: bool,
+        expected: Callable[[], int] | None,
+        *,
+        warn: bool = True,
     ):
         """facet -> [(value, count)] by count; None if the combinations did not all fit, or if
-        the documents under all filters are not the `expected` number (or cannot be counted;
+        the documents under all filters are not the `expected()` number (or cannot be counted;
         logged with `warn`: a query that should have found them all did not)."""
 
         def terms(name: str) -> dict:
@@ -530,7 +555,7 @@ class EmbeddedBackend:
         for query, aggs in [(Query.boolean_query(list(base)), spec), *separate]:
             for key, value in (searcher.aggregate(query, aggs) if aggs else {}).items():
                 if key == "matched":
-                    if value.get("doc_count", value.get("value")) != expected:
+                    if value.get("doc_count", value.get("value")) != expected():
                         if warn:
                             logger.warning("facets: the lighter query found other documents")
                         return None
@@ -656,6 +681,21 @@ class EmbeddedBackend:
             seen[phrase] = max(seen.get(phrase, 0), count)
         ranked = sorted(seen.items(), key=lambda item: (-item[1], len(item[0])))
         return [Suggestion(text, count) for text, count in ranked[:limit]]
+
+
+_helpers: dict[int, ThreadPoolExecutor] = {}
+_helpers_lock = threading.Lock()
+
+
+def _helper() -> ThreadPoolExecutor:
+    """This process's threads for a search's second pass over the index (one per core). Made
+    on first use in each process: a pool made before a fork has no threads in the child."""
+    pid = os.getpid()
+    with _helpers_lock:
+        if pid not in _helpers:
+            _helpers.clear()
+            _helpers[pid] = ThreadPoolExecutor(os.cpu_count() or 1, "search-helper")
+        return _helpers[pid]
 
 
 def _any_of(field: str, values: Sequence[str]) -> Query:

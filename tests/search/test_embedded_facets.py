@@ -82,7 +82,7 @@ def test_lighter_facet_query_finds_what_the_search_finds(engine, text, filters):
         total = searcher.search(engine._with_filters(base, filters), limit=1).count
     lighter = [kind, (Occur.Must, embedded._matching(parsed))]
 
-    fast = engine._facet_counts(searcher, lighter, filters, True, total)
+    fast = engine._facet_counts(searcher, lighter, filters, True, lambda: total)
     assert fast is not None, "the lighter query or the value combinations did not serve"
     assert fast == engine._facet_counts(searcher, base, filters, False, None)
     facets = engine.search(request).facets
@@ -130,3 +130,13 @@ def test_a_variant_spelling_counts_the_facets_with_the_fuller_query(engine, capl
     expected = engine._facet_counts(searcher, base, {}, False, None)
     assert {n: [(f.value, f.count) for f in facets[n]] for n in FACET_FIELDS} == expected
     assert not caplog.records
+
+
+def test_the_helper_threads_are_made_again_in_a_forked_process(monkeypatch):
+    """A pool made before a fork has no threads in the child: each process makes its own."""
+    parent = embedded._helper()
+    assert embedded._helper() is parent
+    monkeypatch.setattr(embedded.os, "getpid", lambda: -1)
+    child = embedded._helper()
+    assert child is not parent
+    assert child.submit(sum, (1, 2)).result() == 3
