@@ -390,8 +390,8 @@ class EmbeddedBackend:
         facets = None
         if request.facets and relaxed is None:
             # The page is searched in a helper thread while the facets are counted here: tantivy
-            # lets go of the GIL, so one request's two passes over the index take about the time
-            # of the longer one (the CPU they cost is the same).
+            # lets go of the GIL while it searches, so one request's two passes over the index
+            # take about the time of the longer one (docs/search.md: a little more CPU).
             page = _helper().submit(self._page, searcher, query, request, text_query)
             facets = self._facets_of(
                 searcher, parsed, request, base, filters, total=lambda: page.result().count
@@ -444,12 +444,7 @@ class EmbeddedBackend:
             else None
         )
         return self._facets(
-            searcher,
-            base,
-            filters,
-            matching=matching,
-            surface=surface,
-            total=total,
+            searcher, base, filters, matching=matching, surface=surface, total=total
         )
 
     @staticmethod
@@ -487,8 +482,8 @@ class EmbeddedBackend:
         become filter sub-aggregations, so the text query, the costly part, is evaluated once
         however many filters are set. `matching` (see _matching) finds the documents of the text
         query for less. As a guard against it drifting from _text_query, it is used only if it
-        counts the number the search found, `total()` (with filters, only the filtered ones can be compared;
-        tests/search/test_embedded_facets.py compares the rest).
+        counts the number the search found, `total()` (with filters, only the filtered ones can
+        be compared; tests/search/test_embedded_facets.py compares the rest).
 
         `surface` (_matching(..., surface=True)), tried first when there are no filters, may miss
         some of the documents; it finds no other ones, so when it counts `total` it found exactly
