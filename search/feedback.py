@@ -154,7 +154,9 @@ def search_with_feedback(engine: FeedbackEngine, request: SearchRequest) -> Sear
         return answer
     if not answer.total and any(request.filters.values()):
         best = _best_ids(engine, replace(request, filters={}))
-        response = best and _with_words_of(engine, request, engine.word_statistics(best), True)
+        response = (
+            _with_words_of(engine, request, engine.word_statistics(best), True) if best else None
+        )
         return replace(response, related=response.total) if response else answer
     if not answer.hits:
         return answer

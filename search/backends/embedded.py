@@ -386,7 +386,8 @@ class EmbeddedBackend:
         kind = (Occur.Must, _any_of("kind", request.kinds))
         base = [kind] if text_query is None else [kind, (Occur.Must, text_query)]
         filters = {name: list(values) for name, values in request.filters.items() if values}
-        query = self._with_filters(base + _boosts(request.boosts), filters)
+        boosts = _boosts(request.boosts)
+        query = self._with_filters(base + boosts, filters)
         facets = None
         if request.facets and relaxed is None:
             # The page is searched in a helper thread while the facets are counted here: tantivy
@@ -403,7 +404,7 @@ class EmbeddedBackend:
             # Only now: counting the strict query separately would cost a second full pass.
             base = [kind, (Occur.Must, relaxed)]
             parsed = parsed.relaxed()
-            query = self._with_filters(base + _boosts(request.boosts), filters)
+            query = self._with_filters(base + boosts, filters)
             result = self._page(searcher, query, request, text_query)
         addresses = [address for _, address in result.hits]
         ids = searcher.fast_field_values("id", addresses) if addresses else []
